@@ -1,0 +1,5 @@
+import type { Migration } from './migration';
+import { projectMeta } from './001-project-meta';
+
+/** Every migration this version of Graft knows, in order. Append; never edit a released one. */
+export const MIGRATIONS: readonly Migration[] = [projectMeta];

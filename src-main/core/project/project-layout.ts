@@ -1,0 +1,25 @@
+import path from 'node:path';
+
+/** The files and folders that make a directory a Graft project. */
+export interface ProjectLayout {
+  dir: string;
+  database: string;
+  thumbnails: string;
+  runs: string;
+  exports: string;
+}
+
+/** Name of the project database file. */
+export const PROJECT_DB_FILE = 'graft.db';
+
+/** Where each part of a project lives inside its folder. */
+export function projectLayout(dir: string): ProjectLayout {
+  const root = path.resolve(dir);
+  return {
+    dir: root,
+    database: path.join(root, PROJECT_DB_FILE),
+    thumbnails: path.join(root, 'thumbnails'),
+    runs: path.join(root, 'runs'),
+    exports: path.join(root, 'exports'),
+  };
+}
