@@ -57,7 +57,7 @@ export interface ApiRequests {
   'project.pickFolder': { params: void; result: string | null };
   'engine.status': { params: void; result: EngineStatus };
   'engine.restart': { params: void; result: EngineStatus };
-  'engine.selfTest': { params: { size: number; iterations: number }; result: EngineSelfTest };
+  'engine.selfTest': { params: { size: number; iterations: number; jobId: string }; result: EngineSelfTest };
   'job.cancel': { params: { jobId: string }; result: { cancelled: boolean } };
 }
 

@@ -1,0 +1,71 @@
+/**
+ * Electron main process: thin glue. Builds the core services, connects them to the
+ * window over IPC, and starts the engine as a utilityProcess.
+ */
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { app, BrowserWindow, dialog } from 'electron';
+import { createDispatcher } from '../api/dispatcher';
+import { AppContext } from '../core/app-context';
+import { createHandlers } from '../core/api/handlers';
+import { registerIpcTransport } from './ipc-main';
+import { utilityEngineSpawner } from './utility-engine';
+import { createMainWindow, hardenSession } from './window';
+
+const here = import.meta.dirname;
+
+function projectDirFromArgv(argv: string[]): string | null {
+  const candidate = argv.slice(app.isPackaged ? 1 : 2).find((arg) => !arg.startsWith('-') && arg !== '.');
+  return candidate ? path.resolve(candidate) : null;
+}
+
+async function main(): Promise<void> {
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+  await app.whenReady();
+  hardenSession();
+
+  let window: BrowserWindow | null = null;
+  const logError = (message: string, error: unknown) => console.error(`[graft] ${message}`, error);
+  const ctx = new AppContext({
+    mode: 'electron',
+    spawnEngine: utilityEngineSpawner(path.join(here, 'engine.js')),
+    logError,
+    pickFolder: async () => {
+      const options = { properties: ['openDirectory', 'createDirectory'] as Array<'openDirectory' | 'createDirectory'> };
+      const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
+      return result.canceled ? null : (result.filePaths[0] ?? null);
+    },
+  });
+  const initialProject = projectDirFromArgv(process.argv);
+  if (initialProject) {
+    try {
+      ctx.session.open(initialProject);
+    } catch (error) {
+      dialog.showErrorBox('Cannot open project', (error as Error).message);
+    }
+  }
+
+  const devServerUrl = process.env.ELECTRON_RENDERER_URL ?? null;
+  const rendererFile = path.join(here, '../renderer/index.html');
+  const transport = registerIpcTransport(
+    createDispatcher(createHandlers(ctx), logError),
+    ctx.bus,
+    { fileUrl: devServerUrl ? null : pathToFileURL(rendererFile).href, devServerUrl },
+    () => window?.webContents ?? null,
+  );
+  window = createMainWindow(path.join(here, '../preload/index.cjs'), devServerUrl ? { url: devServerUrl } : { file: rendererFile });
+  window.on('closed', () => (window = null));
+  void ctx.engine.start().catch((error: Error) => logError('engine failed to start', error));
+
+  app.on('second-instance', () => window?.focus());
+  app.on('window-all-closed', () => app.quit());
+  app.on('will-quit', () => {
+    transport.dispose();
+    void ctx.dispose();
+  });
+}
+
+void main();

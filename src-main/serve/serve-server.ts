@@ -1,0 +1,110 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import type { Dispatcher } from '../api/dispatcher';
+import type { EventBus } from '../api/event-bus';
+import type { Disposable } from '../core/util/lifecycle';
+import { serveRendererFile } from './static-files';
+import { generateToken, tokenCookieName, tokenFromRequest, tokensEqual } from './token';
+import { attachWsTransport } from './ws-transport';
+
+/** Extra authenticated HTTP routes (e.g. thumbnails); return false to fall through. */
+export type RouteHandler = (request: http.IncomingMessage, response: http.ServerResponse, url: URL) => boolean | Promise<boolean>;
+
+/** What `graft serve` needs to start. */
+export interface ServeOptions {
+  host: string;
+  port: number;
+  rendererDir: string;
+  dispatcher: Dispatcher;
+  bus: EventBus;
+  routes?: RouteHandler[];
+  /** Fixed token for tests; a random one otherwise. */
+  token?: string;
+}
+
+/** A running server: its URL (with the token) and how to stop it. */
+export interface RunningServer extends Disposable {
+  url: string;
+  port: number;
+  token: string;
+}
+
+const SECURITY_HEADERS = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+};
+
+/**
+ * Starts the HTTP + WebSocket server of `graft serve`. Every HTTP request and WebSocket
+ * upgrade must carry the token (query or cookie); others get 401. The socket also checks
+ * that its Origin is this server, so another site cannot ride the cookie.
+ */
+export async function startServeServer(options: ServeOptions): Promise<RunningServer> {
+  const token = options.token ?? generateToken();
+  let cookieName = '';
+  const server = http.createServer((request, response) => void handle(request, response));
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
+  const transport = attachWsTransport(wss, options.dispatcher, options.bus);
+
+  async function handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
+    const given = tokenFromRequest(request, url, cookieName);
+    if (!tokensEqual(given.token, token)) {
+      response.writeHead(401, { 'content-type': 'text/plain; charset=utf-8' });
+      response.end('Unauthorized: open the URL that "graft serve" printed (it carries the access token).');
+      return;
+    }
+    if (given.fromQuery) {
+      response.setHeader('set-cookie', `${cookieName}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`);
+    }
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.writeHead(405).end();
+      return;
+    }
+    try {
+      for (const route of options.routes ?? []) if (await route(request, response, url)) return;
+      serveRendererFile(options.rendererDir, url.pathname, response);
+    } catch (error) {
+      if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+      response.end(`Error: ${(error as Error).message}`);
+    }
+  }
+
+  server.on('upgrade', (request: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const refuse = (status: string) => {
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    };
+    if (url.pathname !== '/ws') return refuse('404 Not Found');
+    if (!tokensEqual(tokenFromRequest(request, url, cookieName).token, token)) return refuse('401 Unauthorized');
+    const origin = request.headers.origin;
+    if (origin && new URL(origin).host !== request.headers.host) return refuse('403 Forbidden');
+    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  cookieName = tokenCookieName(port);
+  const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
+  return {
+    url: `http://${hostForUrl}:${port}/?token=${token}`,
+    port,
+    token,
+    dispose: async () => {
+      transport.dispose();
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
