@@ -1,5 +1,6 @@
 import type { Migration } from './migration';
 import { projectMeta } from './001-project-meta';
+import { library } from './002-library';
 
 /** Every migration this version of Graft knows, in order. Append; never edit a released one. */
-export const MIGRATIONS: readonly Migration[] = [projectMeta];
+export const MIGRATIONS: readonly Migration[] = [projectMeta, library];

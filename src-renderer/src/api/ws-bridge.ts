@@ -1,0 +1,85 @@
+import type { ApiEvents, EventName, GraftBridge, Reply, WsClientMessage, WsServerMessage } from '../../../src-main/api/contract';
+
+/** Connection state of the WebSocket transport, for the status bar. */
+export type ConnectionState = 'connecting' | 'open' | 'closed';
+
+/** Options for the WebSocket bridge; `url` defaults to this page's server. */
+export interface WsBridgeOptions {
+  url: string;
+  onState?: (state: ConnectionState) => void;
+  /** Creates the socket; injectable for tests. */
+  createSocket?: (url: string) => WebSocket;
+}
+
+/** The `/ws` URL of the server that served this page, carrying the page's token if it has one. */
+export function defaultSocketUrl(location: Location): string {
+  const token = new URLSearchParams(location.search).get('token');
+  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+  return `${scheme}://${location.host}/ws${token ? `?token=${encodeURIComponent(token)}` : ''}`;
+}
+
+/**
+ * The contract over a WebSocket (`graft serve`). Calls wait for the socket to open;
+ * a dropped connection fails pending calls and reconnects with backoff.
+ */
+export function createWsBridge(options: WsBridgeOptions): GraftBridge & { close(): void } {
+  const pending = new Map<number, (reply: Reply<unknown>) => void>();
+  const listeners = new Map<EventName, Set<(payload: never) => void>>();
+  const queue: WsClientMessage[] = [];
+  let socket: WebSocket | null = null;
+  let nextId = 1;
+  let retryMs = 250;
+  let closed = false;
+
+  const connect = () => {
+    options.onState?.('connecting');
+    const ws = (options.createSocket ?? ((url) => new WebSocket(url)))(options.url);
+    socket = ws;
+    ws.onopen = () => {
+      retryMs = 250;
+      options.onState?.('open');
+      for (const message of queue.splice(0)) ws.send(JSON.stringify(message));
+    };
+    ws.onmessage = (event) => {
+      const message = JSON.parse(String(event.data)) as WsServerMessage;
+      if (message.kind === 'reply') {
+        pending.get(message.id)?.(message.reply);
+        pending.delete(message.id);
+      } else {
+        for (const listener of listeners.get(message.name) ?? []) listener(message.payload as never);
+      }
+    };
+    ws.onclose = () => {
+      socket = null;
+      options.onState?.('closed');
+      for (const resolve of pending.values()) {
+        resolve({ ok: false, error: { code: 'io', message: 'Lost the connection to graft serve. Check that it is still running.' } });
+      }
+      pending.clear();
+      if (!closed) setTimeout(connect, retryMs);
+      retryMs = Math.min(retryMs * 2, 5_000);
+    };
+  };
+  connect();
+
+  return {
+    call(name, ...params) {
+      const message: WsClientMessage = { kind: 'call', id: nextId++, name, params: params[0] };
+      return new Promise((resolve) => {
+        pending.set(message.id, resolve as (reply: Reply<unknown>) => void);
+        if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
+        else queue.push(message);
+      });
+    },
+    on<E extends EventName>(name: E, listener: (payload: ApiEvents[E]) => void) {
+      const set = listeners.get(name) ?? new Set();
+      set.add(listener as (payload: never) => void);
+      listeners.set(name, set);
+      return () => set.delete(listener as (payload: never) => void);
+    },
+    close() {
+      closed = true;
+      socket?.close();
+    },
+  };
+}
