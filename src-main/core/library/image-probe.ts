@@ -1,0 +1,93 @@
+import sharp from 'sharp';
+import { acceptedFormat } from './image-formats';
+import type { ImageFormat } from './library-types';
+import { renderThumbnail, writeFileAtomic } from './thumbnail-render';
+
+/** A decodable image: its format and its size as displayed (after EXIF orientation). */
+export interface ProbeResult {
+  format: ImageFormat;
+  width: number;
+  height: number;
+}
+
+/** Limits and extras for probing one image. */
+export interface ProbeOptions {
+  allowSvg: boolean;
+  /** Largest pixel count (width × height) accepted; more is treated as a decompression bomb. */
+  maxPixels: number;
+  /** When set, the validating decode also writes this thumbnail (size in pixels, target file). */
+  thumbnail?: { size: number; file: string };
+}
+
+/** Default pixel limit: sharp's own (0x3FFF × 0x3FFF ≈ 268 megapixels). */
+export const DEFAULT_MAX_PIXELS = 0x3fff * 0x3fff;
+
+/** Why a file is not an importable image; the message is the user-facing reason. */
+export class ProbeRejection extends Error {
+  override readonly name = 'ProbeRejection';
+}
+
+/**
+ * Reads the header, refuses decompression bombs before any pixel is decoded, then decodes
+ * the whole image (at a reduced size where the codec allows it) so truncated or corrupt
+ * files are caught at import time rather than in the grid or in training.
+ */
+export async function probeImage(input: Buffer | string, options: ProbeOptions): Promise<ProbeResult> {
+  let meta: sharp.Metadata;
+  try {
+    // No pixel limit here: the header is trusted only to be compared with our own limit below.
+    meta = await sharp(input, { limitInputPixels: false }).metadata();
+  } catch (error) {
+    throw new ProbeRejection(headerReason(error));
+  }
+  const format = acceptedFormat(meta.format, meta.compression, options.allowSvg);
+  if (!format) {
+    const what = meta.format === 'heif' ? `HEIF/${meta.compression ?? 'unknown'}` : meta.format;
+    throw new ProbeRejection(
+      meta.format === 'svg'
+        ? 'SVG import is off (enable the SVG option to include vector images)'
+        : `unsupported image format (${what})`,
+    );
+  }
+  const pixels = (meta.width ?? 0) * (meta.height ?? 0);
+  if (pixels > options.maxPixels) {
+    throw new ProbeRejection(
+      `image too large: ${meta.width}×${meta.height} pixels is over the limit of ` +
+        `${Math.round(options.maxPixels / 1e6)} megapixels (possible decompression bomb)`,
+    );
+  }
+  if (!meta.width || !meta.height) throw new ProbeRejection('image has no pixels (zero width or height)');
+  let thumbnail: Buffer | null = null;
+  try {
+    if (options.thumbnail) thumbnail = await renderThumbnail(input, options.thumbnail.size, options.maxPixels);
+    else await decodeSmall(input, options.maxPixels);
+  } catch (error) {
+    throw new ProbeRejection(`corrupt or truncated image (${firstLine(error)})`);
+  }
+  if (thumbnail && options.thumbnail) {
+    // A thumbnail that cannot be written (disk full) is not the photo's fault: it is made
+    // again on demand, so the import goes on.
+    await writeFileAtomic(options.thumbnail.file, thumbnail).catch(() => undefined);
+  }
+  const oriented = meta.autoOrient ?? { width: meta.width, height: meta.height };
+  return { format, width: oriented.width, height: oriented.height };
+}
+
+/** Full decode at a tiny size: JPEG and WebP shrink on load, so this is the cheapest complete read. */
+async function decodeSmall(input: Buffer | string, maxPixels: number): Promise<void> {
+  await sharp(input, { failOn: 'truncated', limitInputPixels: maxPixels })
+    .resize(32, 32, { fit: 'inside', withoutEnlargement: true })
+    .raw()
+    .toBuffer();
+}
+
+function headerReason(error: unknown): string {
+  const message = firstLine(error);
+  if (/unsupported image format/i.test(message)) return 'not an image (its contents are not a supported image format)';
+  if (/empty/i.test(message)) return 'empty file (0 bytes)';
+  return `not a readable image (${message})`;
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim();
+}

@@ -1,0 +1,183 @@
+import { GraftError } from '../../api/errors';
+import type { Project } from '../project/project';
+import { isImageFormat } from './image-formats';
+import type { ImageFormat, ImageListItem, ImageRecord, SplitName } from './library-types';
+
+/** A filter and a page of the image grid. Filters combine with AND. */
+export interface ImageQuery {
+  /** Only images labelled with this class. */
+  classId?: number;
+  /** Only images without a label (cannot be combined with `classId`). */
+  unlabelled?: boolean;
+  /** Only images in this split, or with none. */
+  split?: SplitName | 'none';
+  /** Case-insensitive substring of the file name. */
+  nameContains?: string;
+  /** Only missing images (true) or only present ones (false); both when absent. */
+  missing?: boolean;
+  /** Sort key; every order ends with the image id so pages never shuffle. */
+  orderBy?: 'path' | 'name' | 'added';
+  offset?: number;
+  limit?: number;
+}
+
+/** One page of the grid and the number of images that match in total. */
+export interface ImagePage {
+  total: number;
+  offset: number;
+  items: ImageListItem[];
+}
+
+/** Largest page the grid may ask for at once. */
+export const MAX_PAGE_SIZE = 2000;
+
+interface ImageRow {
+  id: number;
+  path: string;
+  file_name: string;
+  size: number;
+  mtime_ms: number;
+  width: number;
+  height: number;
+  content_hash: string;
+  format: string;
+  added_at: string;
+  missing: number;
+}
+
+/** Reads one image by id, or null when there is none. */
+export function getImage(project: Project, imageId: number): ImageRecord | null {
+  if (!Number.isSafeInteger(imageId)) return null;
+  const row = project.db.prepare('SELECT * FROM images WHERE id = ?').get(imageId) as ImageRow | undefined;
+  return row ? toRecord(row) : null;
+}
+
+/** Reads one image by its absolute path, or null when there is none. */
+export function findImageByPath(project: Project, filePath: string): ImageRecord | null {
+  const row = project.db.prepare('SELECT * FROM images WHERE path = ?').get(filePath) as ImageRow | undefined;
+  return row ? toRecord(row) : null;
+}
+
+/** Lists a page of images matching a filter, in a stable order, with the total count for a virtual grid. */
+export function listImages(project: Project, query: ImageQuery = {}): ImagePage {
+  const offset = query.offset ?? 0;
+  const limit = query.limit ?? 200;
+  if (!Number.isInteger(offset) || offset < 0) throw new GraftError('bad-request', 'Page offset must be a whole number ≥ 0.');
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+    throw new GraftError('bad-request', `Page size must be a whole number from 1 to ${MAX_PAGE_SIZE}.`);
+  }
+  const { where, params } = buildFilter(query);
+  const order = { path: 'i.path', name: 'i.file_name, i.id', added: 'i.id' }[query.orderBy ?? 'path'];
+  const from = `FROM images i LEFT JOIN labels l ON l.image_id = i.id LEFT JOIN splits s ON s.image_id = i.id ${where}`;
+  const total = (project.db.prepare(`SELECT COUNT(*) AS n ${from}`).get(params) as { n: number }).n;
+  const rows = project.db
+    .prepare(
+      `SELECT i.id, i.path, i.file_name, i.width, i.height, i.format, i.missing,
+              l.class_id, s.split, s.pinned
+       ${from} ORDER BY ${order} LIMIT @limit OFFSET @offset`,
+    )
+    .all({ ...params, limit, offset }) as ListRow[];
+  return { total, offset, items: rows.map(toListItem) };
+}
+
+interface ListRow {
+  id: number;
+  path: string;
+  file_name: string;
+  width: number;
+  height: number;
+  format: string;
+  missing: number;
+  class_id: number | null;
+  split: SplitName | null;
+  pinned: number | null;
+}
+
+function buildFilter(query: ImageQuery): { where: string; params: Record<string, string | number> } {
+  const clauses: string[] = [];
+  const params: Record<string, string | number> = {};
+  if (query.classId !== undefined && query.unlabelled) {
+    throw new GraftError('bad-request', 'Choose either a class or "unlabelled", not both.');
+  }
+  if (query.classId !== undefined) {
+    clauses.push('l.class_id = @classId');
+    params.classId = query.classId;
+  }
+  if (query.unlabelled) clauses.push('l.image_id IS NULL');
+  if (query.split === 'none') clauses.push('s.image_id IS NULL');
+  else if (query.split !== undefined) {
+    clauses.push('s.split = @split');
+    params.split = query.split;
+  }
+  if (query.nameContains) {
+    // instr() rather than LIKE: no wildcard escaping, and user text such as "50%" means itself.
+    clauses.push('instr(lower(i.file_name), lower(@name)) > 0');
+    params.name = query.nameContains;
+  }
+  if (query.missing !== undefined) {
+    clauses.push('i.missing = @missing');
+    params.missing = query.missing ? 1 : 0;
+  }
+  return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
+}
+
+function toListItem(row: ListRow): ImageListItem {
+  return {
+    id: row.id,
+    path: row.path,
+    fileName: row.file_name,
+    width: row.width,
+    height: row.height,
+    format: formatOf(row.format),
+    classId: row.class_id,
+    split: row.split,
+    pinned: row.pinned === 1,
+    missing: row.missing === 1,
+  };
+}
+
+function toRecord(row: ImageRow): ImageRecord {
+  return {
+    id: row.id,
+    path: row.path,
+    fileName: row.file_name,
+    size: row.size,
+    mtimeMs: row.mtime_ms,
+    width: row.width,
+    height: row.height,
+    contentHash: row.content_hash,
+    format: formatOf(row.format),
+    addedAt: row.added_at,
+    missing: row.missing === 1,
+  };
+}
+
+function formatOf(value: string): ImageFormat {
+  if (!isImageFormat(value)) throw new Error(`Unknown image format in the database: ${value}`);
+  return value;
+}
+
+/** Totals for the library sidebar. */
+export interface LibraryCounts {
+  total: number;
+  labelled: number;
+  unlabelled: number;
+  missing: number;
+  /** Images per class id (classes with no images are absent). */
+  perClass: Record<number, number>;
+}
+
+/** Counts images overall, labelled, unlabelled, missing and per class. */
+export function libraryCounts(project: Project): LibraryCounts {
+  const db = project.db;
+  const total = (db.prepare('SELECT COUNT(*) AS n FROM images').get() as { n: number }).n;
+  const missing = (db.prepare('SELECT COUNT(*) AS n FROM images WHERE missing = 1').get() as { n: number }).n;
+  const rows = db.prepare('SELECT class_id, COUNT(*) AS n FROM labels GROUP BY class_id').all() as { class_id: number; n: number }[];
+  const perClass: Record<number, number> = {};
+  let labelled = 0;
+  for (const row of rows) {
+    perClass[row.class_id] = row.n;
+    labelled += row.n;
+  }
+  return { total, labelled, unlabelled: total - labelled, missing, perClass };
+}
