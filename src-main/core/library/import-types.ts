@@ -1,0 +1,66 @@
+import type { DuplicateFile, SkippedFile } from './library-types';
+
+/** How an import treats the folder it is given. */
+export interface ImportOptions {
+  /** Name classes after folders and label the photos inside them. */
+  labelsFromSubfolders?: boolean;
+  /**
+   * Which folder names the class, counted from the imported folder (1 = its direct
+   * subfolders, 2 = the ones below those …). Unset: each photo's own folder.
+   * Implies `labelsFromSubfolders`.
+   */
+  labelDepth?: number;
+  /** Import SVG files too (off by default: they render, but are rarely photos). */
+  allowSvg?: boolean;
+  /** Largest width × height accepted; bigger headers are refused as decompression bombs. */
+  maxPixels?: number;
+  /** Write grid thumbnails while importing (true: default size; a number: that edge in pixels). */
+  thumbnails?: boolean | number;
+  /** Photos decoded at once; defaults to the CPU count, at least 2. */
+  concurrency?: number;
+  /** Files written per database transaction. */
+  batchSize?: number;
+}
+
+/** Where an import stands, pushed to the caller while it runs. */
+export interface ImportProgress {
+  /** `scanning` counts files first so `total` is known; `importing` reads them. */
+  phase: 'scanning' | 'importing' | 'done';
+  done: number;
+  total: number;
+  added: number;
+  skipped: number;
+  duplicates: number;
+  /** Files handled per second so far in the importing phase. */
+  imagesPerSecond: number;
+  /** Seconds left at the current rate; null until a rate is known. */
+  etaSeconds: number | null;
+}
+
+/** Cancellation and progress hooks for a running import. */
+export interface ImportControl {
+  signal?: AbortSignal;
+  onProgress?: (progress: ImportProgress) => void;
+}
+
+/** What an import did, as plain data. */
+export interface ImportSummary {
+  folder: string;
+  /** Id of this run in the project's import log. */
+  runId: number;
+  added: number;
+  /** Files whose bytes changed since the last import (row updated, label kept). */
+  updated: number;
+  unchanged: number;
+  /** Moved or renamed files matched to their old row by content (label kept). */
+  relinked: number;
+  /** Rows under this folder whose file is gone, newly flagged missing. */
+  missing: number;
+  duplicates: DuplicateFile[];
+  skipped: SkippedFile[];
+  /** Folder-derived class name → number of imported photos under it (empty without folder labels). */
+  classes: Record<string, number>;
+  cancelled: boolean;
+  seconds: number;
+  imagesPerSecond: number;
+}
