@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { BrowserWindow, session, shell } from 'electron';
+import { secureWebPreferences } from './web-preferences';
 
 /** The Content-Security-Policy of the desktop renderer. */
 export const RENDERER_CSP =
@@ -25,14 +26,7 @@ export function createMainWindow(preloadPath: string, load: { file?: string; url
     minHeight: 600,
     show: false,
     title: 'Graft',
-    webPreferences: {
-      preload: path.resolve(preloadPath),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-      spellcheck: false,
-    },
+    webPreferences: secureWebPreferences(path.resolve(preloadPath)),
   });
   window.webContents.setWindowOpenHandler(({ url }) => {
     if (url.startsWith('https://')) void shell.openExternal(url);

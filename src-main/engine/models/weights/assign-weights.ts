@@ -111,6 +111,8 @@ function checked(plan: Plan, stored: StoredWeights, options: AssignOptions): Pla
   if (fatal.length > 0 || (plan.problems.length > 0 && !options.skipMismatch)) {
     throw mismatchError(plan.problems, stored);
   }
+  // Loading nothing at all is never what the user meant, even with byName.
+  if (plan.matches.length === 0 && plan.missing.length > 0) throw missingError(plan, stored);
   return plan;
 }
 
