@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import sharp, { type Metadata } from 'sharp';
 import { acceptedFormat } from './image-formats';
 import type { ImageFormat } from './library-types';
 import { renderThumbnail, writeFileAtomic } from './thumbnail-render';
@@ -33,7 +33,7 @@ export class ProbeRejection extends Error {
  * files are caught at import time rather than in the grid or in training.
  */
 export async function probeImage(input: Buffer | string, options: ProbeOptions): Promise<ProbeResult> {
-  let meta: sharp.Metadata;
+  let meta: Metadata;
   try {
     // No pixel limit here: the header is trusted only to be compared with our own limit below.
     meta = await sharp(input, { limitInputPixels: false }).metadata();

@@ -33,10 +33,10 @@ export class ImportWriter {
   private lastFlush = Date.now();
   private readonly classIds = new Map<string, number>();
   private readonly stmts: Record<
-    'insert' | 'update' | 'relink' | 'touch' | 'label' | 'issue' | 'classInsert' | 'classId',
+    'insert' | 'update' | 'relink' | 'touch' | 'label' | 'labelled' | 'issue' | 'classInsert' | 'classId',
     Statement
   >;
-  private readonly writeBatch: (writes: ImportWrite[]) => void;
+  private readonly writeBatch: (writes: readonly ImportWrite[]) => number[];
 
   constructor(
     private readonly db: Database,
@@ -63,6 +63,7 @@ export class ImportWriter {
       touch: db.prepare('UPDATE images SET size = ?, mtime_ms = ?, missing = 0 WHERE id = ?'),
       // Folder names never override a label the user gave.
       label: db.prepare('INSERT OR IGNORE INTO labels (image_id, class_id, labelled_at) VALUES (?, ?, ?)'),
+      labelled: db.prepare('SELECT 1 FROM labels WHERE image_id = ?'),
       issue: db.prepare('INSERT INTO import_issues (run_id, kind, path, reason) VALUES (?, ?, ?, ?)'),
       classInsert: db.prepare(
         `INSERT INTO classes (name, color, sort_order, created_at)
@@ -71,7 +72,7 @@ export class ImportWriter {
       ),
       classId: db.prepare('SELECT id FROM classes WHERE name = ?'),
     };
-    this.writeBatch = db.transaction((writes: ImportWrite[]) => this.apply(writes));
+    this.writeBatch = db.transaction((writes: readonly ImportWrite[]) => this.apply(writes));
   }
 
   /** Queues a change; writes the batch when it is full or old enough. */
@@ -86,7 +87,7 @@ export class ImportWriter {
     if (this.pending.length === 0) return;
     const writes = this.pending;
     this.pending = [];
-    const ids = this.writeBatch(writes) as unknown as number[];
+    const ids = this.writeBatch(writes);
     this.options.onCommitted(writes, ids);
   }
 
@@ -130,6 +131,8 @@ export class ImportWriter {
 
   private applyLabel(imageId: number, className: string | null, now: string): void {
     if (className === null) return;
+    // Checked first so a re-import does not create folder classes that would stay empty.
+    if (this.stmts.labelled.get(imageId)) return;
     this.stmts.label.run(imageId, this.classId(className, now), now);
   }
 

@@ -54,18 +54,25 @@ function queueFor(project: Project): ThumbnailQueue {
 
 /**
  * Returns the file path of an image's thumbnail, making it first if it is not cached.
- * Concurrent requests for the same thumbnail share one decode.
+ * Concurrent requests for the same thumbnail get the same promise: one decode, one write.
  */
-export async function getThumbnail(project: Project, imageId: number, size: number = DEFAULT_THUMBNAIL_SIZE): Promise<string> {
-  checkThumbnailSize(size);
-  const image = getImage(project, imageId);
-  if (!image) throw new GraftError('not-found', `Image ${imageId} is not in this project.`);
-  const file = thumbnailPath(project.layout, image.contentHash, size);
+export function getThumbnail(project: Project, imageId: number, size: number = DEFAULT_THUMBNAIL_SIZE): Promise<string> {
+  let file: string;
+  let original: string;
+  try {
+    checkThumbnailSize(size);
+    const image = getImage(project, imageId);
+    if (!image) throw new GraftError('not-found', `Image ${imageId} is not in this project.`);
+    file = thumbnailPath(project.layout, image.contentHash, size);
+    original = image.path;
+  } catch (error) {
+    return Promise.reject(error);
+  }
   const queue = queueFor(project);
   const pending = queue.inflight.get(file);
   if (pending) return pending;
   // Registered before the first await, so a second request in the same tick joins this one.
-  const made = ensureThumbnail(queue, file, image.path, size).finally(() => queue.inflight.delete(file));
+  const made = ensureThumbnail(queue, file, original, size).finally(() => queue.inflight.delete(file));
   queue.inflight.set(file, made);
   return made;
 }

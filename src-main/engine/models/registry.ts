@@ -18,7 +18,7 @@ export interface ArchSpec {
   name: ArchName;
   displayName: string;
   family: ArchFamily;
-  /** The Keras model name, e.g. `resnet50`. */
+  /** The Keras model name, e.g. `resnet50` (MobileNetV2 appends `_<input size>`). */
   kerasName: string;
   /** Square input side used when no input shape is given. */
   defaultInputSize: number;

@@ -1,6 +1,7 @@
 import type { LayersModel } from '@tensorflow/tfjs';
 import { GraftError } from '../../../api/errors';
 import type { Tf } from '../../backend';
+import { alignNames } from '../keras-names';
 import {
   isProblem,
   matchLayer,
@@ -46,15 +47,20 @@ interface Plan {
   unused: string[];
 }
 
-function planByName(layers: ModelLayer[], stored: StoredLayer[]): Plan {
+function lastPart(name: string): string {
+  return name.slice(name.lastIndexOf('/') + 1);
+}
+
+/** By name; `aliases` maps a model layer name to the file's name for it (renumbered layers). */
+function planByName(layers: ModelLayer[], stored: StoredLayer[], aliases?: Map<string, string>): Plan {
   const byName = new Map<string, StoredLayer>();
   // Nested or tfjs-scoped names (`model/conv1`) also answer to their last part.
-  for (const s of stored) byName.set(s.name.slice(s.name.lastIndexOf('/') + 1), s);
+  for (const s of stored) byName.set(lastPart(s.name), s);
   for (const s of stored) byName.set(s.name, s);
   const plan: Plan = { mode: 'by-name', matches: [], problems: [], missing: [], unused: [] };
   const used = new Set<StoredLayer>();
   for (const layer of layers) {
-    const s = byName.get(layer.name);
+    const s = byName.get(aliases ? (aliases.get(layer.name) ?? '\0') : layer.name);
     if (!s) {
       plan.missing.push(layer.name);
       continue;
@@ -96,7 +102,12 @@ function choosePlan(layers: ModelLayer[], stored: StoredWeights, options: Assign
   if (named.missing.length === 0 && (named.problems.length === 0 || options.skipMismatch)) {
     return checked(named, stored, options);
   }
-  // Names differ (Keras 2 numbered `conv2d_1…`) or don't fit: try the order, as Keras's default does.
+  // Automatic names numbered differently (Keras 2 `conv2d_1…` vs Keras 3 `conv2d, conv2d_1…`):
+  // pair them by rank within each prefix.
+  const aliases = alignNames(layers.map((l) => l.name), stored.layers.map((s) => lastPart(s.name)));
+  const aligned = planByName(layers, stored.layers, aliases);
+  if (aligned.missing.length === 0 && aligned.problems.length === 0) return aligned;
+  // Still no fit: try the order, as Keras's default loader does.
   const ordered = planTopological(layers, stored.layers);
   if (ordered.problems.length === 0) return ordered;
   // Neither fits; explain through whichever reading got further.

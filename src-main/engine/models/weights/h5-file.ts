@@ -92,9 +92,9 @@ export function childGroup(parent: Group, name: string): Group | null {
  */
 export function readStringList(entity: Group, name: string): string[] | null {
   const attrs = entity.attrs;
-  const parts = attrs[name] ? [attrs[name]] : [];
+  const parts = [attrs[name]];
   for (let i = 0; attrs[`${name}${i}`]; i += 1) parts.push(attrs[`${name}${i}`]);
-  if (parts.length === 0) return null;
+  if (!parts.some(Boolean)) return null;
   const out: string[] = [];
   for (const part of parts) {
     const value = part?.value;
@@ -120,13 +120,35 @@ function toFloat32(value: unknown, where: string): Float32Array {
   if (typeof value === 'number') return Float32Array.of(value);
   if (ArrayBuffer.isView(value) && !(value instanceof DataView) && !(value instanceof BigInt64Array)
     && !(value instanceof BigUint64Array)) {
-    return Float32Array.from(value as ArrayLike<number>);
+    return Float32Array.from(value as unknown as ArrayLike<number>);
   }
   throw new Error(`${where} is not a numeric array`);
 }
 
-/** A stored weight backed by an HDF5 dataset, read only when asked. */
-export function datasetWeight(dataset: Dataset, name: string, role: WeightRole | null): StoredWeight {
+// Elements per read. wasm memory never shrinks, so reading VGG16's 411 MB fc1 kernel whole
+// would leave the engine with that much heap for good; slices keep it near 16 MB.
+const READ_CHUNK = 4 * 1024 * 1024;
+
+function readDataset(dataset: Dataset, shape: number[], name: string, chunk: number): Float32Array {
+  const total = shape.reduce((a, b) => a * b, 1);
+  const rows = shape[0] ?? 1;
+  if (total <= chunk || shape.length === 0 || rows < 2) return toFloat32(dataset.value, name);
+  const rowSize = total / rows;
+  const step = Math.max(1, Math.floor(chunk / rowSize));
+  const out = new Float32Array(total);
+  for (let row = 0; row < rows; row += step) {
+    out.set(toFloat32(dataset.slice([[row, Math.min(row + step, rows)]]), name), row * rowSize);
+  }
+  return out;
+}
+
+/** A stored weight backed by an HDF5 dataset, read only when asked (in slices when large). */
+export function datasetWeight(
+  dataset: Dataset,
+  name: string,
+  role: WeightRole | null,
+  chunk = READ_CHUNK,
+): StoredWeight {
   let shape: number[];
   try {
     shape = dataset.shape ?? [];
@@ -139,7 +161,7 @@ export function datasetWeight(dataset: Dataset, name: string, role: WeightRole |
     shape,
     read: () => {
       try {
-        return toFloat32(dataset.value, name);
+        return readDataset(dataset, shape, name, chunk);
       } catch (error) {
         throw new Error(hdf5Reason(error));
       }

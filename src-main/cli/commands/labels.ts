@@ -1,0 +1,75 @@
+import { GraftError } from '../../api/errors';
+import { exportImageFolder } from '../../core/library/image-folder-export';
+import { exportLabelsCsv, importLabelsCsv } from '../../core/library/labels-csv';
+import { openProject } from '../../core/project/project';
+import { printResult, type CliCommand } from '../command';
+import { requirePositional } from '../run-cli';
+
+/** Unknown paths listed in the human output of an import before "and N more". */
+const LISTED_PATHS = 20;
+
+/** `graft labels export|import <project-dir>`: labels out to CSV or ImageFolder, and in from CSV. */
+export const labelsCommand: CliCommand = {
+  name: 'labels',
+  summary: 'Export labels (CSV or ImageFolder) or import them from a CSV.',
+  usage: 'labels <export|import> <project-dir> (--csv FILE | --imagefolder DIR [--link] [--by-split])',
+  details: [
+    'export --csv FILE          write path,label,split for every image',
+    'export --imagefolder DIR   copy labelled photos into DIR/<class>/ (--link: symlink instead;',
+    '                           --by-split: DIR/<split>/<class>/)',
+    'import --csv FILE          apply path,label[,split] rows (matched by path; missing classes are',
+    '                           created; one undoable step)',
+  ],
+  options: {
+    csv: { type: 'string' },
+    imagefolder: { type: 'string' },
+    link: { type: 'boolean' },
+    'by-split': { type: 'boolean' },
+  },
+  async run({ positionals, values, json, io }) {
+    const verb = requirePositional(positionals, 0, 'export or import', this.usage);
+    const projectDir = requirePositional(positionals, 1, 'the project folder', this.usage);
+    const csv = typeof values.csv === 'string' ? values.csv : undefined;
+    const imageFolder = typeof values.imagefolder === 'string' ? values.imagefolder : undefined;
+    if (verb !== 'export' && verb !== 'import') {
+      throw new GraftError('bad-request', `Unknown labels action "${verb}": use export or import. Usage: graft ${this.usage}`);
+    }
+    if (verb === 'import' && (imageFolder || !csv)) throw new GraftError('bad-request', 'labels import reads a CSV: pass --csv FILE.');
+    if (verb === 'export' && !csv && !imageFolder) throw new GraftError('bad-request', 'labels export needs --csv FILE or --imagefolder DIR.');
+    const project = openProject(projectDir);
+    try {
+      if (verb === 'import') {
+        const result = importLabelsCsv(project, csv!);
+        printResult(io, json, result, () => {
+          const lines = [
+            `Read ${result.rows} rows: ${result.matched} matched, ${result.labelsChanged} labels changed, ` +
+              `${result.splitsSet} splits set, ${result.unknownPaths.length} unknown paths, ${result.invalidRows.length} invalid rows.`,
+          ];
+          if (result.createdClasses.length > 0) lines.push(`Created classes: ${result.createdClasses.join(', ')}`);
+          lines.push(...result.unknownPaths.slice(0, LISTED_PATHS).map((p) => `  not in this project: ${p}`));
+          if (result.unknownPaths.length > LISTED_PATHS) lines.push(`  … and ${result.unknownPaths.length - LISTED_PATHS} more`);
+          lines.push(...result.invalidRows.map((r) => `  line ${r.line}: ${r.reason}`));
+          return lines.join('\n');
+        });
+        return 0;
+      }
+      const output: Record<string, unknown> = {};
+      const human: string[] = [];
+      if (csv) {
+        const result = exportLabelsCsv(project, csv);
+        output.csv = result;
+        human.push(`Wrote ${result.rows} rows (${result.labelled} labelled) to ${result.file}.`);
+      }
+      if (imageFolder) {
+        const result = await exportImageFolder(project, imageFolder, { link: values.link === true, bySplit: values['by-split'] === true });
+        output.imagefolder = result;
+        human.push(`${values.link ? 'Linked' : 'Copied'} ${result.exported} photos into ${result.dir}; ${result.skipped.length} left out.`);
+        human.push(...result.skipped.slice(0, LISTED_PATHS).map((s) => `  left out ${s.path}: ${s.reason}`));
+      }
+      printResult(io, json, output, () => human.join('\n'));
+      return 0;
+    } finally {
+      project.dispose();
+    }
+  },
+};

@@ -1,0 +1,191 @@
+import type { Database } from 'better-sqlite3';
+import { GraftError } from '../../api/errors';
+import type { Project } from '../project/project';
+import { isHexColor, paletteColor } from './class-colors';
+import { recordOperation, undoState, type ClassChange, type ClassState, type LabelChange, type UndoState } from './label-journal';
+import type { ClassInfo } from './library-types';
+
+/** Longest class name accepted (it becomes a folder name on export). */
+export const MAX_CLASS_NAME_LENGTH = 100;
+
+/** Lists every class in display order with its image count. */
+export function listClasses(project: Project): ClassInfo[] {
+  return project.db
+    .prepare(
+      `SELECT c.id, c.name, c.color, c.sort_order AS sortOrder,
+              (SELECT COUNT(*) FROM labels l WHERE l.class_id = c.id) AS imageCount
+       FROM classes c ORDER BY c.sort_order, c.id`,
+    )
+    .all() as ClassInfo[];
+}
+
+/** Reads one class as the journal stores it, or null. */
+export function readClass(db: Database, classId: number): ClassState | null {
+  const row = db
+    .prepare('SELECT id, name, color, sort_order AS sortOrder, created_at AS createdAt FROM classes WHERE id = ?')
+    .get(classId) as ClassState | undefined;
+  return row ?? null;
+}
+
+/** Reads one class or fails with a not-found error the UI can show. */
+export function requireClass(db: Database, classId: number): ClassState {
+  const found = Number.isSafeInteger(classId) ? readClass(db, classId) : null;
+  if (!found) throw new GraftError('not-found', `Class ${classId} does not exist (it may have been deleted).`);
+  return found;
+}
+
+/** Checks and tidies a class name; fails with the rule it broke. */
+export function checkClassName(name: unknown): string {
+  const trimmed = typeof name === 'string' ? name.trim() : '';
+  if (!trimmed) throw new GraftError('bad-request', 'A class needs a name.');
+  if (trimmed.length > MAX_CLASS_NAME_LENGTH) {
+    throw new GraftError('bad-request', `Class names are at most ${MAX_CLASS_NAME_LENGTH} characters.`);
+  }
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(trimmed)) throw new GraftError('bad-request', 'Class names cannot contain control characters.');
+  return trimmed;
+}
+
+function assertNameFree(db: Database, name: string, exceptId?: number): void {
+  const clash = db.prepare('SELECT id FROM classes WHERE name = ?').get(name) as { id: number } | undefined;
+  if (clash && clash.id !== exceptId) {
+    throw new GraftError('bad-request', `A class named "${name}" already exists. Pick another name, or merge the two classes.`);
+  }
+}
+
+/** Inserts a class row with the next palette colour and sort place, inside the caller's transaction (not journaled). */
+export function insertClassRow(db: Database, name: string, color?: string): ClassState {
+  const count = (db.prepare('SELECT COUNT(*) AS n FROM classes').get() as { n: number }).n;
+  const sortOrder = (db.prepare('SELECT COALESCE(MAX(sort_order) + 1, 0) AS n FROM classes').get() as { n: number }).n;
+  const createdAt = new Date().toISOString();
+  const chosen = color ?? paletteColor(count);
+  const id = Number(
+    db.prepare('INSERT INTO classes (name, color, sort_order, created_at) VALUES (?, ?, ?, ?)').run(name, chosen, sortOrder, createdAt)
+      .lastInsertRowid,
+  );
+  return { id, name, color: chosen, sortOrder, createdAt };
+}
+
+/** Result of a class operation, with what undo would do next. */
+export interface ClassOperationResult {
+  classId: number;
+  /** Images whose label the operation changed. */
+  imagesChanged: number;
+  undo: UndoState;
+}
+
+/** Creates a class (undoable). A colour is picked from the palette unless one is given. */
+export function createClass(project: Project, name: string, options: { color?: string } = {}): ClassOperationResult {
+  const clean = checkClassName(name);
+  if (options.color !== undefined && !isHexColor(options.color)) throw new GraftError('bad-request', 'Colours are written #rrggbb.');
+  const db = project.db;
+  const state = db.transaction(() => {
+    assertNameFree(db, clean);
+    const created = insertClassRow(db, clean, options.color?.toLowerCase());
+    recordOperation(db, 'class-create', `create class "${clean}"`, [{ id: created.id, before: null, after: created }], []);
+    return created;
+  })();
+  return { classId: state.id, imagesChanged: 0, undo: undoState(project) };
+}
+
+/** Renames a class (undoable). */
+export function renameClass(project: Project, classId: number, name: string): ClassOperationResult {
+  const clean = checkClassName(name);
+  return updateClass(project, classId, 'class-rename', (before) => {
+    assertNameFree(project.db, clean, classId);
+    return { after: { ...before, name: clean }, summary: `rename class "${before.name}" to "${clean}"` };
+  });
+}
+
+/** Changes a class's colour (undoable). */
+export function recolorClass(project: Project, classId: number, color: string): ClassOperationResult {
+  if (!isHexColor(color)) throw new GraftError('bad-request', 'Colours are written #rrggbb.');
+  return updateClass(project, classId, 'class-recolor', (before) => ({
+    after: { ...before, color: color.toLowerCase() },
+    summary: `change the colour of "${before.name}"`,
+  }));
+}
+
+function updateClass(
+  project: Project,
+  classId: number,
+  kind: 'class-rename' | 'class-recolor',
+  change: (before: ClassState) => { after: ClassState; summary: string },
+): ClassOperationResult {
+  const db = project.db;
+  db.transaction(() => {
+    const before = requireClass(db, classId);
+    const { after, summary } = change(before);
+    if (after.name === before.name && after.color === before.color) return;
+    db.prepare('UPDATE classes SET name = ?, color = ? WHERE id = ?').run(after.name, after.color, classId);
+    recordOperation(db, kind, summary, [{ id: classId, before, after }], []);
+  })();
+  return { classId, imagesChanged: 0, undo: undoState(project) };
+}
+
+/** Puts classes in the given order (undoable); classes not listed keep their place after them. */
+export function reorderClasses(project: Project, orderedIds: readonly number[]): { undo: UndoState } {
+  const db = project.db;
+  db.transaction(() => {
+    const all = listClasses(project).map((c) => requireClass(db, c.id));
+    const listed = orderedIds.map((id) => requireClass(db, id));
+    const rest = all.filter((c) => !orderedIds.includes(c.id));
+    const changes: ClassChange[] = [];
+    [...listed, ...rest].forEach((before, index) => {
+      if (before.sortOrder === index) return;
+      db.prepare('UPDATE classes SET sort_order = ? WHERE id = ?').run(index, before.id);
+      changes.push({ id: before.id, before, after: { ...before, sortOrder: index } });
+    });
+    recordOperation(db, 'class-reorder', 'reorder classes', changes, []);
+  })();
+  return { undo: undoState(project) };
+}
+
+/**
+ * Moves every image of the source classes into the target class and deletes the sources
+ * (undoable: the sources come back with their images).
+ */
+export function mergeClasses(project: Project, sourceIds: readonly number[], targetId: number): ClassOperationResult {
+  const db = project.db;
+  const moved = db.transaction(() => {
+    const target = requireClass(db, targetId);
+    const sources = [...new Set(sourceIds)].filter((id) => id !== targetId).map((id) => requireClass(db, id));
+    if (sources.length === 0) throw new GraftError('bad-request', 'Choose at least one class to merge into another one.');
+    const labelChanges: LabelChange[] = [];
+    for (const source of sources) {
+      const images = db.prepare('SELECT image_id AS id FROM labels WHERE class_id = ?').all(source.id) as { id: number }[];
+      for (const image of images) labelChanges.push({ imageId: image.id, before: source.id, after: targetId });
+      db.prepare('UPDATE labels SET class_id = ? WHERE class_id = ?').run(targetId, source.id);
+      db.prepare('DELETE FROM classes WHERE id = ?').run(source.id);
+    }
+    const names = sources.map((s) => `"${s.name}"`).join(', ');
+    recordOperation(
+      db,
+      'class-merge',
+      `merge ${names} into "${target.name}"`,
+      sources.map((before) => ({ id: before.id, before, after: null })),
+      labelChanges,
+    );
+    return labelChanges.length;
+  })();
+  return { classId: targetId, imagesChanged: moved, undo: undoState(project) };
+}
+
+/** Deletes a class; its images become unlabelled (undoable). Reports how many images that affected. */
+export function deleteClass(project: Project, classId: number): ClassOperationResult {
+  const db = project.db;
+  const affected = db.transaction(() => {
+    const before = requireClass(db, classId);
+    const images = db.prepare('SELECT image_id AS id FROM labels WHERE class_id = ?').all(classId) as { id: number }[];
+    db.prepare('DELETE FROM classes WHERE id = ?').run(classId);
+    recordOperation(
+      db,
+      'class-delete',
+      `delete class "${before.name}" (${images.length} ${images.length === 1 ? 'image' : 'images'})`,
+      [{ id: classId, before, after: null }],
+      images.map((image) => ({ imageId: image.id, before: classId, after: null })),
+    );
+    return images.length;
+  })();
+  return { classId, imagesChanged: affected, undo: undoState(project) };
+}

@@ -1,0 +1,246 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { GraftError } from '../../api/errors';
+import type { Project } from '../project/project';
+import { checkLabelDepth, classFromFolders } from './folder-classes';
+import { walkFolder, type WalkFs } from './folder-walk';
+import { FileImporter, nodeImportFileIo, type FileOutcome, type ImportFileIo } from './import-file';
+import { finishImportRun, markMissingUnder, startImportRun } from './import-run-log';
+import type { ImportControl, ImportOptions, ImportProgress, ImportSummary } from './import-types';
+import { ImportWriter } from './import-writer';
+import { DEFAULT_MAX_PIXELS } from './image-probe';
+import { RateMeter } from './rate-meter';
+import { checkThumbnailSize, DEFAULT_THUMBNAIL_SIZE, thumbnailPath } from './thumbnails';
+
+/** File access an import uses; tests inject failures here instead of stubbing globals. */
+export interface ImportIo {
+  walk?: WalkFs;
+  file?: ImportFileIo;
+}
+
+const PROGRESS_INTERVAL_MS = 150;
+
+// One import per open project at a time: two would race on the same rows.
+const running = new WeakSet<Project>();
+
+/**
+ * Imports a folder of photos recursively into the project. Bad files never stop it: each is
+ * listed in `skipped` with its reason. Re-importing touches only new or changed files, and a
+ * moved file is relinked by its content hash with its label kept. Cancelling through the
+ * signal stops after the files in flight; everything committed before is complete.
+ */
+export async function importFolder(
+  project: Project,
+  folder: string,
+  options: ImportOptions = {},
+  control: ImportControl = {},
+  io: ImportIo = {},
+): Promise<ImportSummary> {
+  const root = path.resolve(folder);
+  const settings = resolveOptions(options);
+  // Checked and taken before the first await, so two calls in the same tick cannot both start.
+  if (running.has(project)) throw new GraftError('bad-request', 'An import is already running in this project; wait for it or cancel it.');
+  running.add(project);
+  try {
+    await checkFolder(root);
+    return await runImport(project, root, settings, control, io);
+  } finally {
+    running.delete(project);
+  }
+}
+
+type Settings = ReturnType<typeof resolveOptions>;
+
+function resolveOptions(options: ImportOptions) {
+  const labelDepth = checkLabelDepth(options.labelDepth);
+  const thumbnailSize =
+    options.thumbnails === true ? DEFAULT_THUMBNAIL_SIZE : typeof options.thumbnails === 'number' ? checkThumbnailSize(options.thumbnails) : null;
+  const concurrency = options.concurrency ?? Math.max(2, os.availableParallelism());
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
+    throw new GraftError('bad-request', 'Import concurrency must be a whole number from 1 to 64.');
+  }
+  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  if (!(maxPixels > 0)) throw new GraftError('bad-request', 'The pixel limit must be a positive number.');
+  return {
+    labels: options.labelsFromSubfolders === true || labelDepth !== undefined,
+    labelDepth,
+    allowSvg: options.allowSvg === true,
+    maxPixels,
+    thumbnailSize,
+    concurrency,
+    batchSize: options.batchSize ?? 500,
+  };
+}
+
+async function checkFolder(root: string): Promise<void> {
+  let stats: fs.Stats;
+  try {
+    stats = await fs.promises.stat(root);
+  } catch {
+    throw new GraftError('not-found', `The folder ${root} does not exist or cannot be read.`);
+  }
+  if (!stats.isDirectory()) throw new GraftError('bad-request', `${root} is a file; choose the folder that holds the photos.`);
+}
+
+async function runImport(project: Project, root: string, settings: Settings, control: ImportControl, io: ImportIo): Promise<ImportSummary> {
+  const started = performance.now();
+  // An internal controller so an unexpected failure in one worker stops the others too.
+  const stop = new AbortController();
+  const signal = control.signal ? AbortSignal.any([control.signal, stop.signal]) : stop.signal;
+  const exclude = [project.layout.dir];
+  const runId = startImportRun(project.db, root);
+  const summary: ImportSummary = {
+    folder: root,
+    runId,
+    added: 0,
+    updated: 0,
+    unchanged: 0,
+    relinked: 0,
+    missing: 0,
+    duplicates: [],
+    skipped: [],
+    classes: {},
+    cancelled: false,
+    seconds: 0,
+    imagesPerSecond: 0,
+  };
+  const seen = new Set<number>();
+  const progress = progressReporter(control.onProgress, summary);
+  let status: 'done' | 'cancelled' | 'failed' = 'failed';
+  try {
+    const total = await countFiles(root, exclude, signal, io.walk, progress.scanning);
+    const importer = new FileImporter(
+      project.db,
+      {
+        allowSvg: settings.allowSvg,
+        maxPixels: settings.maxPixels,
+        thumbnailFor:
+          settings.thumbnailSize === null
+            ? null
+            : (hash) => ({ size: settings.thumbnailSize!, file: thumbnailPath(project.layout, hash, settings.thumbnailSize!) }),
+      },
+      io.file ?? nodeImportFileIo,
+      signal,
+    );
+    const writer = new ImportWriter(project.db, runId, {
+      batchSize: settings.batchSize,
+      maxBatchMs: 500,
+      onCommitted: (writes, ids) => {
+        importer.committed(writes);
+        for (const id of ids) seen.add(id);
+      },
+    });
+    const entries = walkFolder(root, { signal, exclude, fs: io.walk });
+    let done = 0;
+    const record = (outcome: FileOutcome) => {
+      done++;
+      tally(summary, outcome);
+      if (outcome.kind === 'skipped') writer.add({ kind: 'issue', issue: 'skipped', path: outcome.path, reason: outcome.reason });
+      else if (outcome.kind === 'duplicate') writer.add({ kind: 'issue', issue: 'duplicate', path: outcome.path, reason: outcome.duplicateOf });
+      else {
+        if (outcome.rowId !== null) seen.add(outcome.rowId);
+        if (outcome.write) writer.add(outcome.write);
+      }
+      progress.importing(done, Math.max(total, done));
+    };
+    const worker = async () => {
+      try {
+        await drain();
+      } catch (error) {
+        stop.abort(error);
+        throw error;
+      }
+    };
+    const drain = async () => {
+      while (!signal.aborted) {
+        const next = await entries.next();
+        if (next.done) return;
+        const entry = next.value;
+        if (entry.kind === 'skip') {
+          summary.skipped.push({ path: entry.path, reason: entry.reason });
+          writer.add({ kind: 'issue', issue: 'skipped', path: entry.path, reason: entry.reason });
+          continue;
+        }
+        const className = settings.labels ? classFromFolders(entry.dirs, settings.labelDepth) : null;
+        record(await importer.importFile(entry.path, className));
+      }
+    };
+    const results = await Promise.allSettled(Array.from({ length: settings.concurrency }, () => worker()));
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected' && !(control.signal?.aborted && isAbortError(r.reason)));
+    if (failure) throw failure.reason;
+    await entries.return(undefined);
+    writer.flush();
+    summary.cancelled = control.signal?.aborted === true;
+    // Only a complete walk knows which files are gone.
+    if (!summary.cancelled) summary.missing = markMissingUnder(project.db, root, seen);
+    status = summary.cancelled ? 'cancelled' : 'done';
+    summary.seconds = (performance.now() - started) / 1000;
+    summary.imagesPerSecond = summary.seconds > 0 ? done / summary.seconds : 0;
+    progress.finished(done, Math.max(total, done));
+    return summary;
+  } finally {
+    finishImportRun(project.db, runId, status, summary);
+  }
+}
+
+function isAbortError(error: unknown): boolean {
+  return (error as { name?: unknown } | null)?.name === 'AbortError';
+}
+
+function tally(summary: ImportSummary, outcome: FileOutcome): void {
+  switch (outcome.kind) {
+    case 'skipped':
+      summary.skipped.push({ path: outcome.path, reason: outcome.reason });
+      return;
+    case 'duplicate':
+      summary.duplicates.push({ path: outcome.path, duplicateOf: outcome.duplicateOf });
+      return;
+    default:
+      summary[outcome.kind]++;
+      if (outcome.className !== null) summary.classes[outcome.className] = (summary.classes[outcome.className] ?? 0) + 1;
+  }
+}
+
+async function countFiles(
+  root: string,
+  exclude: string[],
+  signal: AbortSignal,
+  walkFs: WalkFs | undefined,
+  report: (found: number) => void,
+): Promise<number> {
+  let total = 0;
+  for await (const entry of walkFolder(root, { signal, exclude, fs: walkFs })) {
+    if (entry.kind !== 'file') continue;
+    total++;
+    if (total % 1000 === 0) report(total);
+  }
+  return total;
+}
+
+function progressReporter(onProgress: ImportControl['onProgress'], summary: ImportSummary) {
+  const meter = new RateMeter();
+  let last = 0;
+  const emit = (phase: ImportProgress['phase'], done: number, total: number, force: boolean) => {
+    if (!onProgress) return;
+    const now = performance.now();
+    if (!force && now - last < PROGRESS_INTERVAL_MS) return;
+    last = now;
+    const rate = phase === 'importing' ? meter.read(done, total) : { perSecond: summary.imagesPerSecond, etaSeconds: phase === 'done' ? 0 : null };
+    onProgress({
+      phase,
+      done,
+      total,
+      added: summary.added,
+      skipped: summary.skipped.length,
+      duplicates: summary.duplicates.length,
+      imagesPerSecond: rate.perSecond,
+      etaSeconds: rate.etaSeconds,
+    });
+  };
+  return {
+    scanning: (found: number) => emit('scanning', 0, found, false),
+    importing: (done: number, total: number) => emit('importing', done, total, false),
+    finished: (done: number, total: number) => emit('done', done, total, true),
+  };
+}

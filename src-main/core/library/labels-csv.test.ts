@@ -1,0 +1,133 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Project } from '../project/project';
+import { createClass, listClasses } from './classes';
+import { csvRow, parseCsv } from './csv';
+import { exportImageFolder } from './image-folder-export';
+import { importFolder } from './import-folder';
+import { undo } from './label-journal';
+import { assignLabel } from './labels';
+import { exportLabelsCsv, importLabelsCsv } from './labels-csv';
+import { makeImage, makeProject, makeTempDir, seedImageRows, type TempDir } from './library-fixtures';
+import { assignSplits } from './splits';
+
+let tmp: TempDir;
+let project: Project;
+
+beforeEach(() => {
+  tmp = makeTempDir();
+  project = makeProject(tmp);
+});
+
+afterEach(() => {
+  project.dispose();
+  tmp.cleanup();
+});
+
+const labelRows = (p: Project) =>
+  p.db
+    .prepare(
+      `SELECT i.path, c.name AS label, s.split, s.pinned FROM images i LEFT JOIN labels l ON l.image_id = i.id
+       LEFT JOIN classes c ON c.id = l.class_id LEFT JOIN splits s ON s.image_id = i.id ORDER BY i.path`,
+    )
+    .all();
+
+describe('csv', () => {
+  it('quotes what needs quoting and parses it back', () => {
+    const tricky = ['plain', 'with,comma', 'with "quote"', 'line\nbreak', ' padded ', ''];
+    expect(csvRow(tricky)).toBe('plain,"with,comma","with ""quote""","line\nbreak"," padded ",');
+    expect(parseCsv(`\ufeffa,b\r\n${csvRow(tricky)}\r\n\r\n`)).toEqual([['a', 'b'], tricky]);
+    expect(() => parseCsv('"open')).toThrow(/not closed/);
+    expect(() => parseCsv('"a"b')).toThrow(/after a closing quote/);
+  });
+});
+
+describe('labels CSV', () => {
+  it('round-trips labels and splits into another project, creating classes and reporting unknown paths', () => {
+    const ids = seedImageRows(project, 10);
+    const odd = createClass(project, 'odd, "quoted" class').classId;
+    const even = createClass(project, 'even').classId;
+    assignLabel(project, ids.filter((_, i) => i % 2), odd);
+    assignLabel(project, ids.filter((_, i) => i % 2 === 0 && i < 8), even);
+    assignSplits(project, { train: 0.5, validation: 0.25, test: 0.25 }, 9);
+    const file = path.join(tmp.dir, 'out', 'labels.csv');
+    expect(exportLabelsCsv(project, file)).toMatchObject({ rows: 10, labelled: 9 });
+    const text = fs.readFileSync(file, 'utf8');
+    expect(text.split('\r\n')[0]).toBe('path,label,split');
+    expect(text).toContain('"odd, ""quoted"" class"');
+
+    const other = makeProject(tmp, 'other');
+    try {
+      seedImageRows(other, 8);
+      createClass(other, 'even');
+      const result = importLabelsCsv(other, file);
+      expect(result).toMatchObject({ rows: 10, matched: 8, createdClasses: ['odd, "quoted" class'], invalidRows: [] });
+      expect(result.unknownPaths).toEqual(['/seeded/img-000008.jpg', '/seeded/img-000009.jpg']);
+      const expected = (labelRows(project) as { path: string; label: string | null; split: string | null }[])
+        .slice(0, 8)
+        .map((r) => ({ ...r, pinned: r.split ? 1 : null }));
+      expect(labelRows(other)).toEqual(expected);
+      // The whole import is one undoable step, classes it created included.
+      expect(undo(other)?.kind).toBe('labels-import');
+      expect(listClasses(other).map((c) => c.name)).toEqual(['even']);
+    } finally {
+      other.dispose();
+    }
+  });
+
+  it('resolves relative paths from the CSV folder, clears labels given as empty, and lists bad rows', () => {
+    const ids = seedImageRows(project, 3);
+    assignLabel(project, ids, createClass(project, 'x').classId);
+    const file = path.join(tmp.dir, 'in.csv');
+    fs.writeFileSync(
+      file,
+      ['path,label,split', '/seeded/img-000000.jpg,,', '../../seeded/img-000001.jpg,y,train', '/seeded/img-000002.jpg,z,holdout', ',a,'].join('\n'),
+    );
+    // tmp.dir is two levels below / on Linux (/tmp/graft-lib-…), so ../../seeded is /seeded.
+    expect(path.resolve(tmp.dir, '../../seeded')).toBe('/seeded');
+    const result = importLabelsCsv(project, file);
+    expect(result).toMatchObject({ matched: 2, labelsChanged: 2, splitsSet: 1, createdClasses: ['y'] });
+    expect(result.invalidRows).toEqual([
+      { line: 4, reason: 'unknown split "holdout" (use train, validation or test)' },
+      { line: 5, reason: 'empty path' },
+    ]);
+    expect(labelRows(project).map((r) => (r as { label: string | null }).label)).toEqual([null, 'y', 'x']);
+  });
+
+  it('refuses a CSV without the header it needs', () => {
+    const file = path.join(tmp.dir, 'bad.csv');
+    fs.writeFileSync(file, 'file,class\na,b\n');
+    expect(() => importLabelsCsv(project, file)).toThrow(/"path" and "label"/);
+    expect(() => importLabelsCsv(project, path.join(tmp.dir, 'none.csv'))).toThrow(/Cannot read/);
+  });
+});
+
+describe('ImageFolder export', () => {
+  it('copies or links labelled photos into class folders, never over existing files', async () => {
+    const root = path.join(tmp.dir, 'photos');
+    for (const [rel, n] of [['a/x.jpg', 1], ['b/x.jpg', 2], ['b/y.png', 3], ['c/z.jpg', 4]] as const) {
+      fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+      fs.writeFileSync(path.join(root, rel), await makeImage(rel.endsWith('png') ? 'png' : 'jpeg', n));
+    }
+    await importFolder(project, root);
+    const ids = (project.db.prepare('SELECT id FROM images ORDER BY path').all() as { id: number }[]).map((r) => r.id);
+    assignLabel(project, ids.slice(0, 2), createClass(project, 'cat/dog').classId);
+    assignLabel(project, ids.slice(2, 3), createClass(project, 'bird').classId);
+
+    const copy = await exportImageFolder(project, path.join(tmp.dir, 'copy'));
+    expect(copy.exported).toBe(3);
+    const listing = (dir: string) => fs.readdirSync(dir, { recursive: true }).map(String).sort();
+    expect(listing(copy.dir)).toEqual(['bird', 'bird/y.png', 'cat_dog', 'cat_dog/x.jpg', `cat_dog/x-${ids[1]}.jpg`].sort());
+    expect(fs.lstatSync(path.join(copy.dir, 'bird/y.png')).isFile()).toBe(true);
+
+    const link = await exportImageFolder(project, path.join(tmp.dir, 'link'), { link: true });
+    expect(fs.lstatSync(path.join(link.dir, 'bird/y.png')).isSymbolicLink()).toBe(true);
+    expect(fs.readlinkSync(path.join(link.dir, 'bird/y.png'))).toBe(path.join(root, 'b/y.png'));
+
+    await expect(exportImageFolder(project, copy.dir)).rejects.toThrow(/not empty/);
+    assignSplits(project, { train: 1, validation: 0, test: 0 }, 1);
+    const bySplit = await exportImageFolder(project, path.join(tmp.dir, 'split'), { bySplit: true });
+    expect(listing(bySplit.dir)).toContain('train/bird/y.png');
+  });
+});

@@ -1,0 +1,146 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { GraftError } from '../../api/errors';
+import type { Project } from '../project/project';
+import { checkClassName, insertClassRow } from './classes';
+import { csvRow, CsvSyntaxError, parseCsv } from './csv';
+import { recordOperation, type ClassChange, type LabelChange } from './label-journal';
+import { SPLIT_NAMES, type SplitName } from './library-types';
+import { writeLabels } from './labels';
+
+/** What a labels CSV export wrote. */
+export interface LabelsCsvExport {
+  file: string;
+  rows: number;
+  labelled: number;
+}
+
+/** What a labels CSV import changed, and which rows it could not use. */
+export interface LabelsCsvImport {
+  rows: number;
+  matched: number;
+  /** Images whose label changed. */
+  labelsChanged: number;
+  splitsSet: number;
+  createdClasses: string[];
+  /** Paths in the CSV that are not images of this project. */
+  unknownPaths: string[];
+  /** Rows that could not be read, with why. */
+  invalidRows: { line: number; reason: string }[];
+}
+
+/**
+ * Writes `path,label,split` for every image (empty label or split when there is none),
+ * in path order. Missing images are included: their labels are still the user's work.
+ */
+export function exportLabelsCsv(project: Project, file: string): LabelsCsvExport {
+  const rows = project.db
+    .prepare(
+      `SELECT i.path, c.name AS label, s.split FROM images i
+       LEFT JOIN labels l ON l.image_id = i.id LEFT JOIN classes c ON c.id = l.class_id
+       LEFT JOIN splits s ON s.image_id = i.id ORDER BY i.path`,
+    )
+    .all() as { path: string; label: string | null; split: string | null }[];
+  const lines = [csvRow(['path', 'label', 'split'])];
+  let labelled = 0;
+  for (const row of rows) {
+    if (row.label !== null) labelled++;
+    lines.push(csvRow([row.path, row.label ?? '', row.split ?? '']));
+  }
+  const target = path.resolve(file);
+  try {
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, lines.join('\r\n') + '\r\n');
+  } catch (error) {
+    throw new GraftError('io', `Cannot write ${target}: ${(error as Error).message}`);
+  }
+  return { file: target, rows: rows.length, labelled };
+}
+
+/**
+ * Reads `path,label[,split]` and applies it as one undoable operation: rows are matched to
+ * images by path (relative paths are taken from the CSV's folder), classes that do not exist
+ * are created, an empty label removes the label, and a split given is pinned so a later
+ * automatic assignment keeps it.
+ */
+export function importLabelsCsv(project: Project, file: string): LabelsCsvImport {
+  const source = path.resolve(file);
+  let records: string[][];
+  try {
+    records = parseCsv(fs.readFileSync(source, 'utf8'));
+  } catch (error) {
+    if (error instanceof CsvSyntaxError) throw new GraftError('bad-request', `${source} is not valid CSV: ${error.message}`);
+    throw new GraftError('not-found', `Cannot read ${source}: ${(error as Error).message}`);
+  }
+  const header = records[0]?.map((h) => h.trim().toLowerCase()) ?? [];
+  const col = { path: header.indexOf('path'), label: header.indexOf('label'), split: header.indexOf('split') };
+  if (col.path < 0 || col.label < 0) {
+    throw new GraftError('bad-request', `${source} needs a header row with "path" and "label" columns (and optionally "split").`);
+  }
+  const result: LabelsCsvImport = {
+    rows: records.length - 1,
+    matched: 0,
+    labelsChanged: 0,
+    splitsSet: 0,
+    createdClasses: [],
+    unknownPaths: [],
+    invalidRows: [],
+  };
+  const db = project.db;
+  db.transaction(() => {
+    const findImage = db.prepare('SELECT id FROM images WHERE path = ?');
+    const findClass = db.prepare('SELECT id FROM classes WHERE name = ?');
+    const setSplit = db.prepare(
+      `INSERT INTO splits (image_id, split, pinned, seed) VALUES (?, ?, 1, NULL)
+       ON CONFLICT (image_id) DO UPDATE SET split = excluded.split, pinned = 1, seed = NULL`,
+    );
+    const classChanges: ClassChange[] = [];
+    // The last row for an image wins, as when a spreadsheet lists it twice.
+    const wanted = new Map<number, number | null>();
+    records.slice(1).forEach((record, index) => {
+      const line = index + 2;
+      // Not trimmed: a path may really end in a space, and the export quotes it.
+      const rawPath = record[col.path] ?? '';
+      if (!rawPath.trim()) return result.invalidRows.push({ line, reason: 'empty path' });
+      const imagePath = path.resolve(path.dirname(source), rawPath);
+      const image = findImage.get(imagePath) as { id: number } | undefined;
+      if (!image) return result.unknownPaths.push(rawPath);
+      const label = record[col.label]?.trim() ?? '';
+      const split = col.split >= 0 ? (record[col.split]?.trim().toLowerCase() ?? '') : '';
+      if (split && !SPLIT_NAMES.includes(split as SplitName)) {
+        return result.invalidRows.push({ line, reason: `unknown split "${split}" (use train, validation or test)` });
+      }
+      let classId: number | null = null;
+      if (label) {
+        let name: string;
+        try {
+          name = checkClassName(label);
+        } catch (error) {
+          return result.invalidRows.push({ line, reason: (error as Error).message });
+        }
+        const found = findClass.get(name) as { id: number } | undefined;
+        if (found) classId = found.id;
+        else {
+          const created = insertClassRow(db, name);
+          classChanges.push({ id: created.id, before: null, after: created });
+          result.createdClasses.push(name);
+          classId = created.id;
+        }
+      }
+      result.matched++;
+      wanted.set(image.id, classId);
+      if (split) result.splitsSet += setSplit.run(image.id, split).changes;
+    });
+    const byClass = new Map<number | null, number[]>();
+    for (const [imageId, classId] of wanted) {
+      const ids = byClass.get(classId);
+      if (ids) ids.push(imageId);
+      else byClass.set(classId, [imageId]);
+    }
+    const labelChanges: LabelChange[] = [];
+    for (const [classId, ids] of byClass) labelChanges.push(...writeLabels(db, ids, classId).changes);
+    result.labelsChanged = labelChanges.length;
+    recordOperation(db, 'labels-import', `import labels from ${path.basename(source)}`, classChanges, labelChanges);
+  })();
+  return result;
+}
