@@ -9,6 +9,7 @@ import { createDispatcher } from '../api/dispatcher';
 import { AppContext } from '../core/app-context';
 import { createHandlers } from '../core/api/handlers';
 import { registerIpcTransport } from './ipc-main';
+import { handleMediaProtocol, registerMediaScheme } from './media-protocol';
 import { utilityEngineSpawner } from './utility-engine';
 import { createMainWindow, hardenSession } from './window';
 
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
     app.quit();
     return;
   }
+  registerMediaScheme();
   await app.whenReady();
   hardenSession();
 
@@ -47,6 +49,8 @@ async function main(): Promise<void> {
       dialog.showErrorBox('Cannot open project', (error as Error).message);
     }
   }
+
+  handleMediaProtocol(ctx.session);
 
   const devServerUrl = process.env.ELECTRON_RENDERER_URL ?? null;
   const rendererFile = path.join(here, '../renderer/index.html');

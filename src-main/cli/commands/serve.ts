@@ -2,6 +2,7 @@ import { createDispatcher } from '../../api/dispatcher';
 import { GraftError } from '../../api/errors';
 import { AppContext } from '../../core/app-context';
 import { createHandlers } from '../../core/api/handlers';
+import { mediaRoute } from '../../serve/media-route';
 import { startServeServer } from '../../serve/serve-server';
 import { nodeEngineSpawner, rendererDir } from '../app-paths';
 import { printResult, type CliCommand } from '../command';
@@ -37,6 +38,7 @@ export const serveCommand: CliCommand = {
         rendererDir: rendererDir(),
         dispatcher: createDispatcher(createHandlers(ctx), (m, e) => io.err(`${m}: ${e instanceof Error ? e.stack : String(e)}`)),
         bus: ctx.bus,
+        routes: [mediaRoute(ctx.session)],
       });
       void ctx.engine.start().catch((error: Error) => io.err(`graft: engine failed to start: ${error.message}`));
       printResult(io, json, { url: server.url, port: server.port, project: dir }, () => `Graft is serving ${dir}\nOpen ${server.url}\nPress Ctrl+C to stop.`);

@@ -110,10 +110,10 @@ function choosePlan(layers: ModelLayer[], stored: StoredWeights, options: Assign
   // Still no fit: try the order, as Keras's default loader does.
   const ordered = planTopological(layers, stored.layers);
   if (ordered.problems.length === 0) return ordered;
-  // Neither fits; explain through whichever reading got further.
-  const namesFound = layers.length - named.missing.length;
-  const best = namesFound * 2 >= layers.length ? named : ordered;
-  throw best.missing.length > 0 ? missingError(best, stored) : mismatchError(best.problems, stored);
+  // Nothing fits. Every name found: the shapes are the story. Names missing: they are (another
+  // architecture, or a file with/without the top), and the order's first misfit goes in details.
+  if (named.missing.length === 0) throw mismatchError(named.problems, stored);
+  throw missingError({ ...named, problems: [...named.problems, ...ordered.problems] }, stored);
 }
 
 function checked(plan: Plan, stored: StoredWeights, options: AssignOptions): Plan {

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GraftError } from '../../../api/errors';
 import { buildModel, type BuildOptions } from '../build-model';
+import { ARCHITECTURES } from '../registry';
 import { BUNDLED_BASES, bundledModelArtifacts, readBundledWeights, type BundledName } from './bundled-bases';
 import { loadWeights } from './load-weights';
 import { parseJsLiteral } from './js-literal';
@@ -67,6 +68,9 @@ describe('bundled nsfwjs trunks', () => {
     for (const base of BUNDLED_BASES) {
       expect(base.includeTopAvailable).toBe(false);
       expect(base.description).toMatch(/not ImageNet/);
+      // The registry must offer them too.
+      expect(ARCHITECTURES[base.arch].weightSources).toContain('bundled');
+      expect(ARCHITECTURES[base.arch].defaultInputSize).toBe(base.inputSize);
     }
   });
 

@@ -103,3 +103,13 @@ export function keras2Layers(
     return { name, weights };
   });
 }
+
+/** Keys whose arrays differ between two weight maps (plain loops: deep equality is slow on big arrays). */
+export function differingWeights(actual: Map<string, Float32Array>, expected: Map<string, Float32Array>): string[] {
+  const keys = new Set([...actual.keys(), ...expected.keys()]);
+  return [...keys].filter((key) => {
+    const a = actual.get(key);
+    const b = expected.get(key);
+    return !a || !b || a.length !== b.length || a.some((v, i) => v !== b[i]);
+  });
+}
