@@ -10,9 +10,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { importFolder } from '../src-main/core/library/import-folder';
-import { makeProject, makeTempDir } from '../src-main/core/library/library-fixtures';
+import { makeBaseJpegs, makeProject, makeTempDir, writePhotoFolder } from '../src-main/core/library/library-fixtures';
 import { DEFAULT_THUMBNAIL_SIZE, getThumbnail } from '../src-main/core/library/thumbnails';
-import { makeBaseJpegs, writePhotoFolder } from './bench-photos';
 
 function argValue(name: string): string | undefined {
   const at = process.argv.indexOf(name);

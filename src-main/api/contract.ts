@@ -4,6 +4,26 @@
  * Main, preload and renderer import it; the renderer imports types only.
  */
 import type { ApiError } from './errors';
+import type { ImportOptions, ImportSummary } from '../core/library/import-types';
+import type {
+  ClassInfo,
+  ClassOperationResult,
+  ImageFolderExport,
+  ImageFolderOptions,
+  ImagePage,
+  ImageQuery,
+  ImageRecord,
+  LabelResult,
+  LabelsCsvExport,
+  LabelsCsvImport,
+  LibraryCounts,
+  SplitCounts,
+  SplitFractions,
+  SplitName,
+  SplitSettings,
+  UndoResult,
+  UndoState,
+} from '../core/library/library-types';
 
 /** Which host runs the main-side services. */
 export type HostMode = 'electron' | 'serve';
@@ -48,6 +68,52 @@ export interface EngineSelfTest {
   gflops: number;
 }
 
+/** Where an architecture's pretrained weights can come from. */
+export type ModelWeightSource = 'imagenet' | 'file' | 'bundled';
+
+/** One architecture as the model picker lists it (`models.list`). */
+export interface ModelInfo {
+  arch: string;
+  name: string;
+  family: string;
+  defaultInputSize: number;
+  minInputSize: number;
+  /** Keras `preprocess_input` mode of its ImageNet weights: caffe, tf or torch. */
+  preprocessing: string;
+  /** Keras's published counts at the default size with 1000 classes. */
+  params: { withTop: number; withoutTop: number };
+  /** imagenet = Keras's ImageNet file (downloaded), file = a file the user picks, bundled = offline. */
+  weightSources: ModelWeightSource[];
+  /** The pretrained trunk shipped with the app, where there is one (it has no ImageNet classifier). */
+  bundled: { name: string; label: string; inputSize: number; description: string; license: string } | null;
+}
+
+/** Options of `models.summary`, as `graft model-summary` takes them. */
+export interface ModelSummaryParams {
+  arch: string;
+  includeTop: boolean;
+  pooling?: 'avg' | 'max';
+  /** Square input side; the architecture's default when absent. */
+  inputSize?: number;
+  /** Classes of the classifier (default 1000). */
+  classes?: number;
+}
+
+/** A built architecture's layers, blocks and parameter counts (`graft model-summary --json`). */
+export interface ModelSummary {
+  arch: string;
+  inputShape: [number, number, number];
+  includeTop: boolean;
+  pooling: 'avg' | 'max' | null;
+  classes: number | null;
+  totalParams: number;
+  trainableParams: number;
+  nonTrainableParams: number;
+  /** Number of layers, the input layer included (as Keras's `len(model.layers)`). */
+  layers: number;
+  blocks: { name: string; layers: number; params: number; trainableParams: number }[];
+}
+
 /** Every request: name → parameters and result. */
 export interface ApiRequests {
   'app.info': { params: void; result: AppInfo };
@@ -59,6 +125,42 @@ export interface ApiRequests {
   'engine.restart': { params: void; result: EngineStatus };
   'engine.selfTest': { params: { size: number; iterations: number; jobId: string }; result: EngineSelfTest };
   'job.cancel': { params: { jobId: string }; result: { cancelled: boolean } };
+  'models.list': { params: void; result: ModelInfo[] };
+  'models.summary': { params: ModelSummaryParams; result: ModelSummary };
+  'library.import': { params: LibraryImportParams; result: ImportSummary };
+  'library.list': { params: ImageQuery; result: ImagePage };
+  'library.ids': { params: ImageQuery; result: number[] };
+  'library.counts': { params: void; result: LibraryCounts };
+  'library.image': { params: { imageId: number }; result: ImageRecord };
+  'classes.list': { params: void; result: ClassInfo[] };
+  'classes.create': { params: { name: string; color?: string }; result: ClassOperationResult };
+  'classes.rename': { params: { classId: number; name: string }; result: ClassOperationResult };
+  'classes.recolor': { params: { classId: number; color: string }; result: ClassOperationResult };
+  'classes.reorder': { params: { classIds: number[] }; result: { undo: UndoState } };
+  'classes.merge': { params: { sourceIds: number[]; targetId: number }; result: ClassOperationResult };
+  'classes.delete': { params: { classId: number }; result: ClassOperationResult };
+  'labels.assign': { params: { imageIds: number[]; classId: number }; result: LabelResult };
+  'labels.remove': { params: { imageIds: number[] }; result: LabelResult };
+  'labels.undo': { params: void; result: UndoResult | null };
+  'labels.redo': { params: void; result: UndoResult | null };
+  'labels.undoState': { params: void; result: UndoState };
+  'labels.exportCsv': { params: { file: string }; result: LabelsCsvExport };
+  'labels.importCsv': { params: { file: string }; result: LabelsCsvImport };
+  'labels.exportImageFolder': { params: { dir: string } & ImageFolderOptions; result: ImageFolderExport };
+  'splits.assign': { params: SplitFractions & { seed: number }; result: SplitCounts };
+  'splits.pin': { params: { imageIds: number[]; split: SplitName | null }; result: { changed: number } };
+  'splits.summary': { params: void; result: { counts: SplitCounts; settings: SplitSettings | null } };
+}
+
+/** Parameters of `library.import`: the folder, the import options and the caller's job id. */
+export interface LibraryImportParams extends ImportOptions {
+  folder: string;
+  jobId: string;
+}
+
+/** Pushed after anything changes the library, so every open view refreshes. */
+export interface LibraryChanged {
+  reason: 'import' | 'labels' | 'classes' | 'splits';
 }
 
 /** Progress of a long job (import, download, training …), pushed as 'job.progress'. */
@@ -68,12 +170,17 @@ export interface JobProgress {
   done: number;
   total: number;
   message: string;
+  /** Items per second so far, when the job measures it. */
+  ratePerSecond?: number;
+  /** Seconds left at the current rate; null while unknown. */
+  etaSeconds?: number | null;
 }
 
 /** Every event pushed from the main side: name → payload. */
 export interface ApiEvents {
   'engine.status': EngineStatus;
   'job.progress': JobProgress;
+  'library.changed': LibraryChanged;
 }
 
 /** A request name. */
@@ -107,12 +214,38 @@ export const REQUEST_NAMES: Readonly<Record<RequestName, true>> = {
   'engine.restart': true,
   'engine.selfTest': true,
   'job.cancel': true,
+  'models.list': true,
+  'models.summary': true,
+  'library.import': true,
+  'library.list': true,
+  'library.ids': true,
+  'library.counts': true,
+  'library.image': true,
+  'classes.list': true,
+  'classes.create': true,
+  'classes.rename': true,
+  'classes.recolor': true,
+  'classes.reorder': true,
+  'classes.merge': true,
+  'classes.delete': true,
+  'labels.assign': true,
+  'labels.remove': true,
+  'labels.undo': true,
+  'labels.redo': true,
+  'labels.undoState': true,
+  'labels.exportCsv': true,
+  'labels.importCsv': true,
+  'labels.exportImageFolder': true,
+  'splits.assign': true,
+  'splits.pin': true,
+  'splits.summary': true,
 };
 
 /** The runtime list of event names, kept exhaustive by the type. */
 export const EVENT_NAMES: Readonly<Record<EventName, true>> = {
   'engine.status': true,
   'job.progress': true,
+  'library.changed': true,
 };
 
 /** Tells whether a string names a request. */

@@ -5,7 +5,7 @@ import type { EventBus } from '../api/event-bus';
 /** What a running job sees: a cancel signal and a way to report progress. */
 export interface JobContext {
   signal: AbortSignal;
-  progress(done: number, total: number, message?: string): void;
+  progress(done: number, total: number, message?: string, rate?: Pick<JobProgress, 'ratePerSecond' | 'etaSeconds'>): void;
 }
 
 /** Progress events are throttled to this interval, except the final one. */
@@ -27,11 +27,11 @@ export class JobRegistry {
     const controller = new AbortController();
     this.running.set(jobId, controller);
     let last = 0;
-    const emit = (done: number, total: number, message = '') => {
+    const emit: JobContext['progress'] = (done, total, message = '', rate = {}) => {
       const now = Date.now();
       if (done < total && now - last < PROGRESS_INTERVAL_MS) return;
       last = now;
-      const event: JobProgress = { jobId, kind, done, total, message };
+      const event: JobProgress = { jobId, kind, done, total, message, ...rate };
       this.bus.emit('job.progress', event);
     };
     try {

@@ -7,9 +7,19 @@ import { detectEnginePort } from './engine-port';
 import { serveEngine } from './engine-server';
 import type { EngineHandlers } from './engine-handlers';
 import { runSelfTest } from './self-test';
+import { createInferenceModels } from './inference/acquire-model';
+import { createClassifyHandler } from './inference/classify-handler';
+import { createEmbedHandler } from './inference/embed-handler';
+import { runModelSummary } from './models/model-summary-request';
+
+// Models built for classify/embed, kept for the life of the process so repeated calls skip the build.
+const inferenceModels = createInferenceModels();
 
 const handlers: EngineHandlers = {
   selfTest: runSelfTest,
+  classify: createClassifyHandler(inferenceModels),
+  embed: createEmbedHandler(inferenceModels),
+  modelSummary: runModelSummary,
 };
 
 async function main(): Promise<void> {

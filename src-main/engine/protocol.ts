@@ -4,6 +4,8 @@
  */
 import type { ApiError } from '../api/errors';
 import type { EngineSelfTest } from '../api/contract';
+import type { ModelSummary, ModelSummaryParams } from '../api/contract';
+import type { ClassifyParams, ClassifyResult, EmbedParams, EmbedResult } from './inference/inference-types';
 
 /** What the engine reports once its backend is up. */
 export interface EngineHello {
@@ -17,6 +19,9 @@ export interface EngineHello {
 /** Every engine request: name → params and result. */
 export interface EngineRequests {
   selfTest: { params: { size: number; iterations: number }; result: EngineSelfTest };
+  classify: { params: ClassifyParams; result: ClassifyResult };
+  embed: { params: EmbedParams; result: EmbedResult };
+  modelSummary: { params: ModelSummaryParams; result: ModelSummary };
 }
 
 /** An engine request name. */

@@ -21,7 +21,7 @@ export const importCommand: CliCommand = {
     '--label-depth N           take the class from the folder N levels below <folder> (1 = its subfolders)',
     '--thumbnails              make grid thumbnails while importing (otherwise on first view)',
     '--svg                     import SVG files too',
-    '--concurrency N           photos decoded at once (default: CPU count)',
+    '--concurrency N           photos decoded at once (default: twice the CPU count, at most 8)',
     'Ctrl+C stops after the photos in flight; everything imported so far is kept.',
   ],
   options: {
@@ -69,9 +69,9 @@ function progressPrinter(io: CliIo): (progress: ImportProgress) => void {
     const now = Date.now();
     if (progress.phase === 'importing' && now - last < 1000) return;
     last = now;
-    if (progress.phase === 'scanning') return io.err(`scanning… ${progress.total} files found`);
-    const eta = progress.etaSeconds === null ? '' : `, about ${Math.ceil(progress.etaSeconds)} s left`;
-    io.err(`${progress.phase === 'done' ? 'done' : 'importing'} ${progress.done}/${progress.total} files (${progress.imagesPerSecond.toFixed(1)}/s${eta})`);
+    if (progress.phase === 'scanning') return io.err(`scanning… ${progress.total} files found so far`);
+    const eta = progress.phase === 'importing' && progress.etaSeconds !== null ? `, about ${Math.ceil(progress.etaSeconds)} s left` : '';
+    io.err(`${progress.phase} ${progress.done}/${progress.total} files (${progress.imagesPerSecond.toFixed(1)}/s${eta})`);
   };
 }
 

@@ -1,9 +1,11 @@
 import type { CliCommand } from '../command';
+import { classifyCommand } from './classify';
 import { doctorCommand } from './doctor';
+import { embedCommand } from './embed';
 import { initCommand } from './init';
 import { modelSummaryCommand } from './model-summary';
 import { modelsCommand } from './models';
 import { serveCommand } from './serve';
 
 /** Every CLI verb, in the order `graft --help` lists them. */
-export const COMMANDS: readonly CliCommand[] = [initCommand, serveCommand, doctorCommand, modelsCommand, modelSummaryCommand];
+export const COMMANDS: readonly CliCommand[] = [initCommand, serveCommand, doctorCommand, modelsCommand, modelSummaryCommand, classifyCommand, embedCommand];

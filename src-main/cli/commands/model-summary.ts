@@ -1,29 +1,16 @@
+import type { ModelSummary } from '../../api/contract';
 import { GraftError } from '../../api/errors';
 import type { Tf } from '../../engine/backend';
-import { blocksOf } from '../../engine/models/blocks';
-import { resolveOptions } from '../../engine/models/build-options';
-import { buildModel, type Pooling } from '../../engine/models/build-model';
-import { paramCounts } from '../../engine/models/freeze';
-import { ARCH_NAMES, ARCHITECTURES, isArchName, type ArchName } from '../../engine/models/registry';
+import type { Pooling } from '../../engine/models/build-model';
+import { summarizeModel, summaryBuildOptions } from '../../engine/models/model-summary';
+import { ARCH_NAMES, ARCHITECTURES, isArchName } from '../../engine/models/registry';
 import { printResult, type CliCommand, type CliValues } from '../command';
 import { requirePositional } from '../run-cli';
 
 const USAGE = 'model-summary <arch> [--no-top] [--pooling avg|max] [--input-size N] [--classes N]';
 
-/** What `graft model-summary --json` prints. */
-export interface ModelSummary {
-  arch: ArchName;
-  inputShape: [number, number, number];
-  includeTop: boolean;
-  pooling: Pooling | null;
-  classes: number | null;
-  totalParams: number;
-  trainableParams: number;
-  nonTrainableParams: number;
-  /** Number of layers, the input layer included (as Keras's `len(model.layers)`). */
-  layers: number;
-  blocks: { name: string; layers: number; params: number; trainableParams: number }[];
-}
+/** What `graft model-summary --json` prints (declared in the contract: `models.summary` returns it too). */
+export type { ModelSummary };
 
 /** Supplies the tfjs instance to build with; injected so tests and the engine can choose. */
 export type TfLoader = () => Promise<Tf>;
@@ -56,29 +43,12 @@ export function createModelSummaryCommand(loadTf: TfLoader = loadCpuTf): CliComm
       const pooling = parsePooling(values.pooling);
       const size = parsePositiveInt(values['input-size'], '--input-size') ?? ARCHITECTURES[arch].defaultInputSize;
       const classes = parsePositiveInt(values.classes, '--classes') ?? 1000;
-      const options = { includeTop, pooling, inputShape: [size, size, 3] as const, classes };
-      resolveOptions(arch, options); // fail on bad options before loading tfjs
+      const options = { includeTop, pooling, inputSize: size, classes };
+      summaryBuildOptions(arch, options); // fail on bad options before loading tfjs
       const tf = await loadTf();
       if (signal.aborted) throw new GraftError('cancelled', 'Cancelled.');
-      const model = buildModel(tf, arch, options);
-      try {
-        const counts = paramCounts(model);
-        const summary: ModelSummary = {
-          arch,
-          inputShape: [size, size, 3],
-          includeTop,
-          pooling: includeTop ? null : (pooling ?? null),
-          classes: includeTop ? classes : null,
-          totalParams: counts.total,
-          trainableParams: counts.trainable,
-          nonTrainableParams: counts.nonTrainable,
-          layers: model.layers.length,
-          blocks: blocksOf(model, arch).map((b) => ({ name: b.name, layers: b.layers.length, params: b.params, trainableParams: b.trainableParams })),
-        };
-        printResult(io, json, summary, () => humanSummary(summary));
-      } finally {
-        model.dispose();
-      }
+      const summary = summarizeModel(tf, arch, options);
+      printResult(io, json, summary, () => humanSummary(summary, ARCHITECTURES[arch].displayName));
       return 0;
     },
   };
@@ -101,12 +71,12 @@ function parsePositiveInt(value: CliValues[string], flag: string): number | unde
   return Number(value);
 }
 
-function humanSummary(s: ModelSummary): string {
+function humanSummary(s: ModelSummary, displayName: string): string {
   const n = (value: number): string => value.toLocaleString('en-US');
   const top = s.includeTop ? `with its classifier (${s.classes} classes)` : `without top${s.pooling ? `, ${s.pooling} pooling` : ''}`;
   const nameWidth = Math.max(...s.blocks.map((b) => b.name.length));
   return [
-    `${ARCHITECTURES[s.arch].displayName}, input ${s.inputShape.join('×')}, ${top}`,
+    `${displayName}, input ${s.inputShape.join('×')}, ${top}`,
     `Layers: ${s.layers}`,
     `Parameters: ${n(s.totalParams)} total, ${n(s.trainableParams)} trainable, ${n(s.nonTrainableParams)} non-trainable`,
     'Blocks:',

@@ -4,6 +4,8 @@ import type { Project } from '../project/project';
 import { isHexColor, paletteColor } from './class-colors';
 import { recordOperation, undoState, type ClassChange, type ClassState, type LabelChange, type UndoState } from './label-journal';
 import type { ClassInfo } from './library-types';
+import type { ClassOperationResult } from './library-types';
+export type { ClassOperationResult } from './library-types';
 
 /** Longest class name accepted (it becomes a folder name on export). */
 export const MAX_CLASS_NAME_LENGTH = 100;
@@ -64,14 +66,6 @@ export function insertClassRow(db: Database, name: string, color?: string): Clas
       .lastInsertRowid,
   );
   return { id, name, color: chosen, sortOrder, createdAt };
-}
-
-/** Result of a class operation, with what undo would do next. */
-export interface ClassOperationResult {
-  classId: number;
-  /** Images whose label the operation changed. */
-  imagesChanged: number;
-  undo: UndoState;
 }
 
 /** Creates a class (undoable). A colour is picked from the palette unless one is given. */

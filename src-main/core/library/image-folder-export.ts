@@ -2,22 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { GraftError } from '../../api/errors';
 import type { Project } from '../project/project';
-import type { SkippedFile } from './library-types';
-
-/** How an ImageFolder export lays out and links files. */
-export interface ImageFolderOptions {
-  /** Symlink to the originals instead of copying them (fast, no extra disk; breaks if they move). */
-  link?: boolean;
-  /** Put `train/`, `validation/`, `test/` on top of the class folders (images without a split are left out). */
-  bySplit?: boolean;
-}
-
-/** What an ImageFolder export wrote. */
-export interface ImageFolderExport {
-  dir: string;
-  exported: number;
-  skipped: SkippedFile[];
-}
+import type { ImageFolderOptions, ImageFolderExport } from './library-types';
+export type { ImageFolderOptions, ImageFolderExport } from './library-types';
 
 /**
  * Writes labelled images as `dir/<class>/<file>` (or `dir/<split>/<class>/<file>`), the layout

@@ -2,31 +2,8 @@ import { GraftError } from '../../api/errors';
 import type { Project } from '../project/project';
 import { isImageFormat } from './image-formats';
 import type { ImageFormat, ImageListItem, ImageRecord, SplitName } from './library-types';
-
-/** A filter and a page of the image grid. Filters combine with AND. */
-export interface ImageQuery {
-  /** Only images labelled with this class. */
-  classId?: number;
-  /** Only images without a label (cannot be combined with `classId`). */
-  unlabelled?: boolean;
-  /** Only images in this split, or with none. */
-  split?: SplitName | 'none';
-  /** Case-insensitive substring of the file name. */
-  nameContains?: string;
-  /** Only missing images (true) or only present ones (false); both when absent. */
-  missing?: boolean;
-  /** Sort key; every order ends with the image id so pages never shuffle. */
-  orderBy?: 'path' | 'name' | 'added';
-  offset?: number;
-  limit?: number;
-}
-
-/** One page of the grid and the number of images that match in total. */
-export interface ImagePage {
-  total: number;
-  offset: number;
-  items: ImageListItem[];
-}
+import type { ImageQuery, ImagePage, LibraryCounts } from './library-types';
+export type { ImageQuery, ImagePage, LibraryCounts } from './library-types';
 
 /** Largest page the grid may ask for at once. */
 export const MAX_PAGE_SIZE = 2000;
@@ -67,7 +44,7 @@ export function listImages(project: Project, query: ImageQuery = {}): ImagePage 
     throw new GraftError('bad-request', `Page size must be a whole number from 1 to ${MAX_PAGE_SIZE}.`);
   }
   const { where, params } = buildFilter(query);
-  const order = { path: 'i.path', name: 'i.file_name, i.id', added: 'i.id' }[query.orderBy ?? 'path'];
+  const order = orderClause(query);
   const total = (project.db.prepare(`SELECT COUNT(*) AS n FROM images i ${where}`).get(params) as { n: number }).n;
   // Page ids first, touching only what the filter needs (often just an index), then the
   // label and split of those few rows: deep offsets stay cheap at 100k images.
@@ -82,6 +59,25 @@ export function listImages(project: Project, query: ImageQuery = {}): ImagePage 
     )
     .all({ ...params, limit, offset }) as ListRow[];
   return { total, offset, items: rows.map(toListItem) };
+}
+
+/**
+ * The ids of the images matching a filter, in grid order: all of them, or the positions
+ * [offset, offset + limit). Backs shift-range selection and "select all" in the filter.
+ */
+export function listImageIds(project: Project, query: ImageQuery = {}): number[] {
+  const { where, params } = buildFilter(query);
+  const offset = query.offset ?? 0;
+  const limit = query.limit ?? -1;
+  if (!Number.isInteger(offset) || offset < 0 || !Number.isInteger(limit)) throw new GraftError('bad-request', 'Offset and limit must be whole numbers.');
+  return project.db
+    .prepare(`SELECT i.id FROM images i ${where} ORDER BY ${orderClause(query)} LIMIT @limit OFFSET @offset`)
+    .pluck()
+    .all({ ...params, limit, offset }) as number[];
+}
+
+function orderClause(query: ImageQuery): string {
+  return { path: 'i.path', name: 'i.file_name, i.id', added: 'i.id' }[query.orderBy ?? 'path'];
 }
 
 interface ListRow {
@@ -160,16 +156,6 @@ function toRecord(row: ImageRow): ImageRecord {
 function formatOf(value: string): ImageFormat {
   if (!isImageFormat(value)) throw new Error(`Unknown image format in the database: ${value}`);
   return value;
-}
-
-/** Totals for the library sidebar. */
-export interface LibraryCounts {
-  total: number;
-  labelled: number;
-  unlabelled: number;
-  missing: number;
-  /** Images per class id (classes with no images are absent). */
-  perClass: Record<number, number>;
 }
 
 /** Counts images overall, labelled, unlabelled, missing and per class. */

@@ -33,11 +33,12 @@ describe('cancelling an import', () => {
   it('stops early, keeps what it committed complete, and a re-import finishes the rest', async () => {
     const controller = new AbortController();
     let reads = 0;
+    const phases: string[] = [];
     const summary = await importFolder(
       project,
       root,
       { labelsFromSubfolders: true, batchSize: 16, concurrency: 2 },
-      { signal: controller.signal },
+      { signal: controller.signal, onProgress: (p) => phases.push(p.phase) },
       {
         file: {
           stat: nodeImportFileIo.stat,
@@ -49,6 +50,7 @@ describe('cancelling an import', () => {
       },
     );
     expect(summary.cancelled).toBe(true);
+    expect(phases.at(-1)).toBe('cancelled');
     expect(summary.added).toBeGreaterThan(0);
     expect(summary.added).toBeLessThan(COUNT);
 

@@ -71,7 +71,7 @@ export class FileImporter {
   private readonly byHash: Statement;
 
   constructor(
-    db: Database,
+    private readonly db: Database,
     private readonly settings: FileImportSettings,
     private readonly io: ImportFileIo,
     private readonly signal: AbortSignal,
@@ -184,11 +184,9 @@ export class FileImporter {
   }
 
   private factsOf(id: number): ImageFacts {
-    const db = this.byPath.database;
-    const row = db
+    return this.db
       .prepare('SELECT path, size, mtime_ms AS mtimeMs, width, height, content_hash AS contentHash, format FROM images WHERE id = ?')
       .get(id) as ImageFacts;
-    return row;
   }
 }
 

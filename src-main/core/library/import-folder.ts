@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { GraftError } from '../../api/errors';
 import type { Project } from '../project/project';
@@ -11,6 +10,7 @@ import type { ImportControl, ImportOptions, ImportProgress, ImportSummary } from
 import { ImportWriter } from './import-writer';
 import { DEFAULT_MAX_PIXELS } from './image-probe';
 import { RateMeter } from './rate-meter';
+import { defaultDecodeConcurrency } from './semaphore';
 import { checkThumbnailSize, DEFAULT_THUMBNAIL_SIZE, thumbnailPath } from './thumbnails';
 
 /** File access an import uses; tests inject failures here instead of stubbing globals. */
@@ -56,7 +56,7 @@ function resolveOptions(options: ImportOptions) {
   const labelDepth = checkLabelDepth(options.labelDepth);
   const thumbnailSize =
     options.thumbnails === true ? DEFAULT_THUMBNAIL_SIZE : typeof options.thumbnails === 'number' ? checkThumbnailSize(options.thumbnails) : null;
-  const concurrency = options.concurrency ?? Math.max(2, os.availableParallelism());
+  const concurrency = options.concurrency ?? defaultDecodeConcurrency();
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
     throw new GraftError('bad-request', 'Import concurrency must be a whole number from 1 to 64.');
   }
@@ -109,6 +109,7 @@ async function runImport(project: Project, root: string, settings: Settings, con
   const progress = progressReporter(control.onProgress, summary);
   let status: 'done' | 'cancelled' | 'failed' = 'failed';
   try {
+    progress.scanning(0);
     const total = await countFiles(root, exclude, signal, io.walk, progress.scanning);
     const importer = new FileImporter(
       project.db,
@@ -167,8 +168,11 @@ async function runImport(project: Project, root: string, settings: Settings, con
       }
     };
     const results = await Promise.allSettled(Array.from({ length: settings.concurrency }, () => worker()));
-    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected' && !(control.signal?.aborted && isAbortError(r.reason)));
-    if (failure) throw failure.reason;
+    const errors = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    // The worker that failed first stops the others, which then fail with AbortError: report the cause.
+    const cause = errors.find((error) => !isAbortError(error));
+    if (cause !== undefined) throw cause;
+    if (errors.length > 0 && !control.signal?.aborted) throw errors[0];
     await entries.return(undefined);
     writer.flush();
     summary.cancelled = control.signal?.aborted === true;
@@ -177,7 +181,7 @@ async function runImport(project: Project, root: string, settings: Settings, con
     status = summary.cancelled ? 'cancelled' : 'done';
     summary.seconds = (performance.now() - started) / 1000;
     summary.imagesPerSecond = summary.seconds > 0 ? done / summary.seconds : 0;
-    progress.finished(done, Math.max(total, done));
+    progress.finished(summary.cancelled, done, Math.max(total, done));
     return summary;
   } finally {
     finishImportRun(project.db, runId, status, summary);
@@ -226,7 +230,7 @@ function progressReporter(onProgress: ImportControl['onProgress'], summary: Impo
     const now = performance.now();
     if (!force && now - last < PROGRESS_INTERVAL_MS) return;
     last = now;
-    const rate = phase === 'importing' ? meter.read(done, total) : { perSecond: summary.imagesPerSecond, etaSeconds: phase === 'done' ? 0 : null };
+    const rate = phase === 'importing' ? meter.read(done, total) : { perSecond: summary.imagesPerSecond, etaSeconds: phase === 'scanning' ? null : 0 };
     onProgress({
       phase,
       done,
@@ -241,6 +245,6 @@ function progressReporter(onProgress: ImportControl['onProgress'], summary: Impo
   return {
     scanning: (found: number) => emit('scanning', 0, found, false),
     importing: (done: number, total: number) => emit('importing', done, total, false),
-    finished: (done: number, total: number) => emit('done', done, total, true),
+    finished: (cancelled: boolean, done: number, total: number) => emit(cancelled ? 'cancelled' : 'done', done, total, true),
   };
 }

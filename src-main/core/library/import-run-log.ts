@@ -3,6 +3,9 @@ import path from 'node:path';
 import type { Database } from 'better-sqlite3';
 import type { ImportSummary } from './import-types';
 
+/** Import runs kept in the log (with their skipped and duplicate lists); older ones are dropped. */
+export const KEPT_IMPORT_RUNS = 50;
+
 /**
  * Opens a run in the import log. Runs still marked running belong to an import that died
  * (crash, kill): with one import per project at a time they are marked failed first.
@@ -10,6 +13,8 @@ import type { ImportSummary } from './import-types';
 export function startImportRun(db: Database, folder: string): number {
   return db.transaction(() => {
     db.prepare("UPDATE import_runs SET status = 'failed' WHERE status = 'running'").run();
+    // Each re-import lists the same skipped files again; keep the log from growing without end.
+    db.prepare('DELETE FROM import_runs WHERE id <= (SELECT MAX(id) FROM import_runs) - ?').run(KEPT_IMPORT_RUNS - 1);
     const result = db
       .prepare("INSERT INTO import_runs (folder, started_at, status) VALUES (?, ?, 'running')")
       .run(folder, new Date().toISOString());

@@ -16,7 +16,7 @@ export interface ImportOptions {
   maxPixels?: number;
   /** Write grid thumbnails while importing (true: default size; a number: that edge in pixels). */
   thumbnails?: boolean | number;
-  /** Photos decoded at once; defaults to the CPU count, at least 2. */
+  /** Photos decoded at once; defaults to twice the CPU count, at most 8. */
   concurrency?: number;
   /** Files written per database transaction. */
   batchSize?: number;
@@ -24,8 +24,8 @@ export interface ImportOptions {
 
 /** Where an import stands, pushed to the caller while it runs. */
 export interface ImportProgress {
-  /** `scanning` counts files first so `total` is known; `importing` reads them. */
-  phase: 'scanning' | 'importing' | 'done';
+  /** `scanning` counts files first so `total` is known; `importing` reads them; then one final event. */
+  phase: 'scanning' | 'importing' | 'done' | 'cancelled';
   done: number;
   total: number;
   added: number;

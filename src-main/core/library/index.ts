@@ -4,7 +4,7 @@
  */
 export { importFolder, type ImportIo } from './import-folder';
 export type { ImportControl, ImportOptions, ImportProgress, ImportSummary } from './import-types';
-export { getImage, findImageByPath, listImages, libraryCounts, MAX_PAGE_SIZE } from './image-query';
+export { getImage, findImageByPath, listImages, listImageIds, libraryCounts, MAX_PAGE_SIZE } from './image-query';
 export type { ImagePage, ImageQuery, LibraryCounts } from './image-query';
 export { listClasses, createClass, renameClass, recolorClass, reorderClasses, mergeClasses, deleteClass } from './classes';
 export type { ClassOperationResult } from './classes';

@@ -1,6 +1,8 @@
 import type { Database } from 'better-sqlite3';
 import { GraftError } from '../../api/errors';
 import type { Project } from '../project/project';
+import type { LabelOperationKind, UndoState, UndoResult } from './library-types';
+export type { LabelOperationKind, UndoState, UndoResult } from './library-types';
 
 /** A class row as the journal stores it. */
 export interface ClassState {
@@ -23,36 +25,6 @@ export interface LabelChange {
   imageId: number;
   before: number | null;
   after: number | null;
-}
-
-/** The kinds of label operation the journal records. */
-export type LabelOperationKind =
-  | 'assign'
-  | 'unlabel'
-  | 'class-create'
-  | 'class-rename'
-  | 'class-recolor'
-  | 'class-reorder'
-  | 'class-merge'
-  | 'class-delete'
-  | 'labels-import';
-
-/** What undo and redo would do next, for the Edit menu. */
-export interface UndoState {
-  canUndo: boolean;
-  canRedo: boolean;
-  /** Words for "Undo …" / "Redo …", e.g. 'label 120 images as "cat"'. */
-  undoSummary: string | null;
-  redoSummary: string | null;
-}
-
-/** Result of one undo or redo. */
-export interface UndoResult {
-  kind: LabelOperationKind;
-  summary: string;
-  /** Images whose label changed. */
-  imagesChanged: number;
-  state: UndoState;
 }
 
 /** How many operations stay undoable; older entries are dropped. */

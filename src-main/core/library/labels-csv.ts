@@ -7,27 +7,8 @@ import { csvRow, CsvSyntaxError, parseCsv } from './csv';
 import { recordOperation, type ClassChange, type LabelChange } from './label-journal';
 import { SPLIT_NAMES, type SplitName } from './library-types';
 import { writeLabels } from './labels';
-
-/** What a labels CSV export wrote. */
-export interface LabelsCsvExport {
-  file: string;
-  rows: number;
-  labelled: number;
-}
-
-/** What a labels CSV import changed, and which rows it could not use. */
-export interface LabelsCsvImport {
-  rows: number;
-  matched: number;
-  /** Images whose label changed. */
-  labelsChanged: number;
-  splitsSet: number;
-  createdClasses: string[];
-  /** Paths in the CSV that are not images of this project. */
-  unknownPaths: string[];
-  /** Rows that could not be read, with why. */
-  invalidRows: { line: number; reason: string }[];
-}
+import type { LabelsCsvExport, LabelsCsvImport } from './library-types';
+export type { LabelsCsvExport, LabelsCsvImport } from './library-types';
 
 /**
  * Writes `path,label,split` for every image (empty label or split when there is none),

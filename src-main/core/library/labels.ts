@@ -2,19 +2,12 @@ import type { Database } from 'better-sqlite3';
 import { GraftError } from '../../api/errors';
 import type { Project } from '../project/project';
 import { requireClass } from './classes';
-import { recordOperation, undoState, type LabelChange, type UndoState } from './label-journal';
+import { recordOperation, undoState, type LabelChange } from './label-journal';
+import type { LabelResult } from './library-types';
+export type { LabelResult } from './library-types';
 
 /** Most images one label operation takes (a whole 100k library fits several times). */
 export const MAX_BULK_IMAGES = 1_000_000;
-
-/** Result of a label operation, with what undo would do next. */
-export interface LabelResult {
-  /** Images whose label actually changed (already-labelled ones are not counted). */
-  changed: number;
-  /** Ids given that are not images of this project. */
-  unknown: number;
-  undo: UndoState;
-}
 
 /** Checks a list of image ids from the UI and removes repeats. */
 export function checkImageIds(imageIds: unknown): number[] {

@@ -64,3 +64,150 @@ export interface DuplicateFile {
   path: string;
   duplicateOf: string;
 }
+
+/** A filter and a page of the image grid. Filters combine with AND. */
+export interface ImageQuery {
+  /** Only images labelled with this class. */
+  classId?: number;
+  /** Only images without a label (cannot be combined with `classId`). */
+  unlabelled?: boolean;
+  /** Only images in this split, or with none. */
+  split?: SplitName | 'none';
+  /** Case-insensitive substring of the file name. */
+  nameContains?: string;
+  /** Only missing images (true) or only present ones (false); both when absent. */
+  missing?: boolean;
+  /** Sort key; every order ends with the image id so pages never shuffle. */
+  orderBy?: 'path' | 'name' | 'added';
+  offset?: number;
+  limit?: number;
+}
+
+/** One page of the grid and the number of images that match in total. */
+export interface ImagePage {
+  total: number;
+  offset: number;
+  items: ImageListItem[];
+}
+
+/** Totals for the library sidebar. */
+export interface LibraryCounts {
+  total: number;
+  labelled: number;
+  unlabelled: number;
+  missing: number;
+  /** Images per class id (classes with no images are absent). */
+  perClass: Record<number, number>;
+}
+
+/** The kinds of label operation the journal records. */
+export type LabelOperationKind =
+  | 'assign'
+  | 'unlabel'
+  | 'class-create'
+  | 'class-rename'
+  | 'class-recolor'
+  | 'class-reorder'
+  | 'class-merge'
+  | 'class-delete'
+  | 'labels-import';
+
+/** What undo and redo would do next, for the Edit menu. */
+export interface UndoState {
+  canUndo: boolean;
+  canRedo: boolean;
+  /** Words for "Undo …" / "Redo …", e.g. 'label 120 images as "cat"'. */
+  undoSummary: string | null;
+  redoSummary: string | null;
+}
+
+/** Result of one undo or redo. */
+export interface UndoResult {
+  kind: LabelOperationKind;
+  summary: string;
+  /** Images whose label changed. */
+  imagesChanged: number;
+  state: UndoState;
+}
+
+/** Result of a label operation, with what undo would do next. */
+export interface LabelResult {
+  /** Images whose label actually changed (already-labelled ones are not counted). */
+  changed: number;
+  /** Ids given that are not images of this project. */
+  unknown: number;
+  undo: UndoState;
+}
+
+/** Result of a class operation, with what undo would do next. */
+export interface ClassOperationResult {
+  classId: number;
+  /** Images whose label the operation changed. */
+  imagesChanged: number;
+  undo: UndoState;
+}
+
+/** Fractions of each class that go to each split; they sum to 1. */
+export interface SplitFractions {
+  train: number;
+  validation: number;
+  test: number;
+}
+
+/** How splits were last assigned. */
+export interface SplitSettings extends SplitFractions {
+  seed: number;
+  assignedAt: string;
+}
+
+/** Split counts for one class (`none`: labelled images with no split yet). */
+export interface ClassSplitCounts {
+  classId: number;
+  name: string;
+  train: number;
+  validation: number;
+  test: number;
+  none: number;
+}
+
+/** Per-class split counts and their totals. */
+export interface SplitCounts {
+  perClass: ClassSplitCounts[];
+  totals: Record<SplitName | 'none', number>;
+}
+
+/** What a labels CSV export wrote. */
+export interface LabelsCsvExport {
+  file: string;
+  rows: number;
+  labelled: number;
+}
+
+/** What a labels CSV import changed, and which rows it could not use. */
+export interface LabelsCsvImport {
+  rows: number;
+  matched: number;
+  /** Images whose label changed. */
+  labelsChanged: number;
+  splitsSet: number;
+  createdClasses: string[];
+  /** Paths in the CSV that are not images of this project. */
+  unknownPaths: string[];
+  /** Rows that could not be read, with why. */
+  invalidRows: { line: number; reason: string }[];
+}
+
+/** How an ImageFolder export lays out and links files. */
+export interface ImageFolderOptions {
+  /** Symlink to the originals instead of copying them (fast, no extra disk; breaks if they move). */
+  link?: boolean;
+  /** Put `train/`, `validation/`, `test/` on top of the class folders (images without a split are left out). */
+  bySplit?: boolean;
+}
+
+/** What an ImageFolder export wrote. */
+export interface ImageFolderExport {
+  dir: string;
+  exported: number;
+  skipped: SkippedFile[];
+}

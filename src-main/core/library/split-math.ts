@@ -1,12 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { SplitName } from './library-types';
-
-/** Fractions of each class that go to each split; they sum to 1. */
-export interface SplitFractions {
-  train: number;
-  validation: number;
-  test: number;
-}
+import type { SplitFractions } from './library-types';
+export type { SplitFractions } from './library-types';
 
 /**
  * Whole counts per split for `n` images, by largest remainder so they always add up to `n`

@@ -3,31 +3,11 @@ import type { Project } from '../project/project';
 import { checkImageIds } from './labels';
 import { SPLIT_NAMES, type SplitName } from './library-types';
 import { placeClass, type SplitCandidate, type SplitFractions } from './split-math';
+import type { SplitSettings, ClassSplitCounts, SplitCounts } from './library-types';
+export type { SplitSettings, ClassSplitCounts, SplitCounts } from './library-types';
 
 /** The default train/validation/test fractions. */
 export const DEFAULT_SPLIT_FRACTIONS: SplitFractions = { train: 0.8, validation: 0.1, test: 0.1 };
-
-/** How splits were last assigned. */
-export interface SplitSettings extends SplitFractions {
-  seed: number;
-  assignedAt: string;
-}
-
-/** Split counts for one class (`none`: labelled images with no split yet). */
-export interface ClassSplitCounts {
-  classId: number;
-  name: string;
-  train: number;
-  validation: number;
-  test: number;
-  none: number;
-}
-
-/** Per-class split counts and their totals. */
-export interface SplitCounts {
-  perClass: ClassSplitCounts[];
-  totals: Record<SplitName | 'none', number>;
-}
 
 function checkFractions(fractions: SplitFractions): void {
   for (const name of SPLIT_NAMES) {

@@ -5,7 +5,7 @@ import type { Project } from '../project/project';
 import type { ProjectLayout } from '../project/project-layout';
 import { DEFAULT_MAX_PIXELS } from './image-probe';
 import { getImage } from './image-query';
-import { Semaphore } from './semaphore';
+import { defaultDecodeConcurrency, Semaphore } from './semaphore';
 import { renderThumbnail, writeFileAtomic } from './thumbnail-render';
 
 /** The thumbnail edge the grid asks for unless told otherwise. */
@@ -13,9 +13,6 @@ export const DEFAULT_THUMBNAIL_SIZE = 256;
 
 /** Smallest and largest thumbnail edges served, so requests cannot fill the disk with sizes. */
 export const THUMBNAIL_SIZE_RANGE = { min: 16, max: 1024 } as const;
-
-/** How many thumbnails are decoded at once on demand (the grid asks for a screenful together). */
-const THUMBNAIL_CONCURRENCY = 3;
 
 /**
  * Where the thumbnail of some content at some size lives. Keyed by content hash, so a
@@ -46,7 +43,8 @@ const queues = new WeakMap<Project, ThumbnailQueue>();
 function queueFor(project: Project): ThumbnailQueue {
   let queue = queues.get(project);
   if (!queue) {
-    queue = { semaphore: new Semaphore(THUMBNAIL_CONCURRENCY), inflight: new Map() };
+    // The grid asks for a screenful at once; decode them as fast as the CPUs allow, no faster.
+    queue = { semaphore: new Semaphore(defaultDecodeConcurrency()), inflight: new Map() };
     queues.set(project, queue);
   }
   return queue;

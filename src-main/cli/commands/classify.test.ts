@@ -1,0 +1,56 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { writeColourImages, writeNotAnImage } from '../../engine/inference/test-support/test-images';
+import { nodeEngineSpawner } from '../app-paths';
+import type { CliIo } from '../command';
+import { runCli } from '../run-cli';
+import { createClassifyCommand, type ClassifyReport } from './classify';
+
+const command = createClassifyCommand(() => nodeEngineSpawner({ ...process.env, GRAFT_BACKEND: '@tensorflow/tfjs-backend-wasm' }));
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'graft-classify-cli-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function capture(): CliIo & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t) };
+}
+
+describe('graft classify', () => {
+  it('prints the top classes per image, and an error line for an unreadable one', async () => {
+    const [image] = await writeColourImages(path.join(dir, 'images'), 1);
+    const broken = writeNotAnImage(path.join(dir, 'images', 'broken.jpg'));
+    const io = capture();
+    const argv = ['classify', image!, broken, '--base', 'mobilenet_v2', '--weights', 'none', '--top', '2', '--input-size', '96', '--json'];
+    expect(await runCli(argv, [command], io)).toBe(0);
+    const report = JSON.parse(io.stdout.join('')) as ClassifyReport;
+    expect(report).toMatchObject({ arch: 'mobilenet_v2', weights: 'none', inputSize: 96, backend: expect.any(String) });
+    expect(report.results).toEqual([
+      { path: image, predictions: [expect.objectContaining({ classId: expect.stringMatching(/^n\d{8}$/) }), expect.anything()] },
+      { path: broken, error: expect.stringMatching(/not an image/) },
+    ]);
+    const human = capture();
+    expect(await runCli(argv.slice(0, -1), [command], human)).toBe(0);
+    expect(human.stdout.join('\n')).toMatch(new RegExp(`${path.basename(image!)}\\n +\\d+\\.\\d% +\\S+ \\(n\\d{8}\\)`));
+    expect(human.stdout.join('\n')).toContain(`${broken}: not an image`);
+  });
+
+  it('explains that the bundled weights cannot name ImageNet classes', async () => {
+    const [image] = await writeColourImages(path.join(dir, 'bundled'), 1);
+    const io = capture();
+    expect(await runCli(['classify', image!, '--base', 'mobilenet_v2', '--weights', 'bundled'], [command], io)).toBe(2);
+    expect(io.stderr.at(-1)).toMatch(/^graft: The bundled MobileNetV2 \(alpha 1\.0\) weights have no ImageNet classifier/);
+  });
+
+  it.each([
+    [['classify', '--base', 'vgg16'], /Give at least one image/],
+    [['classify', 'x.jpg'], /Say which model to use with --base/],
+    [['classify', 'x.jpg', '--base', 'vgg16', '--top', '0'], /--top must be a positive whole number/],
+  ])('rejects %j with a one-line reason', async (argv, message) => {
+    const io = capture();
+    expect(await runCli([...argv, '--json'], [command], io)).toBe(2);
+    expect(JSON.parse(io.stdout.join(''))).toEqual({ error: { code: 'bad-request', message: expect.stringMatching(message) } });
+  });
+});

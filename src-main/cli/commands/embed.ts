@@ -1,0 +1,144 @@
+import path from 'node:path';
+import { GraftError } from '../../api/errors';
+import { EngineClient } from '../../engine/engine-client';
+import type { EngineSpawner } from '../../engine/engine-process';
+import { indexPathFor, removePartials } from '../../engine/inference/embedding-files';
+import type { EmbedResult } from '../../engine/inference/inference-types';
+import { defaultWeightsCacheDir } from '../../engine/inference/weights-cache-dir';
+import { ARCH_NAMES, ARCHITECTURES, type ArchName } from '../../engine/models/registry';
+import { nodeEngineSpawner } from '../app-paths';
+import { printResult, type CliCommand, type CliValues } from '../command';
+import { collectImages } from '../image-sources';
+import { defaultWeights, parseBase, parseWeights, positiveInt, progressPrinter, weightsLabel } from '../inference-options';
+import { requirePositional } from '../run-cli';
+
+const USAGE =
+  'embed <project-dir|folder> --base <arch> [--weights bundled|imagenet|FILE|none] [--layer NAME] [--pooling avg|max] [--input-size N] [--batch-size N] --out FILE.npy [--json]';
+
+/** Exit code of a run cancelled with Ctrl+C (128 + SIGINT), as shells expect. */
+const CANCELLED_EXIT_CODE = 130;
+
+/** Failed images listed in the human summary before it says "and N more". */
+const LISTED_FAILURES = 20;
+
+/** What `graft embed --json` prints. */
+export interface EmbedReport extends EmbedResult {
+  arch: ArchName;
+  weights: string;
+  backend: string;
+  source: { kind: 'project' | 'folder'; dir: string; images: number };
+}
+
+function parsePooling(values: CliValues): 'avg' | 'max' | undefined {
+  const value = values.pooling;
+  if (value === undefined || value === 'avg' || value === 'max') return value;
+  throw new GraftError('bad-request', `--pooling must be "avg" or "max"; got "${String(value)}".`);
+}
+
+function parseOut(values: CliValues): string {
+  const out = values.out;
+  if (typeof out !== 'string' || out === '') throw new GraftError('bad-request', `Say where to write the vectors with --out FILE.npy. Usage: graft ${USAGE}`);
+  if (!/\.npy$/i.test(out)) throw new GraftError('bad-request', `--out must name an .npy file; got "${out}".`);
+  return path.resolve(out);
+}
+
+/** Makes `graft embed`, starting engines with the given spawner (tests pick the backend). */
+export function createEmbedCommand(spawner: () => EngineSpawner = () => nodeEngineSpawner()): CliCommand {
+  return {
+    name: 'embed',
+    summary: 'Compute a feature vector per image (a project\'s images or a folder\'s) and write them as .npy with a CSV index.',
+    usage: USAGE,
+    details: [
+      'Writes FILE.npy (float32, shape [images, features], NumPy format) and FILE.csv next to it',
+      '(the same name with .csv: columns row,path — row N of the matrix is that image).',
+      'Images that cannot be read get no row; they are listed at the end.',
+      `--base        the architecture: ${ARCH_NAMES.join(', ')}`,
+      '--weights     bundled (default where there is one: mobilenet_v2, inception_v3; works offline),',
+      '              imagenet (default otherwise; downloaded once to ~/.cache/graft/models or $GRAFT_CACHE_DIR),',
+      '              a Keras .h5/.keras or tfjs model.json file, or none (random weights)',
+      '--layer NAME  take the features from this layer (Keras name) instead of the end of the model',
+      '--pooling     avg (default without --layer) or max over the feature map; a 4-D layer without it is flattened',
+      '--input-size  square input side in pixels (default: the architecture\'s)',
+      '--batch-size  images per forward pass (default 16)',
+      'Photos are stretched to the input size with bilinear resampling (Keras load_img defaults to nearest).',
+      'Ctrl+C stops after the current batch and leaves no output files.',
+    ],
+    options: {
+      base: { type: 'string' },
+      weights: { type: 'string' },
+      layer: { type: 'string' },
+      pooling: { type: 'string' },
+      'input-size': { type: 'string' },
+      'batch-size': { type: 'string' },
+      out: { type: 'string' },
+    },
+    async run({ positionals, values, json, io, signal }) {
+      const dir = requirePositional(positionals, 0, 'the project folder or image folder', USAGE);
+      const arch = parseBase(values);
+      const weights = parseWeights(values, defaultWeights(arch));
+      const out = parseOut(values);
+      const indexOut = indexPathFor(out);
+      const params = {
+        arch,
+        weights,
+        layer: typeof values.layer === 'string' ? values.layer : undefined,
+        pooling: parsePooling(values),
+        inputSize: positiveInt(values, 'input-size'),
+        batchSize: positiveInt(values, 'batch-size'),
+        out,
+        indexOut,
+        cacheDir: defaultWeightsCacheDir(),
+      };
+      const source = await collectImages(dir, signal);
+      if (source.paths.length === 0) {
+        throw new GraftError('bad-request', `No images in ${source.dir}${source.kind === 'project' ? ' (the project has none that are present)' : ''}.`);
+      }
+      if (!json) io.err(`Embedding ${source.paths.length} images from ${source.kind} ${source.dir} with ${ARCHITECTURES[arch].displayName}…`);
+      const engine = new EngineClient(spawner());
+      let result: EmbedResult;
+      let backend: string;
+      try {
+        backend = (await engine.start()).backend;
+        result = await engine.request('embed', { ...params, images: source.paths }, { signal, onProgress: json ? undefined : progressPrinter(io) });
+      } catch (error) {
+        if (!(error instanceof GraftError && error.code === 'cancelled' && signal.aborted)) throw error;
+        // The engine is stopped below before it can tidy up; remove what it left.
+        engine.dispose();
+        await removePartials(out, indexOut);
+        printResult(io, json, { cancelled: true }, () => 'Cancelled; no files were written.');
+        return CANCELLED_EXIT_CODE;
+      } finally {
+        engine.dispose();
+      }
+      const report: EmbedReport = {
+        arch,
+        weights: weightsLabel(weights),
+        backend,
+        source: { kind: source.kind, dir: source.dir, images: source.paths.length },
+        ...result,
+      };
+      printResult(io, json, report, () => describe(report));
+      return report.rows > 0 ? 0 : 1;
+    },
+  };
+}
+
+/** `graft embed`, with the engine started the way the CLI starts it. */
+export const embedCommand: CliCommand = createEmbedCommand();
+
+function describe(r: EmbedReport): string {
+  const rate = r.seconds > 0 ? ` (${((r.rows + r.failed.length) / r.seconds).toFixed(1)} images/s on ${r.backend})` : '';
+  const features = `${r.layer}${r.pooling ? `, ${r.pooling} pooling` : ''}`;
+  const lines = [
+    `Wrote ${r.rows} × ${r.dims} float32 vectors to ${r.out}`,
+    `Index (row,path): ${r.indexOut}`,
+    `${ARCHITECTURES[r.arch].displayName} at ${r.inputSize}×${r.inputSize}, features from ${features}, weights: ${r.weightsSource}`,
+    `Took ${r.seconds.toFixed(1)} s${rate}.`,
+  ];
+  if (r.failed.length > 0) {
+    lines.push(r.failed.length === 1 ? '1 image could not be read and has no row:' : `${r.failed.length} images could not be read and have no row:`);
+    lines.push(...r.failed.slice(0, LISTED_FAILURES).map((f) => `  ${f.path}: ${f.reason}`));
+    if (r.failed.length > LISTED_FAILURES) lines.push(`  … and ${r.failed.length - LISTED_FAILURES} more (use --json for the full list)`);
+  }
+  return lines.join('\n');
+}

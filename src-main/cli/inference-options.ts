@@ -1,0 +1,58 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { GraftError } from '../api/errors';
+import type { InferenceWeights } from '../engine/inference/inference-types';
+import { ARCH_NAMES, ARCHITECTURES, isArchName, type ArchName } from '../engine/models/registry';
+import type { CliIo, CliValues } from './command';
+
+/** Reads the required `--base <arch>`. */
+export function parseBase(values: CliValues): ArchName {
+  const value = values.base;
+  if (value === undefined) throw new GraftError('bad-request', `Say which model to use with --base (${ARCH_NAMES.join(', ')}).`);
+  if (!isArchName(value)) throw new GraftError('bad-request', `Unknown architecture "${String(value)}" for --base. Choose one of: ${ARCH_NAMES.join(', ')}.`);
+  return value;
+}
+
+/** The weights a verb uses when `--weights` is left out: the offline bundled trunk where the architecture has one. */
+export function defaultWeights(arch: ArchName): InferenceWeights {
+  return ARCHITECTURES[arch].weightSources.includes('bundled') ? 'bundled' : 'imagenet';
+}
+
+/** Reads `--weights imagenet|bundled|none|FILE`; a file must exist. */
+export function parseWeights(values: CliValues, fallback: InferenceWeights): InferenceWeights {
+  const value = values.weights;
+  if (value === undefined) return fallback;
+  if (value === 'imagenet' || value === 'bundled' || value === 'none') return value;
+  if (typeof value !== 'string' || value === '') throw new GraftError('bad-request', '--weights takes imagenet, bundled, none or a weights file.');
+  const file = path.resolve(value);
+  if (!fs.existsSync(file)) {
+    throw new GraftError('bad-request', `Weights file not found: ${file}. --weights takes imagenet, bundled, none or a .h5, .keras or model.json file.`);
+  }
+  return { file };
+}
+
+/** How a weights choice reads in output: the keyword or the file path. */
+export function weightsLabel(weights: InferenceWeights): string {
+  return typeof weights === 'string' ? weights : weights.file;
+}
+
+/** Reads an optional positive whole-number option such as `--top` or `--input-size`. */
+export function positiveInt(values: CliValues, name: string): number | undefined {
+  const raw = values[name];
+  if (raw === undefined) return undefined;
+  if (typeof raw !== 'string' || !/^\d+$/.test(raw) || Number(raw) < 1) {
+    throw new GraftError('bad-request', `--${name} must be a positive whole number; got "${String(raw)}".`);
+  }
+  return Number(raw);
+}
+
+/** Prints engine progress messages to stderr, at most about once a second (always the last one). */
+export function progressPrinter(io: CliIo, intervalMs = 1000): (progress: { done: number; total: number; message: string }) => void {
+  let last = 0;
+  return ({ done, total, message }) => {
+    const now = Date.now();
+    if (done < total && now - last < intervalMs) return;
+    last = now;
+    io.err(message);
+  };
+}

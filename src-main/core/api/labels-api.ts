@@ -1,0 +1,80 @@
+import type { LibraryChanged } from '../../api/contract';
+import type { HandlerSlice } from '../../api/dispatcher';
+import type { AppContext } from '../app-context';
+import {
+  assignLabel,
+  assignSplits,
+  createClass,
+  deleteClass,
+  exportImageFolder,
+  exportLabelsCsv,
+  importLabelsCsv,
+  mergeClasses,
+  pinSplit,
+  recolorClass,
+  redo,
+  removeLabels,
+  renameClass,
+  reorderClasses,
+  splitCounts,
+  splitSettings,
+  undo,
+  undoState,
+  unpinSplit,
+} from '../library';
+import { checkImageIds } from '../library/labels';
+import { requireString } from './validate';
+
+type LabelRequests =
+  | 'classes.create'
+  | 'classes.rename'
+  | 'classes.recolor'
+  | 'classes.reorder'
+  | 'classes.merge'
+  | 'classes.delete'
+  | 'labels.assign'
+  | 'labels.remove'
+  | 'labels.undo'
+  | 'labels.redo'
+  | 'labels.undoState'
+  | 'labels.exportCsv'
+  | 'labels.importCsv'
+  | 'labels.exportImageFolder'
+  | 'splits.assign'
+  | 'splits.pin'
+  | 'splits.summary';
+
+/**
+ * Handlers for everything that changes labels, classes and splits. Each library call is
+ * one transaction; after it, 'library.changed' tells every open view to refresh.
+ */
+export function labelsApi(ctx: AppContext, changed: (reason: LibraryChanged['reason']) => void): HandlerSlice<LabelRequests> {
+  const project = () => ctx.session.require();
+  const after = <T>(reason: LibraryChanged['reason'], value: T): T => {
+    changed(reason);
+    return value;
+  };
+  return {
+    'classes.create': ({ name, color }) => after('classes', createClass(project(), name, { color })),
+    'classes.rename': ({ classId, name }) => after('classes', renameClass(project(), classId, name)),
+    'classes.recolor': ({ classId, color }) => after('classes', recolorClass(project(), classId, color)),
+    'classes.reorder': ({ classIds }) => after('classes', reorderClasses(project(), classIds)),
+    'classes.merge': ({ sourceIds, targetId }) => after('classes', mergeClasses(project(), sourceIds, targetId)),
+    'classes.delete': ({ classId }) => after('classes', deleteClass(project(), classId)),
+    'labels.assign': ({ imageIds, classId }) => after('labels', assignLabel(project(), imageIds, classId)),
+    'labels.remove': ({ imageIds }) => after('labels', removeLabels(project(), imageIds)),
+    'labels.undo': () => after('labels', undo(project())),
+    'labels.redo': () => after('labels', redo(project())),
+    'labels.undoState': () => undoState(project()),
+    'labels.exportCsv': (params) => exportLabelsCsv(project(), requireString(params, 'file')),
+    'labels.importCsv': (params) => after('labels', importLabelsCsv(project(), requireString(params, 'file'))),
+    'labels.exportImageFolder': ({ dir, ...options }) => exportImageFolder(project(), dir, options),
+    'splits.assign': ({ seed, ...fractions }) => after('splits', assignSplits(project(), fractions, seed)),
+    'splits.pin': ({ imageIds, split }) => {
+      const ids = checkImageIds(imageIds);
+      const changedCount = split === null ? unpinSplit(project(), ids).unpinned : pinSplit(project(), ids, split).pinned;
+      return after('splits', { changed: changedCount });
+    },
+    'splits.summary': () => ({ counts: splitCounts(project()), settings: splitSettings(project()) }),
+  };
+}

@@ -1,0 +1,78 @@
+import { GraftError } from '../../api/errors';
+import { decodePredictions } from '../models/decode-predictions';
+import { ARCHITECTURES } from '../models/registry';
+import type { EngineContext } from '../engine-handlers';
+import { throwIfCancelled, yieldToEventLoop } from '../self-test';
+import { acquireModel, type InferenceModels } from './acquire-model';
+import { predictPixels, prefetchBatches } from './image-batches';
+import { parseClassifyParams } from './inference-params';
+import type { ClassifiedImage, ClassifyParams, ClassifyResult } from './inference-types';
+import { defaultWeightsCacheDir } from './weights-cache-dir';
+
+/** Images per forward pass when classifying. */
+const CLASSIFY_BATCH_SIZE = 8;
+
+/** Fails early, with what to do instead, when the weights cannot name ImageNet classes. */
+function checkClassifier(params: ClassifyParams, inputSize: number): void {
+  const spec = ARCHITECTURES[params.arch];
+  if (params.weights === 'bundled') {
+    throw new GraftError(
+      'bad-request',
+      `The bundled ${spec.displayName} weights have no ImageNet classifier (nsfwjs fine-tuned them for a 5-class task), ` +
+        'so they cannot name ImageNet classes. Classify with the ImageNet weights (download) or a Keras file with a 1000-class top; ' +
+        'the bundled weights work for embeddings.',
+    );
+  }
+  // VGG16's classifier starts with a Flatten, so its weights fit only the 224×224 feature map.
+  if (params.arch === 'vgg16' && params.weights !== 'none' && inputSize !== spec.defaultInputSize) {
+    throw new GraftError('bad-request', `VGG16's ImageNet classifier only works at ${spec.defaultInputSize}×${spec.defaultInputSize}; leave the input size out.`);
+  }
+}
+
+/**
+ * The engine's `classify` request: the top ImageNet classes of each image, from a model with
+ * its 1000-class classifier. Unreadable images get an `error` entry; the others are not affected.
+ */
+export function createClassifyHandler(models: InferenceModels): (params: unknown, ctx: EngineContext) => Promise<ClassifyResult> {
+  return async (raw, ctx) => {
+    const params = parseClassifyParams(raw);
+    const inputSize = params.inputSize ?? ARCHITECTURES[params.arch].defaultInputSize;
+    checkClassifier(params, inputSize);
+    const total = params.images.length;
+    ctx.progress({ done: 0, total, message: `Loading ${ARCHITECTURES[params.arch].displayName}…` });
+    const lease = await acquireModel(
+      models,
+      {
+        arch: params.arch,
+        weights: params.weights,
+        includeTop: true,
+        layer: null,
+        pooling: null,
+        inputSize,
+        cacheDir: params.cacheDir ?? defaultWeightsCacheDir(),
+        weightsBaseUrl: params.weightsBaseUrl,
+      },
+      ctx,
+    );
+    try {
+      const prepared = lease.value;
+      const results: ClassifiedImage[] = [];
+      for await (const batch of prefetchBatches(params.images, CLASSIFY_BATCH_SIZE, inputSize)) {
+        throwIfCancelled(ctx.signal);
+        const ok = batch.filter((item) => 'pixels' in item);
+        const scores = ok.length > 0 ? await predictPixels(ctx.tf, prepared, ok.map((item) => item.pixels)) : new Float32Array();
+        const rows = ok.map((_, i) => scores.subarray(i * prepared.dims, (i + 1) * prepared.dims));
+        const decoded = decodePredictions(rows, params.top);
+        let next = 0;
+        for (const item of batch) {
+          results.push('reason' in item ? { path: item.path, error: item.reason } : { path: item.path, predictions: decoded[next++]! });
+        }
+        ctx.progress({ done: results.length, total, message: `${results.length}/${total} images` });
+        await yieldToEventLoop();
+      }
+      return { weightsSource: prepared.weightsSource, inputSize, results };
+    } finally {
+      lease.release();
+    }
+  };
+}

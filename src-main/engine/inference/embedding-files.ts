@@ -1,0 +1,78 @@
+import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import { csvRow } from '../../core/library/csv';
+import { NpyWriter } from './npy-writer';
+
+/** The CSV index that goes with an `.npy` file: the same name with `.csv` in place of `.npy`. */
+export function indexPathFor(npyPath: string): string {
+  return /\.npy$/i.test(npyPath) ? npyPath.replace(/\.npy$/i, '.csv') : `${npyPath}.csv`;
+}
+
+/** Where a file is written until it is complete; it takes its final name only on success. */
+export function partialPathOf(file: string): string {
+  return `${file}.partial`;
+}
+
+/**
+ * The two outputs of an embedding run, written batch by batch: the feature matrix (`.npy`)
+ * and its index (`row,path` CSV). Both are written under `.partial` names and renamed on
+ * `commit()`, so a cancelled or crashed run never leaves a file that looks complete.
+ */
+export class EmbeddingFiles {
+  private constructor(
+    private readonly npy: NpyWriter,
+    private readonly csv: FileHandle,
+    readonly out: string,
+    readonly indexOut: string,
+  ) {}
+
+  /** Creates both partial files (and the folder) for vectors of `dims` values. */
+  static async create(out: string, indexOut: string, dims: number): Promise<EmbeddingFiles> {
+    await mkdir(path.dirname(out), { recursive: true });
+    await mkdir(path.dirname(indexOut), { recursive: true });
+    const npy = await NpyWriter.create(partialPathOf(out), dims);
+    let csv: FileHandle;
+    try {
+      csv = await open(partialPathOf(indexOut), 'w');
+      await csv.write('row,path\n');
+    } catch (error) {
+      await npy.abort();
+      await rm(partialPathOf(out), { force: true });
+      throw error;
+    }
+    return new EmbeddingFiles(npy, csv, out, indexOut);
+  }
+
+  /** Rows written so far. */
+  get rows(): number {
+    return this.npy.rows;
+  }
+
+  /** Appends one batch: the vectors (row-major) and the path of each row. */
+  async append(vectors: Float32Array, paths: readonly string[]): Promise<void> {
+    const first = this.npy.rows;
+    await this.npy.append(vectors);
+    await this.csv.write(paths.map((p, i) => `${csvRow([String(first + i), p])}\n`).join(''));
+  }
+
+  /** Completes both files and gives them their final names. */
+  async commit(): Promise<void> {
+    await this.npy.finish();
+    await this.csv.close();
+    await rename(partialPathOf(this.out), this.out);
+    await rename(partialPathOf(this.indexOut), this.indexOut);
+  }
+
+  /** Closes and removes both partial files. */
+  async abort(): Promise<void> {
+    await this.npy.abort();
+    await this.csv.close().catch(() => undefined);
+    await removePartials(this.out, this.indexOut);
+  }
+}
+
+/** Removes what an interrupted run may have left (the CLI calls this after killing the engine). */
+export async function removePartials(out: string, indexOut: string): Promise<void> {
+  await rm(partialPathOf(out), { force: true });
+  await rm(partialPathOf(indexOut), { force: true });
+}

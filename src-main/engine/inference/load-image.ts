@@ -1,0 +1,79 @@
+import sharp, { type Sharp } from 'sharp';
+
+/** Pixel size a model takes. */
+export interface TargetSize {
+  width: number;
+  height: number;
+}
+
+/**
+ * How pixels are resampled to the model's size. Keras's `load_img(target_size=…)` uses
+ * nearest by default; Graft defaults to bilinear (libvips' linear kernel, which also
+ * averages when shrinking), which aliases less on large photos. The difference shifts
+ * features slightly, not predictions in any way that matters.
+ */
+export type Resample = 'bilinear' | 'nearest';
+
+/** Why an image produced no pixels; the message is the user-facing reason. */
+export class ImageLoadError extends Error {
+  override readonly name = 'ImageLoadError';
+}
+
+/** Largest pixel count decoded (sharp's own default); more is treated as a decompression bomb. */
+const MAX_PIXELS = 0x3fff * 0x3fff;
+
+function open(file: string): Sharp {
+  return sharp(file, { failOn: 'truncated', limitInputPixels: MAX_PIXELS });
+}
+
+/**
+ * Decodes an image file to the model's input as Keras prepares it: turned upright by its EXIF
+ * orientation, alpha dropped (not composited — as PIL's `convert('RGB')`), greyscale and CMYK
+ * turned to sRGB, stretched to `size` without keeping the aspect ratio (as `load_img` does).
+ * Returns height × width × 3 bytes, row-major RGB. Throws ImageLoadError with a reason.
+ */
+export async function loadImageRgb(file: string, size: TargetSize, resample: Resample = 'bilinear'): Promise<Uint8Array> {
+  const kernel = resample === 'nearest' ? 'nearest' : 'linear';
+  let hasAlpha: boolean;
+  try {
+    hasAlpha = (await open(file).metadata()).hasAlpha;
+  } catch (error) {
+    throw new ImageLoadError(headerReason(error));
+  }
+  try {
+    let pipeline: Sharp;
+    if (hasAlpha) {
+      // sharp resizes with premultiplied alpha, which would darken transparent areas towards
+      // black; drop alpha at full size first so transparent pixels keep their colour, as in Keras.
+      const flat = await open(file).rotate().removeAlpha().toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+      pipeline = sharp(flat.data, { raw: { width: flat.info.width, height: flat.info.height, channels: flat.info.channels } });
+    } else {
+      pipeline = open(file).rotate();
+    }
+    const { data, info } = await pipeline
+      .resize(size.width, size.height, { fit: 'fill', kernel })
+      .removeAlpha()
+      .toColourspace('srgb')
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== 3 || info.width !== size.width || info.height !== size.height) {
+      throw new Error(`decoded to ${info.width}×${info.height}×${info.channels}, expected ${size.width}×${size.height}×3`);
+    }
+    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  } catch (error) {
+    throw new ImageLoadError(`corrupt or truncated image (${firstLine(error)})`);
+  }
+}
+
+function headerReason(error: unknown): string {
+  const message = firstLine(error);
+  if (/no such file|ENOENT|missing/i.test(message)) return 'file not found';
+  if (/unsupported image format/i.test(message)) return 'not an image (its contents are not a supported image format)';
+  if (/empty/i.test(message)) return 'empty file (0 bytes)';
+  if (/corrupt|premature|truncated/i.test(message)) return `corrupt or truncated image (${message})`;
+  return `not a readable image (${message})`;
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim();
+}
