@@ -21,10 +21,15 @@ export function graft(...args: string[]): string {
   return result.stdout;
 }
 
-/** Creates a project with `graft init`, starts `graft serve --port 0` and waits for its URL. */
-export async function serveNewProject(): Promise<ServedProject> {
+/** A fresh empty project folder made with `graft init`. */
+export function newProject(): string {
   const projectDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'graft-e2e-')), 'project');
   graft('init', projectDir);
+  return projectDir;
+}
+
+/** Creates a project with `graft init` (unless given one), starts `graft serve --port 0` and waits for its URL. */
+export async function serveNewProject(projectDir = newProject()): Promise<ServedProject> {
   const child: ChildProcess = spawn(process.execPath, [bin, 'serve', projectDir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {

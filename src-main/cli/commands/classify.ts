@@ -33,6 +33,7 @@ export function createClassifyCommand(spawner: () => EngineSpawner = () => nodeE
       '            or $GRAFT_CACHE_DIR), a Keras .h5/.keras or tfjs model.json file with a 1000-class top,',
       '            or none (random weights, for testing). The bundled weights have no ImageNet classifier.',
       '--top N     classes listed per photo (default 5)',
+      'Photos that cannot be read are listed with the reason; the exit code is 1 only when none could be.',
     ],
     options: {
       base: { type: 'string' },

@@ -17,4 +17,7 @@ export const COMMANDS: readonly CliCommand[] = [
   serveCommand,
   doctorCommand,
   modelsCommand,
-  modelSummaryCommand, classifyCommand, embedCommand];
+  modelSummaryCommand,
+  classifyCommand,
+  embedCommand,
+];

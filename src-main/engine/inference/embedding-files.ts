@@ -1,11 +1,19 @@
 import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { GraftError } from '../../api/errors';
 import { csvRow } from '../../core/library/csv';
 import { NpyWriter } from './npy-writer';
 
 /** The CSV index that goes with an `.npy` file: the same name with `.csv` in place of `.npy`. */
 export function indexPathFor(npyPath: string): string {
   return /\.npy$/i.test(npyPath) ? npyPath.replace(/\.npy$/i, '.csv') : `${npyPath}.csv`;
+}
+
+/** A file system failure as a message the user can act on (wrong folder, no permission, disk full). */
+function writeError(file: string, error: unknown): GraftError {
+  if (error instanceof GraftError) return error;
+  const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+  return new GraftError('io', `Cannot write ${file} (${reason}); choose another output file or free some space.`);
 }
 
 /** Where a file is written until it is complete; it takes its final name only on success. */
@@ -28,19 +36,25 @@ export class EmbeddingFiles {
 
   /** Creates both partial files (and the folder) for vectors of `dims` values. */
   static async create(out: string, indexOut: string, dims: number): Promise<EmbeddingFiles> {
-    await mkdir(path.dirname(out), { recursive: true });
-    await mkdir(path.dirname(indexOut), { recursive: true });
-    const npy = await NpyWriter.create(partialPathOf(out), dims);
-    let csv: FileHandle;
+    let npy: NpyWriter;
     try {
+      await mkdir(path.dirname(out), { recursive: true });
+      npy = await NpyWriter.create(partialPathOf(out), dims);
+    } catch (error) {
+      throw writeError(out, error);
+    }
+    let csv: FileHandle | null = null;
+    try {
+      await mkdir(path.dirname(indexOut), { recursive: true });
       csv = await open(partialPathOf(indexOut), 'w');
       await csv.write('row,path\n');
+      return new EmbeddingFiles(npy, csv, out, indexOut);
     } catch (error) {
+      await csv?.close().catch(() => undefined);
       await npy.abort();
-      await rm(partialPathOf(out), { force: true });
-      throw error;
+      await removePartials(out, indexOut);
+      throw writeError(indexOut, error);
     }
-    return new EmbeddingFiles(npy, csv, out, indexOut);
   }
 
   /** Rows written so far. */
@@ -51,16 +65,24 @@ export class EmbeddingFiles {
   /** Appends one batch: the vectors (row-major) and the path of each row. */
   async append(vectors: Float32Array, paths: readonly string[]): Promise<void> {
     const first = this.npy.rows;
-    await this.npy.append(vectors);
-    await this.csv.write(paths.map((p, i) => `${csvRow([String(first + i), p])}\n`).join(''));
+    try {
+      await this.npy.append(vectors);
+      await this.csv.write(paths.map((p, i) => `${csvRow([String(first + i), p])}\n`).join(''));
+    } catch (error) {
+      throw writeError(this.out, error);
+    }
   }
 
   /** Completes both files and gives them their final names. */
   async commit(): Promise<void> {
-    await this.npy.finish();
-    await this.csv.close();
-    await rename(partialPathOf(this.out), this.out);
-    await rename(partialPathOf(this.indexOut), this.indexOut);
+    try {
+      await this.npy.finish();
+      await this.csv.close();
+      await rename(partialPathOf(this.out), this.out);
+      await rename(partialPathOf(this.indexOut), this.indexOut);
+    } catch (error) {
+      throw writeError(this.out, error);
+    }
   }
 
   /** Closes and removes both partial files. */

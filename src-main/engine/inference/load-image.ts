@@ -22,7 +22,7 @@ export class ImageLoadError extends Error {
 /** Largest pixel count decoded (sharp's own default); more is treated as a decompression bomb. */
 const MAX_PIXELS = 0x3fff * 0x3fff;
 
-function open(file: string): Sharp {
+function openImage(file: string): Sharp {
   return sharp(file, { failOn: 'truncated', limitInputPixels: MAX_PIXELS });
 }
 
@@ -36,7 +36,7 @@ export async function loadImageRgb(file: string, size: TargetSize, resample: Res
   const kernel = resample === 'nearest' ? 'nearest' : 'linear';
   let hasAlpha: boolean;
   try {
-    hasAlpha = (await open(file).metadata()).hasAlpha;
+    hasAlpha = (await openImage(file).metadata()).hasAlpha;
   } catch (error) {
     throw new ImageLoadError(headerReason(error));
   }
@@ -45,10 +45,10 @@ export async function loadImageRgb(file: string, size: TargetSize, resample: Res
     if (hasAlpha) {
       // sharp resizes with premultiplied alpha, which would darken transparent areas towards
       // black; drop alpha at full size first so transparent pixels keep their colour, as in Keras.
-      const flat = await open(file).rotate().removeAlpha().toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+      const flat = await openImage(file).rotate().removeAlpha().toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
       pipeline = sharp(flat.data, { raw: { width: flat.info.width, height: flat.info.height, channels: flat.info.channels } });
     } else {
-      pipeline = open(file).rotate();
+      pipeline = openImage(file).rotate();
     }
     const { data, info } = await pipeline
       .resize(size.width, size.height, { fit: 'fill', kernel })

@@ -42,4 +42,16 @@ describe('PagedList', () => {
     expect(list.total).toBe(20);
     expect(list.at(0)).toBe('20:0');
   });
+
+  it('refresh swaps in fresh pages at once and drops pages outside the range', async () => {
+    let version = 1;
+    const list = new PagedList(async (offset, limit) => ({ total: 30, items: Array.from({ length: Math.min(limit, 30 - offset) }, (_, i) => `${version}:${offset + i}`) }), 10);
+    await list.ensure(0, 29);
+    version = 2;
+    const refreshing = list.refresh(10, 15);
+    expect(list.at(12)).toBe('1:12');
+    await refreshing;
+    expect(list.at(12)).toBe('2:12');
+    expect(list.at(25)).toBeNull();
+  });
 });

@@ -33,6 +33,32 @@ export class PagedList<T> {
     return Promise.all(waits).then(() => undefined);
   }
 
+  /**
+   * Re-reads the pages covering [from, to] after the data changed, then swaps them in at
+   * once and forgets the rest: the grid keeps showing the old page until the new one is
+   * there, so a label keystroke never flashes placeholders.
+   */
+  async refresh(from: number, to: number): Promise<void> {
+    const generation = ++this.generation;
+    this.loading.clear();
+    const first = Math.max(0, Math.floor(from / this.pageSize));
+    const last = Math.max(first, Math.floor(to / this.pageSize));
+    const fresh = new Map<number, T[]>();
+    let total = this.total;
+    await Promise.all(
+      Array.from({ length: last - first + 1 }, async (_, k) => {
+        const page = await this.fetch((first + k) * this.pageSize, this.pageSize);
+        fresh.set(first + k, page.items);
+        total = page.total;
+      }),
+    );
+    if (generation !== this.generation) return;
+    this.total = total;
+    this.pages.clear();
+    for (const [page, items] of fresh) this.pages.set(page, items);
+    this.onChange();
+  }
+
   /** Forgets every page and reloads the first; stale replies of earlier generations are dropped. */
   async reset(): Promise<void> {
     this.generation++;

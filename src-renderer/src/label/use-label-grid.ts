@@ -1,0 +1,141 @@
+import { reactive, ref, shallowRef } from 'vue';
+import type { UndoState, ImageListItem } from '../../../src-main/core/library/library-types';
+import type { ApiClient } from '../api/api-client';
+import { GridSelection } from './grid-selection';
+import { queryFor, type GridFilter } from './image-filter';
+import type { LabelAction } from './label-keys';
+import { PagedList } from './paged-images';
+
+/**
+ * The labelling grid's state and actions: the filtered list, selection, focus, and what
+ * each hotkey does. Views only render it; every change goes through the contract.
+ */
+export function useLabelGrid(api: ApiClient, classIdAt: (index: number) => number | null) {
+  const filter = ref<GridFilter>({ label: { kind: 'all' }, split: 'any', name: '' });
+  const version = ref(0);
+  const columns = ref(1);
+  const range = ref<[number, number]>([0, 0]);
+  const viewerOpen = ref(false);
+  const autoAdvance = ref(true);
+  const message = ref<string | null>(null);
+  const error = ref<string | null>(null);
+  const undo = ref<UndoState | null>(null);
+
+  const fetchPage = (offset: number, limit: number) => api.call('library.list', { ...queryFor(filter.value), offset, limit });
+  const list = shallowRef(new PagedList<ImageListItem>(fetchPage, 200, () => version.value++));
+  const selection = reactive(
+    new GridSelection((from, to) => api.call('library.ids', { ...queryFor(filter.value), offset: from, limit: to - from + 1 })),
+  );
+
+  const focusedItem = () => list.value.at(selection.focus);
+
+  async function guard(work: () => Promise<void>): Promise<void> {
+    try {
+      error.value = null;
+      await work();
+    } catch (e) {
+      error.value = (e as Error).message;
+    }
+  }
+
+  /** Re-reads what is on screen after the library changed (labels, classes, import). */
+  async function refresh(): Promise<void> {
+    const [first, last] = range.value;
+    await list.value.refresh(Math.min(first, selection.focus), Math.max(last, selection.focus));
+    selection.clampTo(list.value.total);
+    undo.value = await api.call('labels.undoState');
+  }
+
+  /** Applies a new filter: fresh list from the top, selection cleared. */
+  async function setFilter(next: GridFilter): Promise<void> {
+    filter.value = next;
+    selection.clear();
+    selection.focus = 0;
+    selection.anchor = 0;
+    await guard(() => list.value.reset());
+  }
+
+  async function label(classIndex: number | null): Promise<void> {
+    const classId = classIndex === null ? null : classIdAt(classIndex);
+    if (classIndex !== null && classId === null) {
+      message.value = `There is no class ${classIndex + 1}. Add classes in the sidebar.`;
+      return;
+    }
+    const focused = focusedItem();
+    const targets = selection.targets(focused?.id ?? null);
+    if (targets.length === 0) return;
+    await guard(async () => {
+      const result = classId === null
+        ? await api.call('labels.remove', { imageIds: targets })
+        : await api.call('labels.assign', { imageIds: targets, classId });
+      undo.value = result.undo;
+      message.value = `${classId === null ? 'Unlabelled' : 'Labelled'} ${targets.length} image${targets.length === 1 ? '' : 's'}`;
+      await list.value.refresh(...range.value);
+      // One image labelled: move on, unless it left the filter and the next one slid into its place.
+      const single = targets.length === 1 && selection.selected.size <= 1;
+      if (single && autoAdvance.value && list.value.at(selection.focus)?.id === focused?.id) await move(1, 0, false);
+      else await moveTo(Math.min(selection.focus, Math.max(0, list.value.total - 1)), false);
+    });
+  }
+
+  async function moveTo(index: number, extend: boolean): Promise<void> {
+    const total = list.value.total;
+    if (total === 0) return;
+    const clamped = Math.max(0, Math.min(total - 1, index));
+    await list.value.ensure(clamped, clamped);
+    await selection.moveTo(clamped, list.value.at(clamped)?.id ?? null, { shift: extend });
+  }
+
+  async function move(dx: number, dy: number, extend: boolean): Promise<void> {
+    const step = viewerOpen.value ? dx + dy : dx + dy * columns.value;
+    await moveTo(selection.focus + step, extend);
+  }
+
+  async function history(kind: 'labels.undo' | 'labels.redo'): Promise<void> {
+    await guard(async () => {
+      const result = await api.call(kind);
+      message.value = result ? `${kind === 'labels.undo' ? 'Undid' : 'Redid'}: ${result.summary}` : `Nothing to ${kind === 'labels.undo' ? 'undo' : 'redo'}`;
+      await refresh();
+    });
+  }
+
+  /** Runs the action a hotkey asked for. */
+  async function perform(action: LabelAction): Promise<void> {
+    const page = Math.max(1, Math.floor((range.value[1] - range.value[0]) / columns.value / 2)) * columns.value;
+    switch (action.kind) {
+      case 'assign': return label(action.classIndex);
+      case 'unlabel': return label(null);
+      case 'move': return move(action.dx, action.dy, action.extend);
+      case 'home': return moveTo(0, action.extend);
+      case 'end': return moveTo(list.value.total - 1, action.extend);
+      case 'page': return moveTo(selection.focus + action.direction * page, action.extend);
+      case 'select-all': return guard(() => selection.selectAll(list.value.total));
+      case 'clear-selection': selection.clear(); return;
+      case 'undo': return history('labels.undo');
+      case 'redo': return history('labels.redo');
+      case 'open': viewerOpen.value = list.value.total > 0; return;
+      case 'close':
+        if (viewerOpen.value) viewerOpen.value = false;
+        else selection.clear();
+        return;
+    }
+  }
+
+  /** Mouse click on a cell: plain, Shift-range or Ctrl-toggle. */
+  async function click(index: number, item: ImageListItem, event: { shiftKey: boolean; ctrlKey: boolean; metaKey: boolean }): Promise<void> {
+    await guard(() => selection.click(index, item.id, { shift: event.shiftKey, ctrl: event.ctrlKey || event.metaKey }));
+  }
+
+  /** Puts an image of the current filter into one split (pinned) or unpins it. */
+  async function pin(split: 'train' | 'validation' | 'test' | null): Promise<void> {
+    const targets = selection.targets(focusedItem()?.id ?? null);
+    if (targets.length === 0) return;
+    await guard(async () => {
+      const result = await api.call('splits.pin', { imageIds: targets, split });
+      message.value = split ? `Pinned ${result.changed} image(s) to ${split}` : `Unpinned ${result.changed} image(s)`;
+      await list.value.refresh(...range.value);
+    });
+  }
+
+  return { filter, list, version, columns, range, selection, viewerOpen, autoAdvance, message, error, undo, focusedItem, setFilter, refresh, perform, click, pin, moveTo };
+}
