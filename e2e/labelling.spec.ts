@@ -62,7 +62,7 @@ test('label with the keyboard, bulk-label a range, undo, and keep labels after a
 
   // The labels are in the project database, as the CLI sees them.
   const csv = graft('labels', 'export', served.projectDir, '--csv', `${served.projectDir}/labels.csv`, '--json');
-  expect(JSON.parse(csv)).toMatchObject({ labelled: 11 });
+  expect(JSON.parse(csv)).toMatchObject({ csv: { labelled: 11 } });
 });
 
 test('select all within a filter and open the large view', async ({ page }) => {
