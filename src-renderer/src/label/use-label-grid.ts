@@ -99,8 +99,23 @@ export function useLabelGrid(api: ApiClient, classIdAt: (index: number) => numbe
     });
   }
 
-  /** Runs the action a hotkey asked for. */
-  async function perform(action: LabelAction): Promise<void> {
+  // Key presses arrive faster than the database answers: actions run one after another, in
+  // order, so "1 2 3" labels three consecutive images rather than racing on the first.
+  let queue: Promise<void> = Promise.resolve();
+
+  function enqueue(work: () => Promise<void>): Promise<void> {
+    queue = queue.then(work).catch((e: unknown) => {
+      error.value = (e as Error).message;
+    });
+    return queue;
+  }
+
+  /** Runs the action a hotkey asked for, after every earlier one has finished. */
+  function perform(action: LabelAction): Promise<void> {
+    return enqueue(() => run(action));
+  }
+
+  async function run(action: LabelAction): Promise<void> {
     const page = Math.max(1, Math.floor((range.value[1] - range.value[0]) / columns.value / 2)) * columns.value;
     switch (action.kind) {
       case 'assign': return label(action.classIndex);
@@ -122,8 +137,8 @@ export function useLabelGrid(api: ApiClient, classIdAt: (index: number) => numbe
   }
 
   /** Mouse click on a cell: plain, Shift-range or Ctrl-toggle. */
-  async function click(index: number, item: ImageListItem, event: { shiftKey: boolean; ctrlKey: boolean; metaKey: boolean }): Promise<void> {
-    await guard(() => selection.click(index, item.id, { shift: event.shiftKey, ctrl: event.ctrlKey || event.metaKey }));
+  function click(index: number, item: ImageListItem, event: { shiftKey: boolean; ctrlKey: boolean; metaKey: boolean }): Promise<void> {
+    return enqueue(() => selection.click(index, item.id, { shift: event.shiftKey, ctrl: event.ctrlKey || event.metaKey }));
   }
 
   /** Puts an image of the current filter into one split (pinned) or unpins it. */
