@@ -1,4 +1,6 @@
-import { ARCH_NAMES, ARCHITECTURES, type WeightSource } from '../../engine/models/registry';
+import type { ModelInfo } from '../../api/contract';
+import { listModels } from '../../engine/models/model-list';
+import type { WeightSource } from '../../engine/models/registry';
 import { printResult, type CliCommand } from '../command';
 
 /** How each weight source reads in `graft models`. */
@@ -8,17 +10,8 @@ const SOURCE_LABELS: Record<WeightSource, string> = {
   bundled: 'bundled',
 };
 
-/** One row of `graft models --json`. */
-export interface ModelListEntry {
-  arch: string;
-  name: string;
-  family: string;
-  defaultInputSize: number;
-  minInputSize: number;
-  preprocessing: string;
-  params: { withTop: number; withoutTop: number };
-  weightSources: string[];
-}
+/** One row of `graft models --json`: the model picker's entry, with weight sources spelled out. */
+export type ModelListEntry = Omit<ModelInfo, 'weightSources'> & { weightSources: string[] };
 
 /** `graft models`: the architectures Graft can fine-tune, with sizes, parameter counts and weight sources. */
 export const modelsCommand: CliCommand = {
@@ -28,19 +21,7 @@ export const modelsCommand: CliCommand = {
   details: ['Weight sources: imagenet (download) = Keras ImageNet weights, file = a Keras or tfjs file you pick,', 'bundled = shipped with Graft, works offline.'],
   options: {},
   async run({ json, io }) {
-    const entries: ModelListEntry[] = ARCH_NAMES.map((arch) => {
-      const spec = ARCHITECTURES[arch];
-      return {
-        arch,
-        name: spec.displayName,
-        family: spec.family,
-        defaultInputSize: spec.defaultInputSize,
-        minInputSize: spec.minInputSize,
-        preprocessing: spec.preprocessMode,
-        params: { ...spec.params },
-        weightSources: spec.weightSources.map((s) => SOURCE_LABELS[s]),
-      };
-    });
+    const entries: ModelListEntry[] = listModels().map((model) => ({ ...model, weightSources: model.weightSources.map((s) => SOURCE_LABELS[s]) }));
     printResult(io, json, { models: entries }, () => humanTable(entries));
     return 0;
   },
