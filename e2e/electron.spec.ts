@@ -24,6 +24,6 @@ test('the desktop app opens a project in a sandboxed window', async () => {
   expect(await page.evaluate(() => typeof (globalThis as unknown as { process?: unknown }).process)).toBe('undefined');
   const opened = await page.evaluate(() => (globalThis as unknown as { open(url: string): unknown }).open('https://example.com') === null);
   expect(opened).toBe(true);
-  expect(await page.evaluate(() => Object.keys((globalThis as unknown as { graft: object }).graft).sort())).toEqual(['call', 'on']);
+  expect(await page.evaluate(() => Object.keys((globalThis as unknown as { graft: object }).graft).sort())).toEqual(['call', 'on', 'pathForFile']);
   await app.close();
 });

@@ -265,6 +265,8 @@ export const IPC_CHANNELS = { call: 'graft:call', event: 'graft:event' } as cons
 export interface GraftBridge {
   call<N extends RequestName>(name: N, ...params: ParamsArgs<N>): Promise<Reply<ResultOf<N>>>;
   on<E extends EventName>(name: E, listener: (payload: ApiEvents[E]) => void): () => void;
+  /** Desktop only: the filesystem path of a file or folder dropped on the window (null if it has none). */
+  pathForFile?(file: unknown): string | null;
 }
 
 /** WebSocket wire messages: client → server. */

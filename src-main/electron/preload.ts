@@ -2,7 +2,7 @@
  * The preload: exposes exactly one object, `window.graft`, typed by the contract.
  * Built as CommonJS so the window keeps `sandbox: true`.
  */
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import { IPC_CHANNELS, isEventName, isRequestName, type EventMessage, type GraftBridge, type Reply } from '../api/contract';
 
 const bridge: GraftBridge = {
@@ -17,6 +17,14 @@ const bridge: GraftBridge = {
     };
     ipcRenderer.on(IPC_CHANNELS.event, handler);
     return () => ipcRenderer.removeListener(IPC_CHANNELS.event, handler);
+  },
+  // Sandboxed pages no longer see File.path; drag-and-drop import needs the dropped folder's path.
+  pathForFile: (file) => {
+    try {
+      return webUtils.getPathForFile(file as File) || null;
+    } catch {
+      return null;
+    }
   },
 };
 

@@ -15,11 +15,19 @@ export const connectionState = ref<ConnectionState>('connecting');
 export function installApiClient(win: Window & { graft?: GraftBridge }): ApiClient {
   if (win.graft) {
     connectionState.value = 'open';
+    bridgePathForFile = win.graft.pathForFile ?? null;
     client = createApiClient(win.graft);
   } else {
     client = createApiClient(createWsBridge({ url: defaultSocketUrl(win.location), onState: (s) => (connectionState.value = s) }));
   }
   return client;
+}
+
+let bridgePathForFile: ((file: unknown) => string | null) | null = null;
+
+/** The path of a dropped file or folder (desktop app only); null in a browser. */
+export function pathForDroppedFile(file: unknown): string | null {
+  return bridgePathForFile ? bridgePathForFile(file) : null;
 }
 
 /** Sets the client directly (component tests). */
