@@ -1,12 +1,15 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { graft, newProject, serveNewProject, type ServedProject } from './support/graft-serve';
+import { graft, serveNewProject, type ServedProject } from './support/graft-serve';
 import { generatePhotos } from './support/photos';
 
 let served: ServedProject;
+let photos: string;
 test.beforeAll(async () => {
-  const project = newProject();
-  graft('import', project, await generatePhotos(30), '--json');
-  served = await serveNewProject(project);
+  photos = await generatePhotos(30);
+  fs.writeFileSync(path.join(photos, 'broken.jpg'), 'this is not a jpeg');
+  served = await serveNewProject();
 });
 test.afterAll(async () => served.stop());
 
@@ -17,6 +20,17 @@ async function addClass(page: Page, name: string): Promise<void> {
   await page.getByTestId('new-class-add').click();
   await expect(page.getByTestId(`class-${name}`)).toBeVisible();
 }
+
+test('import a folder in the Library view; the bad file is listed as skipped', async ({ page }) => {
+  await page.goto(served.url);
+  await page.getByTestId('import-folder').fill(photos);
+  await page.getByTestId('import-start').click();
+  await expect(page.getByTestId('import-result')).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('import-count-added')).toContainText('30');
+  await expect(page.getByTestId('import-count-skipped')).toContainText('1');
+  await expect(page.getByTestId('import-skipped')).toContainText('broken.jpg');
+  await expect(page.getByTestId('count-total')).toHaveText('30');
+});
 
 test('label with the keyboard, bulk-label a range, undo, and keep labels after a reload', async ({ page }) => {
   await page.goto(served.url);
