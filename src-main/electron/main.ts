@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   const logError = (message: string, error: unknown) => console.error(`[graft] ${message}`, error);
   const ctx = new AppContext({
     mode: 'electron',
-    spawnEngine: utilityEngineSpawner(path.join(here, 'engine.js')),
+    spawnEngine: utilityEngineSpawner(path.join(here, 'engine.js'), path.join(app.getPath('userData'), 'models')),
     logError,
     pickFolder: async () => {
       const options = { properties: ['openDirectory', 'createDirectory'] as Array<'openDirectory' | 'createDirectory'> };

@@ -2,10 +2,17 @@ import { utilityProcess } from 'electron';
 import type { EngineSpawner } from '../engine/engine-process';
 import type { FromEngine } from '../engine/protocol';
 
-/** Starts the engine as an Electron utilityProcess: its own process, so a crash spares the app. */
-export function utilityEngineSpawner(entry: string): EngineSpawner {
+/**
+ * Starts the engine as an Electron utilityProcess: its own process, so a crash spares the app.
+ * Downloaded weights go to `weightsCacheDir` (the app's user-data folder), like ~/.keras/models.
+ */
+export function utilityEngineSpawner(entry: string, weightsCacheDir: string): EngineSpawner {
   return () => {
-    const child = utilityProcess.fork(entry, [], { serviceName: 'Graft engine', stdio: 'inherit' });
+    const child = utilityProcess.fork(entry, [], {
+      serviceName: 'Graft engine',
+      stdio: 'inherit',
+      env: { ...process.env, GRAFT_CACHE_DIR: weightsCacheDir },
+    });
     let exited = false;
     return {
       get pid() {
