@@ -1,7 +1,7 @@
-import fs from 'node:fs';
 import { GraftError } from '../api/errors';
 import type { ProjectSession } from '../core/project-session';
 import { resolveMediaRequest } from '../core/library/media-resolver';
+import { sendFile } from './send-file';
 import type { RouteHandler } from './serve-server';
 
 const MEDIA_PATH = /^\/media\/(thumb|original)\/(\d{1,15})$/;
@@ -24,8 +24,7 @@ export function mediaRoute(session: ProjectSession): RouteHandler {
         imageId: Number(match[2]),
         ...(size !== null && kind === 'thumb' ? { size: Number(size) } : {}),
       });
-      response.writeHead(200, { 'content-type': media.mimeType, 'cache-control': 'private, max-age=300' });
-      fs.createReadStream(media.filePath).pipe(response);
+      await sendFile(response, media.filePath, { 'content-type': media.mimeType, 'cache-control': 'private, max-age=300' });
     } catch (error) {
       const code = error instanceof GraftError ? error.code : 'internal';
       response.writeHead(STATUS[code] ?? 500, { 'content-type': 'text/plain; charset=utf-8' });

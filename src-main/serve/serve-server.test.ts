@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
+import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -20,7 +21,6 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>Graft</title>');
   fs.mkdirSync(path.join(rendererDir, 'assets'));
   fs.writeFileSync(path.join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
-  fs.writeFileSync(path.join(os.tmpdir(), 'graft-secret.txt'), 'secret');
   server = await startServeServer({ host: '127.0.0.1', port: 0, rendererDir, dispatcher, bus });
 });
 afterAll(async () => {
@@ -67,8 +67,11 @@ describe('graft serve HTTP', () => {
   });
 
   it('never serves files outside the renderer folder', async () => {
-    const response = await fetch(`${base()}/..%2f..%2fgraft-secret.txt?token=${server.token}`);
+    const outside = path.join(path.dirname(rendererDir), `${path.basename(rendererDir)}-secret.txt`);
+    fs.writeFileSync(outside, 'secret');
+    const response = await fetch(`${base()}/..%2f${path.basename(outside)}?token=${server.token}`);
     expect(await response.text()).not.toContain('secret');
+    fs.rmSync(outside);
   });
 });
 
@@ -99,5 +102,45 @@ describe('graft serve WebSocket', () => {
     const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
     ws.send('not json');
     expect(await closed).toBe(1003);
+  });
+});
+
+/** Sends raw bytes and resolves with whatever the server answers before closing. */
+function raw(port: number, data: string | Buffer, waitMs = 300): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1', () => socket.write(data));
+    let answer = '';
+    socket.on('data', (chunk) => (answer += chunk.toString()));
+    socket.on('error', () => resolve(answer));
+    socket.on('close', () => resolve(answer));
+    setTimeout(() => {
+      socket.destroy();
+      resolve(answer);
+    }, waitMs);
+  });
+}
+
+describe('graft serve survives hostile input', () => {
+  const alive = async () => expect((await fetch(server.url)).status).toBe(200);
+
+  it('answers an unparsable request target with 400 and keeps serving', async () => {
+    expect(await raw(server.port, 'GET //[ HTTP/1.1\r\nHost: x\r\n\r\n')).toMatch(/^HTTP\/1\.1 400/);
+    expect(await raw(server.port, `GET //[ HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n`)).toMatch(/400/);
+    await alive();
+  });
+
+  it('treats a malformed cookie and an opaque Origin as unauthenticated or foreign', async () => {
+    expect((await fetch(`${base()}/`, { headers: { cookie: `graft_token_${server.port}=%` } })).status).toBe(401);
+    await expect(openSocket(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`, { origin: 'null' })).rejects.toThrow('HTTP 403');
+    await alive();
+  });
+
+  it('drops a socket that sends an invalid frame, without crashing', async () => {
+    const ws = await openSocket(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`);
+    const closed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
+    // An unmasked client frame breaks the protocol; the server must end only this socket.
+    (ws as unknown as { _socket: net.Socket })._socket.write(Buffer.from([0x81, 0x02, 0x68, 0x69]));
+    await closed;
+    await alive();
   });
 });

@@ -31,6 +31,30 @@ export interface RunningServer extends Disposable {
   token: string;
 }
 
+/** Parses a request target; null when it is not a valid URL path. */
+function parseRequestUrl(target: string | undefined): URL | null {
+  try {
+    return new URL(target ?? '/', 'http://localhost');
+  } catch {
+    return null;
+  }
+}
+
+/** True when there is no Origin (non-browser client) or it names this server's host. */
+function originMatchesHost(origin: string | undefined, host: string | undefined): boolean {
+  if (!origin) return true;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
+function failRequest(response: http.ServerResponse, status: number, message: string): void {
+  if (!response.headersSent) response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
+  response.end(message);
+}
+
 const SECURITY_HEADERS = {
   'content-security-policy':
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'",
@@ -47,13 +71,16 @@ const SECURITY_HEADERS = {
 export async function startServeServer(options: ServeOptions): Promise<RunningServer> {
   const token = options.token ?? generateToken();
   let cookieName = '';
-  const server = http.createServer((request, response) => void handle(request, response));
+  const server = http.createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => failRequest(response, 500, `Error: ${(error as Error).message}`));
+  });
   const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
   const transport = attachWsTransport(wss, options.dispatcher, options.bus);
 
   async function handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
-    const url = new URL(request.url ?? '/', 'http://localhost');
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
+    const url = parseRequestUrl(request.url);
+    if (!url) return failRequest(response, 400, 'Bad request.');
     const given = tokenFromRequest(request, url, cookieName);
     if (!tokensEqual(given.token, token)) {
       response.writeHead(401, { 'content-type': 'text/plain; charset=utf-8' });
@@ -61,32 +88,32 @@ export async function startServeServer(options: ServeOptions): Promise<RunningSe
       return;
     }
     if (given.fromQuery) {
+      // Port-specific name: several serves on one host keep their own token.
       response.setHeader('set-cookie', `${cookieName}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`);
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405).end();
       return;
     }
-    try {
-      for (const route of options.routes ?? []) if (await route(request, response, url)) return;
-      serveRendererFile(options.rendererDir, url.pathname, response);
-    } catch (error) {
-      if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
-      response.end(`Error: ${(error as Error).message}`);
-    }
+    for (const route of options.routes ?? []) if (await route(request, response, url)) return;
+    await serveRendererFile(options.rendererDir, url.pathname, response);
   }
 
+  // Anything a client sends is untrusted: no header, URL or cookie may throw out of a listener
+  // and take the process down.
   server.on('upgrade', (request: http.IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(request.url ?? '/', 'http://localhost');
+    socket.on('error', () => socket.destroy());
     const refuse = (status: string) => {
       socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
+    const url = parseRequestUrl(request.url);
+    if (!url) return refuse('400 Bad Request');
     if (url.pathname !== '/ws') return refuse('404 Not Found');
     if (!tokensEqual(tokenFromRequest(request, url, cookieName).token, token)) return refuse('401 Unauthorized');
-    const origin = request.headers.origin;
-    if (origin && new URL(origin).host !== request.headers.host) return refuse('403 Forbidden');
+    if (!originMatchesHost(request.headers.origin, request.headers.host)) return refuse('403 Forbidden');
     wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
   });
+  server.on('clientError', (_error, socket) => socket.destroy());
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

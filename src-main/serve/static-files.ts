@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ServerResponse } from 'node:http';
+import { sendFile } from './send-file';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -27,9 +28,15 @@ export function contentTypeOf(file: string): string {
  * Serves a file of the built renderer. Paths are resolved inside `root` only; anything
  * that is not a file there falls back to index.html so client-side routes reload.
  */
-export function serveRendererFile(root: string, pathname: string, response: ServerResponse): void {
+export async function serveRendererFile(root: string, pathname: string, response: ServerResponse): Promise<void> {
   const base = path.resolve(root);
-  let target = path.resolve(base, '.' + decodeURIComponent(pathname));
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    decoded = '/';
+  }
+  let target = path.resolve(base, '.' + decoded);
   if (target !== base && !target.startsWith(base + path.sep)) target = path.join(base, 'index.html');
   if (!isFile(target)) target = path.join(base, 'index.html');
   if (!isFile(target)) {
@@ -37,11 +44,10 @@ export function serveRendererFile(root: string, pathname: string, response: Serv
     response.end('The renderer is not built. Run "npm run build" and start graft serve again.');
     return;
   }
-  response.writeHead(200, {
+  await sendFile(response, target, {
     'content-type': contentTypeOf(target),
-    'cache-control': target.endsWith('.html') ? 'no-store' : 'public, max-age=3600',
+    'cache-control': target.endsWith('.html') ? 'no-store' : 'private, max-age=3600',
   });
-  fs.createReadStream(target).pipe(response);
 }
 
 function isFile(file: string): boolean {

@@ -26,7 +26,15 @@ export function tokenFromRequest(request: IncomingMessage, url: URL, cookieName:
   const cookies = request.headers.cookie?.split(';') ?? [];
   for (const cookie of cookies) {
     const [name, ...value] = cookie.trim().split('=');
-    if (name === cookieName) return { token: decodeURIComponent(value.join('=')), fromQuery: false };
+    if (name === cookieName) return { token: safeDecode(value.join('=')), fromQuery: false };
   }
   return { token: null, fromQuery: false };
+}
+
+function safeDecode(value: string): string | null {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return null;
+  }
 }

@@ -26,6 +26,8 @@ export function attachWsTransport(wss: WebSocketServer, dispatcher: Dispatcher, 
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
   };
   wss.on('connection', (socket) => {
+    // A malformed or oversized frame must end this socket, not the process.
+    socket.on('error', () => socket.terminate());
     socket.on('message', (data, isBinary) => {
       const message = isBinary ? null : parseClientMessage(data.toString());
       if (!message) {
