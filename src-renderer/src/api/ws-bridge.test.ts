@@ -45,6 +45,18 @@ describe('createWsBridge', () => {
     expect(states).toEqual(['connecting', 'open', 'closed']);
   });
 
+  it('never sends a call that was already reported as failed', async () => {
+    const sockets: FakeSocket[] = [];
+    const bridge = createWsBridge({ url: 'ws://x/ws', createSocket: () => { const s = new FakeSocket(); sockets.push(s); return s as unknown as WebSocket; } });
+    const failed = bridge.call('labels.remove', { imageIds: [1] });
+    sockets[0]!.close();
+    await expect(failed).resolves.toMatchObject({ ok: false });
+    await new Promise((r) => setTimeout(r, 300));
+    sockets[1]!.open();
+    expect(sockets[1]!.sent).toEqual([]);
+    bridge.close();
+  });
+
   it('builds the socket URL from the page, carrying its token', () => {
     expect(defaultSocketUrl({ protocol: 'http:', host: '127.0.0.1:5170', search: '?token=abc' } as Location)).toBe('ws://127.0.0.1:5170/ws?token=abc');
     expect(defaultSocketUrl({ protocol: 'https:', host: 'box:1', search: '' } as Location)).toBe('wss://box:1/ws');

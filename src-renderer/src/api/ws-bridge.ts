@@ -56,6 +56,8 @@ export function createWsBridge(options: WsBridgeOptions): GraftBridge & { close(
         resolve({ ok: false, error: { code: 'io', message: 'Lost the connection to graft serve. Check that it is still running.' } });
       }
       pending.clear();
+      // Those calls were just reported as failed: they must not run on the next connection.
+      queue.length = 0;
       if (!closed) setTimeout(connect, retryMs);
       retryMs = Math.min(retryMs * 2, 5_000);
     };

@@ -11,6 +11,7 @@ function fakeLibrary(count: number) {
       .filter((id) => (query.unlabelled ? !labels.has(id) : query.classId === undefined || labels.get(id) === query.classId))
       .map((id) => ({ id, path: `/p/${id}.jpg`, fileName: `${id}.jpg`, width: 1, height: 1, format: 'jpeg', classId: labels.get(id) ?? null, split: null, pinned: false, missing: false }));
   const undo = { canUndo: false, canRedo: false, undoSummary: null, redoSummary: null };
+  const history: { ids: number[]; before: (number | undefined)[] }[] = [];
   const handlers: Record<string, (p: never) => unknown> = {
     'library.list': (q: ImageQuery) => {
       const all = items(q);
@@ -18,6 +19,7 @@ function fakeLibrary(count: number) {
     },
     'library.ids': (q: ImageQuery) => items(q).slice(q.offset ?? 0, q.limit === undefined ? undefined : (q.offset ?? 0) + q.limit).map((i) => i.id),
     'labels.assign': (p: { imageIds: number[]; classId: number }) => {
+      history.push({ ids: p.imageIds, before: p.imageIds.map((id) => labels.get(id)) });
       for (const id of p.imageIds) labels.set(id, p.classId);
       return { changed: p.imageIds.length, unknown: 0, undo };
     },
@@ -26,6 +28,11 @@ function fakeLibrary(count: number) {
       return { changed: p.imageIds.length, unknown: 0, undo };
     },
     'labels.undoState': () => undo,
+    'labels.undo': () => {
+      const last = history.pop()!;
+      last.ids.forEach((id, i) => (last.before[i] === undefined ? labels.delete(id) : labels.set(id, last.before[i]!)));
+      return { kind: 'assign', summary: 'label', imagesChanged: last.ids.length, state: undo };
+    },
   };
   const api = {
     call: async (name: string, params?: unknown) => {
@@ -71,5 +78,16 @@ describe('useLabelGrid', () => {
     expect([...labels.keys()].sort()).toEqual([3, 4, 5, 6]);
     await grid.perform({ kind: 'assign', classIndex: 7 });
     expect(grid.message.value).toBe('There is no class 8. Add classes in the sidebar.');
+  });
+
+  it('after undo brings an image back under the focus ring, the next hotkey labels that image', async () => {
+    const { grid, labels } = await ready(4, 'unlabelled');
+    await grid.moveTo(0, false);
+    await grid.perform({ kind: 'assign', classIndex: 0 });
+    expect(grid.selection.targets(null)).toEqual([2]);
+    await grid.perform({ kind: 'undo' });
+    await grid.perform({ kind: 'assign', classIndex: 1 });
+    expect(labels.get(1)).toBe(20);
+    expect(labels.has(2)).toBe(false);
   });
 });

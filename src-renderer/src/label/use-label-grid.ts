@@ -40,9 +40,15 @@ export function useLabelGrid(api: ApiClient, classIdAt: (index: number) => numbe
 
   /** Re-reads what is on screen after the library changed (labels, classes, import). */
   async function refresh(): Promise<void> {
-    const [first, last] = range.value;
-    await list.value.refresh(Math.min(first, selection.focus), Math.max(last, selection.focus));
+    await list.value.refresh(...range.value);
     selection.clampTo(list.value.total);
+    await list.value.ensure(selection.focus, selection.focus);
+    // A single selection follows the focus ring: after undo brings an image back under the
+    // ring, the next hotkey must label that image, not the one selected before.
+    if (selection.selected.size <= 1) {
+      const id = list.value.at(selection.focus)?.id;
+      selection.selected = new Set(id === undefined ? [] : [id]);
+    }
     undo.value = await api.call('labels.undoState');
   }
 
