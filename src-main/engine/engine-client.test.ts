@@ -100,3 +100,46 @@ describe('EngineClient cancel guarantee', () => {
     client.dispose();
   });
 });
+
+/** A scripted engine whose start goes wrong in the given way. */
+function brokenEngine(log: string[], behaviour: 'fatal' | 'silent'): () => EngineProcess {
+  return () => {
+    let onExit: (r: string) => void = () => {};
+    log.push('spawn');
+    return {
+      pid: 2,
+      send: (m: ToEngine) => log.push(m.kind),
+      onMessage: (listener) => {
+        if (behaviour === 'fatal') {
+          queueMicrotask(() => {
+            listener({ kind: 'fatal', error: 'No tfjs backend works here' });
+            onExit('exit code 1');
+          });
+        }
+      },
+      onExit: (l) => (onExit = l),
+      kill: () => log.push('kill'),
+    };
+  };
+}
+
+describe('EngineClient start failures', () => {
+  it('reports a fatal start with its reason and does not respawn in a loop', async () => {
+    const log: string[] = [];
+    const client = new EngineClient(brokenEngine(log, 'fatal'));
+    await expect(client.start()).rejects.toThrow('The engine could not start: No tfjs backend works here');
+    await new Promise((r) => setTimeout(r, 30));
+    expect(client.status()).toMatchObject({ state: 'crashed', lastError: 'The engine could not start: No tfjs backend works here' });
+    expect(log.filter((l) => l === 'spawn')).toHaveLength(1);
+    client.dispose();
+  });
+
+  it('gives up on an engine that never says ready, and says so', async () => {
+    const log: string[] = [];
+    const client = new EngineClient(brokenEngine(log, 'silent'), { readyTimeoutMs: 20 });
+    await expect(client.start()).rejects.toThrow('did not start in time');
+    expect(client.status()).toMatchObject({ state: 'crashed', lastError: 'The engine did not start in time.' });
+    expect(log).toContain('kill');
+    client.dispose();
+  });
+});

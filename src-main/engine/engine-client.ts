@@ -33,7 +33,9 @@ interface Pending {
  */
 export class EngineClient implements Disposable {
   private process: EngineProcess | null = null;
-  private ready: Promise<EngineHello> | null = null;
+  private ready: Promise<{ hello: EngineHello; proc: EngineProcess }> | null = null;
+  /** A process that reported it cannot start: its exit is expected, not a crash to respawn. */
+  private failedStart: EngineProcess | null = null;
   private readonly pending = new Map<number, Pending>();
   /** Cancelled requests whose engine-side work has not yet acknowledged the cancel. */
   private readonly cancelling = new Set<number>();
@@ -60,7 +62,11 @@ export class EngineClient implements Disposable {
   }
 
   /** Starts the engine if it is not running; resolves with its hello once the backend is up. */
-  start(): Promise<EngineHello> {
+  async start(): Promise<EngineHello> {
+    return (await this.started()).hello;
+  }
+
+  private started(): Promise<{ hello: EngineHello; proc: EngineProcess }> {
     if (this.disposed) return Promise.reject(new GraftError('engine-unavailable', 'The engine has been shut down.'));
     if (!this.ready) this.ready = this.launch();
     return this.ready;
@@ -72,9 +78,9 @@ export class EngineClient implements Disposable {
     params: EngineRequests[N]['params'],
     options: EngineRequestOptions = {},
   ): Promise<EngineRequests[N]['result']> {
-    await this.start();
-    const proc = this.process;
-    if (!proc) throw new GraftError('engine-unavailable', 'The engine is not running.');
+    // Send to the process that said ready, and only while it is still the current one.
+    const { proc } = await this.started();
+    if (this.process !== proc) throw new GraftError('engine-unavailable', 'The engine restarted; run the job again.');
     if (options.signal?.aborted) throw new GraftError('cancelled', 'Cancelled.');
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
@@ -99,6 +105,7 @@ export class EngineClient implements Disposable {
 
   /** Kills the engine and starts a fresh one. */
   async restart(): Promise<EngineHello> {
+    this.crashTimes = [];
     this.stopProcess('The engine was restarted.');
     return this.start();
   }
@@ -110,24 +117,29 @@ export class EngineClient implements Disposable {
     this.setState({ state: 'stopped' });
   }
 
-  private launch(): Promise<EngineHello> {
+  private launch(): Promise<{ hello: EngineHello; proc: EngineProcess }> {
     this.setState({ state: 'starting', lastError: this.state.lastError });
     const proc = this.spawn();
     this.process = proc;
-    return new Promise<EngineHello>((resolve, reject) => {
-      const timeout = setTimeout(() => {
-        reject(new GraftError('engine-unavailable', 'The engine did not start in time.'));
-        this.stopProcess('The engine did not start in time.');
-      }, this.options.readyTimeoutMs ?? 60_000);
+    return new Promise((resolve, reject) => {
+      const failStart = (message: string) => {
+        this.failedStart = proc;
+        this.stopProcess(message);
+        this.setState({ state: 'crashed', lastError: message });
+        reject(new GraftError('engine-unavailable', message));
+      };
+      const timeout = setTimeout(() => failStart('The engine did not start in time.'), this.options.readyTimeoutMs ?? 60_000);
       proc.onMessage((message) => {
+        // A replaced process may still talk while it dies; only the current one counts.
+        if (this.process !== proc) return;
         if (message.kind === 'ready') {
           clearTimeout(timeout);
           const { hello } = message;
           this.setState({ state: 'ready', backend: hello.backend, backendPackage: hello.backendPackage, tfjsVersion: hello.tfjsVersion });
-          resolve(hello);
+          resolve({ hello, proc });
         } else if (message.kind === 'fatal') {
           clearTimeout(timeout);
-          reject(new GraftError('engine-unavailable', `The engine could not start: ${message.error}`));
+          failStart(`The engine could not start: ${message.error}`);
         } else {
           this.onMessage(message);
         }
@@ -180,7 +192,7 @@ export class EngineClient implements Disposable {
   }
 
   private onExit(proc: EngineProcess, reason: string): void {
-    if (this.process !== proc) return;
+    if (this.process !== proc || this.failedStart === proc) return;
     this.process = null;
     this.ready = null;
     this.cancelling.clear();
