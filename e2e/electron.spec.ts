@@ -22,7 +22,7 @@ test('the desktop app opens a project in a sandboxed window', async () => {
   // Sandboxed and isolated: the page sees neither Node's require/process nor Electron.
   expect(await page.evaluate(() => typeof (globalThis as unknown as { require?: unknown }).require)).toBe('undefined');
   expect(await page.evaluate(() => typeof (globalThis as unknown as { process?: unknown }).process)).toBe('undefined');
-  const opened = await page.evaluate(() => (globalThis as unknown as { open(url: string): unknown }).open('https://example.com') === null);
+  const opened = await page.evaluate(() => (globalThis as unknown as { open(url: string): unknown }).open('graft-test://popup') === null);
   expect(opened).toBe(true);
   expect(await page.evaluate(() => Object.keys((globalThis as unknown as { graft: object }).graft).sort())).toEqual(['call', 'on', 'pathForFile']);
   await app.close();

@@ -52,7 +52,8 @@ async function main(): Promise<void> {
 
   handleMediaProtocol(ctx.session);
 
-  const devServerUrl = process.env.ELECTRON_RENDERER_URL ?? null;
+  // Only `npm run dev` may point the window (and IPC trust) at a dev server.
+  const devServerUrl = app.isPackaged ? null : (process.env.ELECTRON_RENDERER_URL ?? null);
   const rendererFile = path.join(here, '../renderer/index.html');
   const transport = registerIpcTransport(
     createDispatcher(createHandlers(ctx), logError),
