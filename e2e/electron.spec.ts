@@ -1,8 +1,7 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { _electron as electron, expect, test } from '@playwright/test';
 import { graft } from './support/graft-serve';
+import { makeTempDir, removeTempDirs } from './support/temp-dirs';
 
 /** The Electron binary, when the electron package could download it (not on CI here). */
 function electronBinary(): string | null {
@@ -14,7 +13,7 @@ test('the desktop app opens a project in a sandboxed window', async () => {
   const binary = electronBinary();
   if (!binary) console.log('electron e2e skipped: the Electron binary is not installed here (its download is blocked); it runs where `npx electron --version` works.');
   test.skip(!binary, 'Electron binary not available on this machine');
-  const projectDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'graft-electron-')), 'project');
+  const projectDir = path.join(makeTempDir('graft-electron-'), 'project');
   graft('init', projectDir);
   const app = await electron.launch({ executablePath: binary!, args: ['out/main/index.js', projectDir] });
   const page = await app.firstWindow();
@@ -26,4 +25,5 @@ test('the desktop app opens a project in a sandboxed window', async () => {
   expect(opened).toBe(true);
   expect(await page.evaluate(() => Object.keys((globalThis as unknown as { graft: object }).graft).sort())).toEqual(['call', 'on', 'pathForFile']);
   await app.close();
+  removeTempDirs();
 });

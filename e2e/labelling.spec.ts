@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { graft, serveNewProject, type ServedProject } from './support/graft-serve';
+import { removeTempDirs } from './support/temp-dirs';
 import { generatePhotos } from './support/photos';
 
 let served: ServedProject;
@@ -11,7 +12,10 @@ test.beforeAll(async () => {
   fs.writeFileSync(path.join(photos, 'broken.jpg'), 'this is not a jpeg');
   served = await serveNewProject();
 });
-test.afterAll(async () => served.stop());
+test.afterAll(async () => {
+  await served.stop();
+  removeTempDirs();
+});
 
 const cell = (page: Page, index: number) => page.locator(`[data-testid="grid-cell"][data-index="${index}"]`);
 

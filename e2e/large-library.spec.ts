@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { graft, newProject, serveNewProject, type ServedProject } from './support/graft-serve';
+import { removeTempDirs } from './support/temp-dirs';
 import { generatePhotos } from './support/photos';
 
 const COUNT = 10_000;
@@ -12,7 +13,10 @@ test.beforeAll(async () => {
   expect(summary.added).toBe(COUNT);
   served = await serveNewProject(project);
 });
-test.afterAll(async () => served.stop());
+test.afterAll(async () => {
+  await served.stop();
+  removeTempDirs();
+});
 
 test('a 10,000-image project scrolls to the end, rendering only what is on screen', async ({ page }) => {
   await page.goto(served.url + '#/label');

@@ -1,12 +1,16 @@
 import { expect, test } from '@playwright/test';
 import { WebSocket } from 'ws';
 import { graft, serveNewProject, type ServedProject } from './support/graft-serve';
+import { removeTempDirs } from './support/temp-dirs';
 
 let served: ServedProject;
 test.beforeAll(async () => {
   served = await serveNewProject();
 });
-test.afterAll(async () => served.stop());
+test.afterAll(async () => {
+  await served.stop();
+  removeTempDirs();
+});
 
 test('the page loads with the token and shows the project and the engine backend', async ({ page }) => {
   await page.goto(served.url);

@@ -1,6 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
+import { makeTempDir } from './temp-dirs';
 import path from 'node:path';
 
 /** A `graft serve` started by a test, over a fresh project. */
@@ -23,7 +22,7 @@ export function graft(...args: string[]): string {
 
 /** A fresh empty project folder made with `graft init`. */
 export function newProject(): string {
-  const projectDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'graft-e2e-')), 'project');
+  const projectDir = path.join(makeTempDir('graft-e2e-'), 'project');
   graft('init', projectDir);
   return projectDir;
 }
