@@ -160,7 +160,7 @@ export interface LibraryImportParams extends ImportOptions {
 
 /** Pushed after anything changes the library, so every open view refreshes. */
 export interface LibraryChanged {
-  reason: 'import' | 'labels' | 'classes' | 'splits';
+  reason: 'import' | 'labels' | 'classes' | 'splits' | 'project';
 }
 
 /** Progress of a long job (import, download, training …), pushed as 'job.progress'. */

@@ -30,7 +30,8 @@ export class AppContext implements Disposable {
       new EngineClient(options.spawnEngine, { onStatus: (status) => this.bus.emit('engine.status', status) }),
     );
     this.jobs = new JobRegistry(this.bus);
-    this.store.add(toDisposable(() => this.jobs.cancelAll()));
+    // Added last, so disposed first: jobs stop and finish their batch before the database closes.
+    this.store.add(toDisposable(() => this.jobs.stopAll()));
   }
 
   /** Stops jobs, the engine and closes the project. */

@@ -17,6 +17,7 @@ const PROGRESS_INTERVAL_MS = 100;
  */
 export class JobRegistry {
   private readonly running = new Map<string, AbortController>();
+  private readonly settled = new Map<string, Promise<unknown>>();
 
   constructor(private readonly bus: EventBus) {}
 
@@ -34,11 +35,26 @@ export class JobRegistry {
       const event: JobProgress = { jobId, kind, done, total, message, ...rate };
       this.bus.emit('job.progress', event);
     };
+    const done = work({ signal: controller.signal, progress: emit });
+    this.settled.set(jobId, done.catch(() => undefined));
     try {
-      return await work({ signal: controller.signal, progress: emit });
+      return await done;
     } finally {
       this.running.delete(jobId);
+      this.settled.delete(jobId);
     }
+  }
+
+  /** True while any job runs. */
+  get busy(): boolean {
+    return this.running.size > 0;
+  }
+
+  /** Cancels every job and waits (up to `timeoutMs`) until each has stopped writing. */
+  async stopAll(timeoutMs = 10_000): Promise<void> {
+    this.cancelAll();
+    const timeout = new Promise<void>((resolve) => setTimeout(resolve, timeoutMs).unref());
+    await Promise.race([Promise.all(this.settled.values()), timeout]);
   }
 
   /** Asks job `jobId` to stop; false when no such job runs. */

@@ -67,9 +67,16 @@ async function main(): Promise<void> {
 
   app.on('second-instance', () => window?.focus());
   app.on('window-all-closed', () => app.quit());
-  app.on('will-quit', () => {
+  // Quit waits for running jobs to stop and the database to close, so no batch is cut in half.
+  let disposed = false;
+  app.on('will-quit', (event) => {
+    if (disposed) return;
+    event.preventDefault();
     transport.dispose();
-    void ctx.dispose();
+    void ctx.dispose().finally(() => {
+      disposed = true;
+      app.quit();
+    });
   });
 }
 

@@ -9,9 +9,17 @@ export const useAppStore = defineStore('app', () => {
   const project = ref<ProjectInfo | null>(null);
   const error = ref<string | null>(null);
 
-  /** Loads app info and the current project. */
+  let following = false;
+
+  /** Loads app info and the current project, and follows project switches from any window. */
   async function load(): Promise<void> {
     const api = useApi();
+    if (!following) {
+      following = true;
+      api.on('library.changed', ({ reason }) => {
+        if (reason === 'project') void api.call('project.current').then((next) => (project.value = next));
+      });
+    }
     try {
       info.value = await api.call('app.info');
       project.value = await api.call('project.current');
