@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { COMMANDS } from './commands';
 import { runCli } from './run-cli';
 
@@ -37,7 +37,9 @@ describe('graft CLI', () => {
   });
 
   it('init creates a project and reports it as JSON; a second init fails with a JSON error', async () => {
-    const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'graft-cli-')), 'proj');
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'graft-cli-'));
+    onTestFinished(() => fs.rmSync(tmp, { recursive: true, force: true }));
+    const dir = path.join(tmp, 'proj');
     const first = capture();
     expect(await runCli(['init', dir, '--json'], COMMANDS, first.io)).toBe(0);
     expect(JSON.parse(first.out.join(''))).toMatchObject({ dir, name: 'proj' });

@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { GraftError } from '../../api/errors';
 import { decodePredictions } from './decode-predictions';
 import { imagenetClasses } from './imagenet-classes';
@@ -30,6 +30,7 @@ describe('the bundled ImageNet class list', () => {
 
   it('rejects a damaged file with an actionable error', () => {
     const dir = mkdtempSync(join(tmpdir(), 'graft-classes-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const file = join(dir, 'broken.json');
     writeFileSync(file, JSON.stringify({ classes: [{ id: 'n1', label: 'x', names: 'x' }] }));
     expect(() => imagenetClasses(file)).toThrow(/damaged/);
