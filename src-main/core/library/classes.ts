@@ -36,6 +36,11 @@ export function requireClass(db: Database, classId: number): ClassState {
   return found;
 }
 
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/g;
+
 /** Checks and tidies a class name; fails with the rule it broke. */
 export function checkClassName(name: unknown): string {
   const trimmed = typeof name === 'string' ? name.trim() : '';
@@ -43,9 +48,23 @@ export function checkClassName(name: unknown): string {
   if (trimmed.length > MAX_CLASS_NAME_LENGTH) {
     throw new GraftError('bad-request', `Class names are at most ${MAX_CLASS_NAME_LENGTH} characters.`);
   }
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(trimmed)) throw new GraftError('bad-request', 'Class names cannot contain control characters.');
+  if (CONTROL_CHARACTER.test(trimmed)) throw new GraftError('bad-request', 'Class names cannot contain control characters.');
   return trimmed;
+}
+
+/**
+ * Makes a name the user did not type for a class (a folder name) pass `checkClassName`:
+ * control characters dropped, trimmed, cut to the length limit. Null when nothing is left.
+ */
+export function tidyClassName(raw: string): string | null {
+  let name = raw.replace(CONTROL_CHARACTERS, '').trim();
+  if (name.length > MAX_CLASS_NAME_LENGTH) {
+    name = name.slice(0, MAX_CLASS_NAME_LENGTH);
+    // Never keep half of a character that needs two UTF-16 units.
+    if (/[\ud800-\udbff]$/.test(name)) name = name.slice(0, -1);
+    name = name.trimEnd();
+  }
+  return name || null;
 }
 
 function assertNameFree(db: Database, name: string, exceptId?: number): void {
@@ -117,15 +136,28 @@ function updateClass(
   return { classId, imagesChanged: 0, undo: undoState(project) };
 }
 
-/** Puts classes in the given order (undoable); classes not listed keep their place after them. */
+/**
+ * Puts classes in the given order (undoable). The list must name every class once; repeats
+ * are dropped (the first place counts), so a stale or partial list from the UI is refused
+ * rather than half applied.
+ */
 export function reorderClasses(project: Project, orderedIds: readonly number[]): { undo: UndoState } {
+  if (!Array.isArray(orderedIds)) throw new GraftError('bad-request', 'Class ids must be a list.');
+  for (const id of orderedIds as unknown[]) {
+    if (!Number.isSafeInteger(id)) throw new GraftError('bad-request', `Not a class id: ${String(id)}`);
+  }
+  const order = [...new Set(orderedIds)];
   const db = project.db;
   db.transaction(() => {
-    const all = listClasses(project).map((c) => requireClass(db, c.id));
-    const listed = orderedIds.map((id) => requireClass(db, id));
-    const rest = all.filter((c) => !orderedIds.includes(c.id));
+    const all = new Map(listClasses(project).map((c) => [c.id, c]));
+    if (order.length !== all.size || order.some((id) => !all.has(id))) {
+      throw new GraftError(
+        'bad-request',
+        `Reordering needs every class once (${all.size} classes, ${order.length} ids given); the classes may have changed, so refresh and try again.`,
+      );
+    }
     const changes: ClassChange[] = [];
-    [...listed, ...rest].forEach((before, index) => {
+    order.map((id) => requireClass(db, id)).forEach((before, index) => {
       if (before.sortOrder === index) return;
       db.prepare('UPDATE classes SET sort_order = ? WHERE id = ?').run(index, before.id);
       changes.push({ id: before.id, before, after: { ...before, sortOrder: index } });

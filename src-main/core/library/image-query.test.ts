@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Project } from '../project/project';
 import { createClass } from './classes';
-import { listImages, libraryCounts } from './image-query';
+import { listImageIds, listImages, libraryCounts, type ImageQuery } from './image-query';
 import { assignLabel } from './labels';
-import { makeProject, makeTempDir, seedImageRows, type TempDir } from './library-fixtures';
+import { cleanUp, makeProject, makeTempDir, seedImageRows, type TempDir } from './library-fixtures';
 import { pinSplit } from './splits';
 
 let tmp: TempDir;
@@ -21,10 +21,7 @@ beforeEach(() => {
   project.db.prepare('UPDATE images SET missing = 1 WHERE id = ?').run(ids[49]);
 });
 
-afterEach(() => {
-  project.dispose();
-  tmp.cleanup();
-});
+afterEach(() => cleanUp(tmp, project));
 
 describe('listImages', () => {
   it('pages in a stable order with a total', () => {
@@ -48,6 +45,16 @@ describe('listImages', () => {
     expect(listImages(project, { missing: true }).items.map((i) => i.id)).toEqual([ids[49]]);
     expect(() => listImages(project, { classId: cat, unlabelled: true })).toThrow(/not both/);
     expect(() => listImages(project, { limit: 0 })).toThrow(/Page size/);
+  });
+
+  it('orders by path, name or date added, and refuses any other order as a bad request', () => {
+    expect(listImages(project, { orderBy: 'added', limit: 3 }).items.map((i) => i.id)).toEqual(ids.slice(0, 3));
+    expect(listImageIds(project, { orderBy: 'name' })).toHaveLength(50);
+    for (const orderBy of ['size', 'i.id; DROP TABLE images', 'toString']) {
+      const query = { orderBy } as unknown as ImageQuery;
+      expect(() => listImages(project, query)).toThrow(expect.objectContaining({ code: 'bad-request', message: expect.stringMatching(/Order by/) }));
+      expect(() => listImageIds(project, query)).toThrow(expect.objectContaining({ code: 'bad-request' }));
+    }
   });
 
   it('counts labelled, unlabelled, missing and per class', () => {

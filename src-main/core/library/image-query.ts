@@ -76,8 +76,15 @@ export function listImageIds(project: Project, query: ImageQuery = {}): number[]
     .all({ ...params, limit, offset }) as number[];
 }
 
+const ORDERS: Record<NonNullable<ImageQuery['orderBy']>, string> = { path: 'i.path', name: 'i.file_name, i.id', added: 'i.id' };
+
 function orderClause(query: ImageQuery): string {
-  return { path: 'i.path', name: 'i.file_name, i.id', added: 'i.id' }[query.orderBy ?? 'path'];
+  const key = query.orderBy ?? 'path';
+  // hasOwn: the key comes from the client, and "toString" is a property of every object.
+  if (!Object.hasOwn(ORDERS, key)) {
+    throw new GraftError('bad-request', `Order by ${Object.keys(ORDERS).join(', ')}; not "${String(key)}".`);
+  }
+  return ORDERS[key];
 }
 
 interface ListRow {

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Project } from '../project/project';
 import { importFolder } from './import-folder';
 import { nodeImportFileIo } from './import-file';
-import { makeImage, makeProject, makeTempDir, type TempDir } from './library-fixtures';
+import { cleanUp, makeImage, makeProject, makeTempDir, type TempDir } from './library-fixtures';
 
 let tmp: TempDir;
 let project: Project;
@@ -24,10 +24,7 @@ beforeEach(async () => {
   project = makeProject(tmp);
 });
 
-afterEach(() => {
-  project.dispose();
-  tmp.cleanup();
-});
+afterEach(() => cleanUp(tmp, project));
 
 describe('cancelling an import', () => {
   it('stops early, keeps what it committed complete, and a re-import finishes the rest', async () => {

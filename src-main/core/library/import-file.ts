@@ -65,8 +65,11 @@ interface HashRow {
 export class FileImporter {
   /** Hashes claimed in this run but not yet committed → the path that claimed them. */
   private readonly pendingHashes = new Map<string, string>();
-  /** Rows this run already updates or relinks; no second file may take them. */
-  private readonly claimedIds = new Set<number>();
+  /**
+   * Rows this run already refreshes, updates or relinks → the path that took them and the
+   * hash the row will hold. No second file may take them.
+   */
+  private readonly claimedIds = new Map<number, { path: string; hash: string }>();
   private readonly byPath: Statement;
   private readonly byHash: Statement;
 
@@ -101,7 +104,7 @@ export class FileImporter {
     const mtimeMs = Math.floor(stats.mtimeMs);
     let existing = this.byPath.get(filePath) as PathRow | undefined;
     // A row another file already took over in this run (a relink) no longer belongs to this path.
-    if (existing && this.claimedIds.has(existing.id)) existing = undefined;
+    if (existing && !this.mayTake(existing.id, filePath)) existing = undefined;
     if (existing && existing.size === stats.size && existing.mtime_ms === mtimeMs) {
       const write: ImportWrite | null = existing.missing
         ? { kind: 'touch', id: existing.id, size: stats.size, mtimeMs, className }
@@ -128,7 +131,11 @@ export class FileImporter {
     if (bytes?.length === 0) return skipped(filePath, 'empty file (0 bytes)');
     const size = bytes?.length ?? stats.size;
 
+    // Asked again: while this file was read, a copy of its old bytes may have relinked its row.
+    if (existing && !this.mayTake(existing.id, filePath)) existing = undefined;
     if (existing && existing.content_hash === hash) {
+      // Claimed, so a copy elsewhere counts as a duplicate instead of relinking this row away.
+      this.claimedIds.set(existing.id, { path: filePath, hash });
       return { kind: 'unchanged', write: { kind: 'touch', id: existing.id, size, mtimeMs, className }, className, rowId: existing.id };
     }
     const claim = this.claim(hash, filePath, existing?.id);
@@ -162,25 +169,39 @@ export class FileImporter {
   ): { kind: 'new' } | { kind: 'duplicate'; of: string } | { kind: 'relink'; id: number; facts: ImageFacts } {
     const pendingPath = this.pendingHashes.get(hash);
     if (pendingPath !== undefined) return { kind: 'duplicate', of: pendingPath };
-    const rows = (this.byHash.all(hash) as HashRow[]).filter((row) => row.id !== ownId && !this.claimedIds.has(row.id));
+    const rows: HashRow[] = [];
+    for (const row of this.byHash.all(hash) as HashRow[]) {
+      if (row.id === ownId) continue;
+      const taken = this.claimedIds.get(row.id);
+      if (taken === undefined) rows.push(row);
+      // A row taken earlier in this run keeps these bytes at its new path (a committed relink
+      // or refresh): a duplicate of that. A row being updated to other bytes is no match.
+      else if (taken.hash === hash) return { kind: 'duplicate', of: taken.path };
+    }
     for (const row of rows) {
       // A path that already has its own row cannot take over another one; it is refreshed instead.
       if (ownId === undefined && !stillAtPath(row)) {
         this.pendingHashes.set(hash, filePath);
-        this.claimedIds.add(row.id);
+        this.claimedIds.set(row.id, { path: filePath, hash });
         return { kind: 'relink', id: row.id, facts: this.factsOf(row.id) };
       }
     }
     const present = ownId === undefined ? rows : rows.filter(stillAtPath);
     if (present.length > 0) return { kind: 'duplicate', of: present[0]!.path };
     this.pendingHashes.set(hash, filePath);
-    if (ownId !== undefined) this.claimedIds.add(ownId);
+    if (ownId !== undefined) this.claimedIds.set(ownId, { path: filePath, hash });
     return { kind: 'new' };
+  }
+
+  /** True when no other file of this run has taken the row. */
+  private mayTake(id: number, filePath: string): boolean {
+    const taken = this.claimedIds.get(id);
+    return taken === undefined || taken.path === filePath;
   }
 
   private release(hash: string, filePath: string, ownId: number | undefined): void {
     if (this.pendingHashes.get(hash) === filePath) this.pendingHashes.delete(hash);
-    if (ownId !== undefined) this.claimedIds.delete(ownId);
+    if (ownId !== undefined && this.claimedIds.get(ownId)?.path === filePath) this.claimedIds.delete(ownId);
   }
 
   private factsOf(id: number): ImageFacts {

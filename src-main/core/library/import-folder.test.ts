@@ -4,8 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createProject, openProject, type Project } from '../project/project';
 import { importFolder } from './import-folder';
 import { nodeImportFileIo } from './import-file';
-import type { ImportProgress } from './import-types';
-import { makeImage, makePhotoFolder, makeProject, makeTempDir, type PhotoFixture, type TempDir } from './library-fixtures';
+import type { ImportOptions, ImportProgress } from './import-types';
+import { cleanUp, makeImage, makePhotoFolder, makeProject, makeTempDir, type PhotoFixture, type TempDir } from './library-fixtures';
 import { thumbnailPath } from './thumbnails';
 
 let tmp: TempDir;
@@ -18,10 +18,7 @@ beforeEach(async () => {
   project = makeProject(tmp);
 });
 
-afterEach(() => {
-  project.dispose();
-  tmp.cleanup();
-});
+afterEach(() => cleanUp(tmp, project));
 
 const abs = (rel: string) => path.join(fx.root, rel);
 const rows = () => project.db.prepare('SELECT * FROM images ORDER BY path').all() as Record<string, unknown>[];
@@ -193,6 +190,23 @@ describe('importFolder', () => {
     await expect(importFolder(project, path.join(tmp.dir, 'nope'))).rejects.toMatchObject({ code: 'not-found' });
     await expect(importFolder(project, abs('top.jpg'))).rejects.toMatchObject({ code: 'bad-request' });
     await expect(importFolder(project, fx.root, { labelDepth: 0 })).rejects.toMatchObject({ code: 'bad-request' });
+    // Options a client could send through library.import: whole numbers within their ranges only.
+    const bad: ImportOptions[] = [
+      { concurrency: 0 },
+      { concurrency: 65 },
+      { batchSize: 0 },
+      { batchSize: 2.5 },
+      { batchSize: 1_000_000 },
+      { batchSize: '10' as unknown as number },
+      { maxPixels: 0 },
+      { maxPixels: Infinity },
+      { maxPixels: 1e12 },
+      { maxPixels: '1000' as unknown as number },
+    ];
+    for (const options of bad) {
+      await expect(importFolder(project, fx.root, options), JSON.stringify(options)).rejects.toMatchObject({ code: 'bad-request' });
+    }
+    expect(project.db.prepare('SELECT COUNT(*) AS n FROM import_runs').get()).toEqual({ n: 0 });
     const first = importFolder(project, fx.root);
     await expect(importFolder(project, fx.root)).rejects.toThrow(/already running/);
     await first;

@@ -20,6 +20,9 @@ export interface ImportIo {
 }
 
 const PROGRESS_INTERVAL_MS = 150;
+const DEFAULT_BATCH_SIZE = 500;
+/** Bounds one write transaction (and the writes held in memory before it). */
+const MAX_BATCH_SIZE = 10_000;
 
 // One import per open project at a time: two would race on the same rows.
 const running = new WeakSet<Project>();
@@ -61,7 +64,14 @@ function resolveOptions(options: ImportOptions) {
     throw new GraftError('bad-request', 'Import concurrency must be a whole number from 1 to 64.');
   }
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
-  if (!(maxPixels > 0)) throw new GraftError('bad-request', 'The pixel limit must be a positive number.');
+  // Lowering the limit is allowed; raising it would let a client switch off the bomb check.
+  if (!Number.isSafeInteger(maxPixels) || maxPixels < 1 || maxPixels > DEFAULT_MAX_PIXELS) {
+    throw new GraftError('bad-request', `The pixel limit must be a whole number from 1 to ${DEFAULT_MAX_PIXELS}.`);
+  }
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
+    throw new GraftError('bad-request', `The import batch size must be a whole number from 1 to ${MAX_BATCH_SIZE}.`);
+  }
   return {
     labels: options.labelsFromSubfolders === true || labelDepth !== undefined,
     labelDepth,
@@ -69,7 +79,7 @@ function resolveOptions(options: ImportOptions) {
     maxPixels,
     thumbnailSize,
     concurrency,
-    batchSize: options.batchSize ?? 500,
+    batchSize,
   };
 }
 

@@ -92,6 +92,9 @@ export class ImportWriter {
   }
 
   private apply(writes: readonly ImportWrite[]): number[] {
+    // Class ids are cached for one batch only: between batches the user may delete, merge or
+    // undo a class, and a stale id would fail the batch on its foreign key.
+    this.classIds.clear();
     const now = new Date().toISOString();
     const ids: number[] = [];
     for (const write of writes) {
@@ -142,8 +145,6 @@ export class ImportWriter {
     const count = (this.db.prepare('SELECT COUNT(*) AS n FROM classes').get() as { n: number }).n;
     this.stmts.classInsert.run({ name, color: paletteColor(count), now });
     const id = (this.stmts.classId.get(name) as { id: number }).id;
-    // Cached only after the batch commits would be stricter, but a rolled-back batch aborts
-    // the whole import anyway, so the cache never outlives a class row.
     this.classIds.set(name, id);
     return id;
   }

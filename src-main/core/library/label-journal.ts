@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { GraftError } from '../../api/errors';
 import type { Project } from '../project/project';
 import type { LabelOperationKind, UndoState, UndoResult } from './library-types';
+import { applySplitChanges, recordSplitChanges, type SplitChange } from './split-journal';
 export type { LabelOperationKind, UndoState, UndoResult } from './library-types';
 
 /** A class row as the journal stores it. */
@@ -40,8 +41,9 @@ export function recordOperation(
   summary: string,
   classChanges: readonly ClassChange[],
   labelChanges: readonly LabelChange[],
+  splitChanges: readonly SplitChange[] = [],
 ): void {
-  if (classChanges.length === 0 && labelChanges.length === 0) return;
+  if (classChanges.length === 0 && labelChanges.length === 0 && splitChanges.length === 0) return;
   db.prepare('DELETE FROM label_journal WHERE undone = 1').run();
   const entryId = Number(
     db
@@ -50,6 +52,7 @@ export function recordOperation(
   );
   const item = db.prepare('INSERT INTO label_journal_items (entry_id, image_id, before_class, after_class) VALUES (?, ?, ?, ?)');
   for (const change of labelChanges) item.run(entryId, change.imageId, change.before, change.after);
+  recordSplitChanges(db, entryId, splitChanges);
   db.prepare('DELETE FROM label_journal WHERE id <= ?').run(entryId - JOURNAL_LIMIT);
 }
 
@@ -110,13 +113,33 @@ function step(project: Project, direction: 'undo' | 'redo'): UndoResult | null {
       if (state) writeClass(db, state);
     }
     const imagesChanged = applyLabels(db, items, direction);
+    applySplitChanges(db, entry.id, direction);
     for (const change of classChanges) {
-      if (!target(change)) db.prepare('DELETE FROM classes WHERE id = ?').run(change.id);
+      if (target(change)) continue;
+      refuseIfLabelledOutside(db, change.id, direction);
+      db.prepare('DELETE FROM classes WHERE id = ?').run(change.id);
     }
     db.prepare('UPDATE label_journal SET undone = ? WHERE id = ?').run(direction === 'undo' ? 1 : 0, entry.id);
     return { kind: entry.kind, summary: entry.summary, imagesChanged };
   })();
   return result ? { ...result, state: undoState(project) } : null;
+}
+
+/**
+ * Labels the journal did not record (a folder import's) would vanish with the class, and a
+ * redo could not bring them back: refuse instead. Throwing rolls the whole step back.
+ */
+function refuseIfLabelledOutside(db: Database, classId: number, direction: 'undo' | 'redo'): void {
+  const left = (db.prepare('SELECT COUNT(*) AS n FROM labels WHERE class_id = ?').get(classId) as { n: number }).n;
+  if (left === 0) return;
+  const name = (db.prepare('SELECT name FROM classes WHERE id = ?').get(classId) as { name: string }).name;
+  const images = `${left} ${left === 1 ? 'image' : 'images'}`;
+  throw new GraftError(
+    'bad-request',
+    `Cannot ${direction}: it would delete class "${name}", and with it the labels of ${images} that an import ` +
+      `added since (${direction} cannot bring those back). Delete or merge the class yourself instead.`,
+    { classId, labels: left },
+  );
 }
 
 function writeClass(db: Database, state: ClassState): void {

@@ -6,11 +6,11 @@ import { createClass, listClasses } from './classes';
 import { csvRow, parseCsv } from './csv';
 import { exportImageFolder } from './image-folder-export';
 import { importFolder } from './import-folder';
-import { undo } from './label-journal';
+import { redo, undo, undoState } from './label-journal';
 import { assignLabel } from './labels';
 import { exportLabelsCsv, importLabelsCsv } from './labels-csv';
-import { makeImage, makeProject, makeTempDir, seedImageRows, type TempDir } from './library-fixtures';
-import { assignSplits } from './splits';
+import { cleanUp, makeImage, makeProject, makeTempDir, seedImageRows, type TempDir } from './library-fixtures';
+import { assignSplits, unpinSplit } from './splits';
 
 let tmp: TempDir;
 let project: Project;
@@ -20,10 +20,7 @@ beforeEach(() => {
   project = makeProject(tmp);
 });
 
-afterEach(() => {
-  project.dispose();
-  tmp.cleanup();
-});
+afterEach(() => cleanUp(tmp, project));
 
 const labelRows = (p: Project) =>
   p.db
@@ -93,6 +90,47 @@ describe('labels CSV', () => {
       { line: 5, reason: 'empty path' },
     ]);
     expect(labelRows(project).map((r) => (r as { label: string | null }).label)).toEqual([null, 'y', 'x']);
+  });
+
+  it('undoes and redoes the splits it pinned with the labels, leaving splits changed since alone', () => {
+    const ids = seedImageRows(project, 4);
+    const cat = createClass(project, 'cat').classId;
+    assignLabel(project, ids, cat);
+    assignSplits(project, { train: 1, validation: 0, test: 0 }, 7);
+    project.db.prepare('DELETE FROM splits WHERE image_id = ?').run(ids[0]);
+    const splits = () =>
+      project.db.prepare('SELECT image_id AS id, split, pinned, seed FROM splits ORDER BY image_id').all() as {
+        id: number;
+        split: string;
+        pinned: number;
+        seed: number | null;
+      }[];
+    const before = splits();
+    const file = path.join(tmp.dir, 'splits.csv');
+    fs.writeFileSync(
+      file,
+      ['path,label,split', '/seeded/img-000000.jpg,cat,test', '/seeded/img-000001.jpg,cat,validation', '/seeded/img-000002.jpg,cat,train', '/seeded/img-000003.jpg,cat,test'].join('\n'),
+    );
+    // Only splits: every label is already "cat".
+    expect(importLabelsCsv(project, file)).toMatchObject({ matched: 4, labelsChanged: 0, splitsSet: 4 });
+    const after = splits();
+    expect(after.map((s) => [s.split, s.pinned, s.seed])).toEqual([
+      ['test', 1, null],
+      ['validation', 1, null],
+      ['train', 1, null],
+      ['test', 1, null],
+    ]);
+    expect(undoState(project)).toMatchObject({ canUndo: true, undoSummary: 'import labels from splits.csv' });
+
+    expect(undo(project)?.kind).toBe('labels-import');
+    expect(splits()).toEqual(before);
+    redo(project);
+    expect(splits()).toEqual(after);
+
+    // A split changed by hand after the import is the user's newer word: undo keeps it.
+    unpinSplit(project, [ids[3]!]);
+    undo(project);
+    expect(splits()).toEqual([...before.slice(0, 2), { ...after[3]!, pinned: 0 }]);
   });
 
   it('refuses a CSV without the header it needs', () => {

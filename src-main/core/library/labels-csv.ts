@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Database } from 'better-sqlite3';
 import { GraftError } from '../../api/errors';
 import type { Project } from '../project/project';
 import { checkClassName, insertClassRow } from './classes';
@@ -7,6 +8,7 @@ import { csvRow, CsvSyntaxError, parseCsv } from './csv';
 import { recordOperation, type ClassChange, type LabelChange } from './label-journal';
 import { SPLIT_NAMES, type SplitName } from './library-types';
 import { writeLabels } from './labels';
+import { currentSplits, sameSplit, type SplitChange, type SplitState } from './split-journal';
 import type { LabelsCsvExport, LabelsCsvImport } from './library-types';
 export type { LabelsCsvExport, LabelsCsvImport } from './library-types';
 
@@ -42,7 +44,7 @@ export function exportLabelsCsv(project: Project, file: string): LabelsCsvExport
  * Reads `path,label[,split]` and applies it as one undoable operation: rows are matched to
  * images by path (relative paths are taken from the CSV's folder), classes that do not exist
  * are created, an empty label removes the label, and a split given is pinned so a later
- * automatic assignment keeps it.
+ * automatic assignment keeps it. Undo takes back the labels, the classes and the pins.
  */
 export function importLabelsCsv(project: Project, file: string): LabelsCsvImport {
   const source = path.resolve(file);
@@ -71,13 +73,10 @@ export function importLabelsCsv(project: Project, file: string): LabelsCsvImport
   db.transaction(() => {
     const findImage = db.prepare('SELECT id FROM images WHERE path = ?');
     const findClass = db.prepare('SELECT id FROM classes WHERE name = ?');
-    const setSplit = db.prepare(
-      `INSERT INTO splits (image_id, split, pinned, seed) VALUES (?, ?, 1, NULL)
-       ON CONFLICT (image_id) DO UPDATE SET split = excluded.split, pinned = 1, seed = NULL`,
-    );
     const classChanges: ClassChange[] = [];
     // The last row for an image wins, as when a spreadsheet lists it twice.
     const wanted = new Map<number, number | null>();
+    const wantedSplits = new Map<number, SplitName>();
     records.slice(1).forEach((record, index) => {
       const line = index + 2;
       // Not trimmed: a path may really end in a space, and the export quotes it.
@@ -110,7 +109,7 @@ export function importLabelsCsv(project: Project, file: string): LabelsCsvImport
       }
       result.matched++;
       wanted.set(image.id, classId);
-      if (split) result.splitsSet += setSplit.run(image.id, split).changes;
+      if (split) wantedSplits.set(image.id, split as SplitName);
     });
     const byClass = new Map<number | null, number[]>();
     for (const [imageId, classId] of wanted) {
@@ -121,7 +120,27 @@ export function importLabelsCsv(project: Project, file: string): LabelsCsvImport
     const labelChanges: LabelChange[] = [];
     for (const [classId, ids] of byClass) labelChanges.push(...writeLabels(db, ids, classId).changes);
     result.labelsChanged = labelChanges.length;
-    recordOperation(db, 'labels-import', `import labels from ${path.basename(source)}`, classChanges, labelChanges);
+    const splitChanges = pinSplits(db, wantedSplits);
+    result.splitsSet = wantedSplits.size;
+    recordOperation(db, 'labels-import', `import labels from ${path.basename(source)}`, classChanges, labelChanges, splitChanges);
   })();
   return result;
+}
+
+/** Pins each image to its split from the CSV; returns the changes for the journal. */
+function pinSplits(db: Database, wanted: ReadonlyMap<number, SplitName>): SplitChange[] {
+  const before = currentSplits(db, [...wanted.keys()]);
+  const setSplit = db.prepare(
+    `INSERT INTO splits (image_id, split, pinned, seed) VALUES (?, ?, 1, NULL)
+     ON CONFLICT (image_id) DO UPDATE SET split = excluded.split, pinned = 1, seed = NULL`,
+  );
+  const changes: SplitChange[] = [];
+  for (const [imageId, split] of wanted) {
+    const after: SplitState = { split, pinned: true, seed: null };
+    const previous = before.get(imageId) ?? null;
+    if (sameSplit(previous, after)) continue;
+    setSplit.run(imageId, split);
+    changes.push({ imageId, before: previous, after });
+  }
+  return changes;
 }

@@ -4,7 +4,7 @@ import { openProject, type Project } from '../project/project';
 import { createClass, deleteClass, listClasses, mergeClasses, recolorClass, renameClass, reorderClasses } from './classes';
 import { redo, undo, undoState } from './label-journal';
 import { assignLabel, removeLabels } from './labels';
-import { makeProject, makeTempDir, seedImageRows, type TempDir } from './library-fixtures';
+import { cleanUp, makeProject, makeTempDir, seedImageRows, type TempDir } from './library-fixtures';
 
 let tmp: TempDir;
 let project: Project;
@@ -16,10 +16,7 @@ beforeEach(() => {
   ids = seedImageRows(project, 30);
 });
 
-afterEach(() => {
-  project.dispose();
-  tmp.cleanup();
-});
+afterEach(() => cleanUp(tmp, project));
 
 /** Image id → class name, for every labelled image. */
 function labels(p: Project = project): Record<number, string> {
@@ -46,7 +43,7 @@ describe('classes', () => {
     expect(() => renameClass(project, 999, 'z')).toThrow(/does not exist/);
     renameClass(project, cat, 'kitten');
     recolorClass(project, cat, '#112233');
-    reorderClasses(project, [dog]);
+    reorderClasses(project, [dog, cat]);
     expect(listClasses(project).map((c) => [c.name, c.color, c.sortOrder])).toEqual([
       ['dog', '#abcdef', 0],
       ['kitten', '#112233', 1],
@@ -58,6 +55,21 @@ describe('classes', () => {
     expect(listClasses(project)[0]!.color).not.toBe('#112233');
     undo(project);
     expect(classNames()).toEqual(['cat', 'dog']);
+  });
+
+  it('reorders only by a list of every class, repeats ignored, and undoes in one step', () => {
+    const [a, b, c] = ['a', 'b', 'c'].map((name) => createClass(project, name).classId) as [number, number, number];
+    reorderClasses(project, [c, a, c, b, a, c]);
+    expect(classNames()).toEqual(['c', 'a', 'b']);
+    undo(project);
+    expect(classNames()).toEqual(['a', 'b', 'c']);
+    const refused = (ids: unknown, message: RegExp) =>
+      expect(() => reorderClasses(project, ids as number[])).toThrow(expect.objectContaining({ code: 'bad-request', message: expect.stringMatching(message) }));
+    refused([c, a], /every class once/);
+    refused([c, a, b, 999], /every class once/);
+    refused([c, a, 'b'], /Not a class id/);
+    refused('abc', /must be a list/);
+    expect(undoState(project)).toMatchObject({ canUndo: true, undoSummary: 'create class "c"' });
   });
 
   it('merges classes and deletes a class, reporting images affected; both undo and redo', () => {

@@ -43,6 +43,18 @@ function restorePermissions(dir: string): void {
   }
 }
 
+/**
+ * Closes what a test opened, then removes its temporary directory, for `afterEach`: the
+ * directory goes even when closing fails or a `beforeEach` failed before opening anything.
+ */
+export function cleanUp(tmp: TempDir | undefined, ...opened: (Project | undefined)[]): void {
+  try {
+    for (const project of opened) project?.dispose();
+  } finally {
+    tmp?.cleanup();
+  }
+}
+
 /** A fresh project in a temporary folder. */
 export function makeProject(tmp: TempDir, name = 'project'): Project {
   return createProject(path.join(tmp.dir, name));

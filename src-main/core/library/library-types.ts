@@ -189,6 +189,7 @@ export interface LabelsCsvImport {
   matched: number;
   /** Images whose label changed. */
   labelsChanged: number;
+  /** Images the CSV put in a split (pinned there; undo takes the pins back). */
   splitsSet: number;
   createdClasses: string[];
   /** Paths in the CSV that are not images of this project. */

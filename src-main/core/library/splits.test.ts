@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Project } from '../project/project';
 import { createClass } from './classes';
 import { assignLabel } from './labels';
-import { makeProject, makeTempDir, seedImageRows, type TempDir } from './library-fixtures';
+import { cleanUp, makeProject, makeTempDir, seedImageRows, type TempDir } from './library-fixtures';
 import { placeClass, splitTargets } from './split-math';
 import { assignSplits, pinSplit, splitCounts, splitSettings, unpinSplit } from './splits';
 
@@ -21,10 +21,7 @@ beforeEach(() => {
   assignLabel(project, dogs, createClass(project, 'dog').classId);
 });
 
-afterEach(() => {
-  project.dispose();
-  tmp.cleanup();
-});
+afterEach(() => cleanUp(tmp, project));
 
 const splitOf = () =>
   Object.fromEntries((project.db.prepare('SELECT image_id, split FROM splits').all() as { image_id: number; split: string }[]).map((r) => [r.image_id, r.split]));

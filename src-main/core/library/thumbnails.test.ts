@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Project } from '../project/project';
 import { importFolder } from './import-folder';
-import { makeImage, makeOrientedJpeg, makeProject, makeTempDir, type TempDir } from './library-fixtures';
+import { cleanUp, makeImage, makeOrientedJpeg, makeProject, makeTempDir, type TempDir } from './library-fixtures';
 import { parseMediaUrl, resolveMediaRequest } from './media-resolver';
 import { getThumbnail } from './thumbnails';
 
@@ -27,10 +27,7 @@ beforeEach(async () => {
   plainId = id('plain.png');
 });
 
-afterEach(() => {
-  project.dispose();
-  tmp.cleanup();
-});
+afterEach(() => cleanUp(tmp, project));
 
 describe('getThumbnail', () => {
   it('writes an upright thumbnail inside the project cache', async () => {

@@ -16,7 +16,9 @@ export function schemaVersion(db: Database): number {
 
 /**
  * Applies the migrations the database lacks, each in its own transaction, recording each
- * in `schema_migrations`. A database newer than this app is refused untouched.
+ * in `schema_migrations`. A database newer than this app is refused untouched. Safe when
+ * another process migrates the same file at the same time: each step takes the write lock
+ * first and reads the version again under it, skipping a step already applied.
  */
 export function migrate(db: Database, migrations: readonly Migration[]): MigrationResult {
   checkMigrationList(migrations);
@@ -37,14 +39,17 @@ export function migrate(db: Database, migrations: readonly Migration[]): Migrati
   ) STRICT`);
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
   const applied: string[] = [];
+  const step = db.transaction((migration: Migration): boolean => {
+    if (schemaVersion(db) >= migration.version) return false;
+    migration.up(db);
+    record.run(migration.version, migration.name, new Date().toISOString());
+    db.pragma(`user_version = ${migration.version}`);
+    return true;
+  });
   for (const migration of migrations) {
     if (migration.version <= from) continue;
-    db.transaction(() => {
-      migration.up(db);
-      record.run(migration.version, migration.name, new Date().toISOString());
-      db.pragma(`user_version = ${migration.version}`);
-    })();
-    applied.push(migration.name);
+    // BEGIN IMMEDIATE: wait for a migrating process's write lock (busy_timeout), then re-read.
+    if (step.immediate(migration)) applied.push(migration.name);
   }
   return { from, to: Math.max(from, latest), applied };
 }

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { migrate } from './migrate';
 import { createProject, openProject } from './project';
 import { MIGRATIONS } from './migrations';
 import type { Migration } from './migrations/migration';
@@ -60,6 +61,35 @@ describe('projects', () => {
     const before = fs.readFileSync(path.join(dir, 'graft.db'));
     expect(() => openProject(dir)).toThrow(expect.objectContaining({ code: 'schema-too-new', message: expect.stringMatching(/newer Graft.*Update Graft/) }));
     expect(fs.readFileSync(path.join(dir, 'graft.db')).equals(before)).toBe(true);
+  });
+
+  it('lets two processes open an older project at once: the second skips the steps the first applied', () => {
+    createProject(dir, { migrations: MIGRATIONS.slice(0, 1) }).dispose();
+    const file = path.join(dir, 'graft.db');
+    const first = new Database(file);
+    const second = new Database(file);
+    try {
+      for (const db of [first, second]) db.pragma('busy_timeout = 5000');
+      // The first process migrates right after the second has read the old version.
+      const readVersion = second.pragma.bind(second);
+      let raced = false;
+      second.pragma = ((source: string, options?: { simple?: boolean }) => {
+        const value = readVersion(source, options);
+        if (source === 'user_version' && !raced && !second.inTransaction) {
+          raced = true;
+          migrate(first, MIGRATIONS);
+        }
+        return value;
+      }) as typeof second.pragma;
+      const result = migrate(second, MIGRATIONS);
+      expect(raced).toBe(true);
+      expect(result).toMatchObject({ from: 1, to: latest, applied: [] });
+      expect(second.pragma('user_version', { simple: true })).toBe(latest);
+      expect(second.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all()).toEqual(MIGRATIONS.map((m) => m.version));
+    } finally {
+      first.close();
+      second.close();
+    }
   });
 
   it('rolls back a failing migration and keeps the previous version', () => {

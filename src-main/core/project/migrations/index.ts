@@ -1,6 +1,7 @@
 import type { Migration } from './migration';
 import { projectMeta } from './001-project-meta';
 import { library } from './002-library';
+import { labelJournalSplits } from './003-label-journal-splits';
 
 /** Every migration this version of Graft knows, in order. Append; never edit a released one. */
-export const MIGRATIONS: readonly Migration[] = [projectMeta, library];
+export const MIGRATIONS: readonly Migration[] = [projectMeta, library, labelJournalSplits];
