@@ -41,6 +41,19 @@ describe('csv', () => {
 });
 
 describe('labels CSV', () => {
+  it('writes only .csv files, and never over a file that is not an earlier labels export', () => {
+    seedImageRows(project, 2);
+    const precious = path.join(tmp.dir, 'notes.csv');
+    fs.writeFileSync(precious, 'my,own\ndata\n');
+    expect(() => exportLabelsCsv(project, precious)).toThrow(/not a Graft labels export/);
+    expect(fs.readFileSync(precious, 'utf8')).toBe('my,own\ndata\n');
+    expect(() => exportLabelsCsv(project, path.join(tmp.dir, '.bashrc'))).toThrow(/ending in \.csv/);
+    const file = path.join(tmp.dir, 'labels.csv');
+    exportLabelsCsv(project, file);
+    expect(exportLabelsCsv(project, file)).toMatchObject({ rows: 2 });
+    expect(fs.readdirSync(tmp.dir).filter((f) => f.endsWith('.partial'))).toEqual([]);
+  });
+
   it('round-trips labels and splits into another project, creating classes and reporting unknown paths', () => {
     const ids = seedImageRows(project, 10);
     const odd = createClass(project, 'odd, "quoted" class').classId;

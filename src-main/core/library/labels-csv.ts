@@ -30,14 +30,47 @@ export function exportLabelsCsv(project: Project, file: string): LabelsCsvExport
     if (row.label !== null) labelled++;
     lines.push(csvRow([row.path, row.label ?? '', row.split ?? '']));
   }
-  const target = path.resolve(file);
+  const target = checkExportTarget(file);
+  const temporary = `${target}.${process.pid}.partial`;
   try {
     fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, lines.join('\r\n') + '\r\n');
+    // Written aside and renamed, so a crash never leaves half a file where the last export was.
+    fs.writeFileSync(temporary, lines.join('\r\n') + '\r\n', { flag: 'wx' });
+    fs.renameSync(temporary, target);
   } catch (error) {
+    fs.rmSync(temporary, { force: true });
     throw new GraftError('io', `Cannot write ${target}: ${(error as Error).message}`);
   }
   return { file: target, rows: rows.length, labelled };
+}
+
+/**
+ * The path an export may write: a `.csv` file that does not exist yet, or an earlier labels
+ * export (it starts with the `path,label,split` header). The path comes from the UI, so this
+ * keeps a labels export from ever replacing an unrelated file.
+ */
+function checkExportTarget(file: string): string {
+  const target = path.resolve(file);
+  if (path.extname(target).toLowerCase() !== '.csv') {
+    throw new GraftError('bad-request', `Export labels to a file ending in .csv (got ${path.basename(target)}).`);
+  }
+  let head: string;
+  try {
+    const fd = fs.openSync(target, 'r');
+    try {
+      const buffer = Buffer.alloc(64);
+      head = buffer.subarray(0, fs.readSync(fd, buffer, 0, 64, 0)).toString('utf8');
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return target;
+    throw new GraftError('io', `Cannot check ${target}: ${(error as Error).message}`);
+  }
+  if (!/^path,label,split\r?\n/.test(head)) {
+    throw new GraftError('bad-request', `${target} already exists and is not a Graft labels export; choose a new file name.`);
+  }
+  return target;
 }
 
 /**
