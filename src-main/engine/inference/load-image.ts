@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import sharp, { type Sharp } from 'sharp';
 
 /** Pixel size a model takes. */
@@ -38,7 +39,8 @@ export async function loadImageRgb(file: string, size: TargetSize, resample: Res
   try {
     hasAlpha = (await openImage(file).metadata()).hasAlpha;
   } catch (error) {
-    throw new ImageLoadError(headerReason(error));
+    // libvips words a vanished file differently by loader and timing; ask the file system.
+    throw new ImageLoadError(fs.existsSync(file) ? headerReason(error) : 'file not found');
   }
   try {
     let pipeline: Sharp;
