@@ -146,7 +146,7 @@ export interface ApiRequests {
   'labels.undoState': { params: void; result: UndoState };
   'labels.exportCsv': { params: { file: string }; result: LabelsCsvExport };
   'labels.importCsv': { params: { file: string }; result: LabelsCsvImport };
-  'labels.exportImageFolder': { params: { dir: string } & ImageFolderOptions; result: ImageFolderExport };
+  'labels.exportImageFolder': { params: { dir: string; jobId: string } & ImageFolderOptions; result: ImageFolderExport };
   'splits.assign': { params: SplitFractions & { seed: number }; result: SplitCounts };
   'splits.pin': { params: { imageIds: number[]; split: SplitName | null }; result: { changed: number } };
   'splits.summary': { params: void; result: { counts: SplitCounts; settings: SplitSettings | null } };

@@ -1,12 +1,15 @@
 import { GraftError } from '../../api/errors';
-import { exportImageFolder } from '../../core/library/image-folder-export';
+import { exportImageFolder, type ImageFolderProgress } from '../../core/library/image-folder-export';
 import { exportLabelsCsv, importLabelsCsv } from '../../core/library/labels-csv';
 import { openProject } from '../../core/project/project';
-import { printResult, type CliCommand } from '../command';
+import { printResult, type CliCommand, type CliIo } from '../command';
 import { requirePositional } from '../run-cli';
 
 /** Unknown paths listed in the human output of an import before "and N more". */
 const LISTED_PATHS = 20;
+
+/** Exit code of an export cancelled with Ctrl+C (128 + SIGINT), as shells expect. */
+const CANCELLED_EXIT_CODE = 130;
 
 /** `graft labels export|import <project-dir>`: labels out to CSV or ImageFolder, and in from CSV. */
 export const labelsCommand: CliCommand = {
@@ -17,6 +20,7 @@ export const labelsCommand: CliCommand = {
     'export --csv FILE          write path,label,split for every image',
     'export --imagefolder DIR   copy labelled photos into DIR/<class>/ (--link: symlink instead;',
     '                           --by-split: DIR/<split>/<class>/)',
+    '                           Ctrl+C stops after the files in flight; what was written stays in DIR.',
     'import --csv FILE          apply path,label[,split] rows (matched by path; missing classes are',
     '                           created; one undoable step)',
   ],
@@ -26,7 +30,7 @@ export const labelsCommand: CliCommand = {
     link: { type: 'boolean' },
     'by-split': { type: 'boolean' },
   },
-  async run({ positionals, values, json, io }) {
+  async run({ positionals, values, json, io, signal }) {
     const verb = requirePositional(positionals, 0, 'export or import', this.usage);
     const projectDir = requirePositional(positionals, 1, 'the project folder', this.usage);
     const csv = typeof values.csv === 'string' ? values.csv : undefined;
@@ -55,21 +59,45 @@ export const labelsCommand: CliCommand = {
       }
       const output: Record<string, unknown> = {};
       const human: string[] = [];
+      let code = 0;
       if (csv) {
         const result = exportLabelsCsv(project, csv);
         output.csv = result;
         human.push(`Wrote ${result.rows} rows (${result.labelled} labelled) to ${result.file}.`);
       }
       if (imageFolder) {
-        const result = await exportImageFolder(project, imageFolder, { link: values.link === true, bySplit: values['by-split'] === true });
+        const link = values.link === true;
+        const result = await exportImageFolder(
+          project,
+          imageFolder,
+          { link, bySplit: values['by-split'] === true },
+          { signal, onProgress: json ? undefined : progressPrinter(io, link ? 'linking' : 'copying') },
+        );
         output.imagefolder = result;
-        human.push(`${values.link ? 'Linked' : 'Copied'} ${result.exported} photos into ${result.dir}; ${result.skipped.length} left out.`);
+        const verb = link ? 'Linked' : 'Copied';
+        if (!result.cancelled) human.push(`${verb} ${result.exported} photos into ${result.dir}; ${result.skipped.length} left out.`);
+        else if (result.exported === 0) human.push(`Cancelled before any photo was ${verb.toLowerCase()} into ${result.dir}.`);
+        else human.push(`Cancelled: ${verb.toLowerCase()} ${result.exported} photos into ${result.dir} before the stop; they stay there, the rest were not written.`);
         human.push(...result.skipped.slice(0, LISTED_PATHS).map((s) => `  left out ${s.path}: ${s.reason}`));
+        if (result.skipped.length > LISTED_PATHS) human.push(`  … and ${result.skipped.length - LISTED_PATHS} more (use --json for the full list)`);
+        if (result.cancelled) code = CANCELLED_EXIT_CODE;
       }
       printResult(io, json, output, () => human.join('\n'));
-      return 0;
+      return code;
     } finally {
       project.dispose();
     }
   },
 };
+
+/** Prints export progress to stderr at most once a second, and the last line when every file is written. */
+function progressPrinter(io: CliIo, verb: string): (progress: ImageFolderProgress) => void {
+  let last = -Infinity;
+  return (progress) => {
+    const now = Date.now();
+    if (progress.total === 0 || (progress.done < progress.total && now - last < 1000)) return;
+    last = now;
+    const eta = progress.etaSeconds !== null && progress.done < progress.total ? `, about ${Math.ceil(progress.etaSeconds)} s left` : '';
+    io.err(`${verb} ${progress.done}/${progress.total} photos (${progress.imagesPerSecond.toFixed(1)}/s${eta})`);
+  };
+}

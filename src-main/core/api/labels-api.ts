@@ -68,7 +68,17 @@ export function labelsApi(ctx: AppContext, changed: (reason: LibraryChanged['rea
     'labels.undoState': () => undoState(project()),
     'labels.exportCsv': (params) => exportLabelsCsv(project(), requireString(params, 'file')),
     'labels.importCsv': (params) => after('labels', importLabelsCsv(project(), requireString(params, 'file'))),
-    'labels.exportImageFolder': ({ dir, ...options }) => exportImageFolder(project(), dir, options),
+    'labels.exportImageFolder': (params) => {
+      const dir = requireString(params, 'dir');
+      const options = { link: params.link === true, bySplit: params.bySplit === true };
+      const message = `${options.link ? 'Linking' : 'Copying'} photos into ${dir}`;
+      return ctx.jobs.run(requireString(params, 'jobId'), 'export', ({ signal, progress }) =>
+        exportImageFolder(project(), dir, options, {
+          signal,
+          onProgress: (p) => progress(p.done, p.total, message, { ratePerSecond: p.imagesPerSecond, etaSeconds: p.etaSeconds }),
+        }),
+      );
+    },
     'splits.assign': ({ seed, ...fractions }) => after('splits', assignSplits(project(), fractions, seed)),
     'splits.pin': ({ imageIds, split }) => {
       const ids = checkImageIds(imageIds);

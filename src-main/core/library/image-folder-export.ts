@@ -2,19 +2,95 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { GraftError } from '../../api/errors';
 import type { Project } from '../project/project';
-import type { ImageFolderOptions, ImageFolderExport } from './library-types';
-export type { ImageFolderOptions, ImageFolderExport } from './library-types';
+import type { ImageFolderControl, ImageFolderExport, ImageFolderOptions, ImageFolderProgress, SkippedFile } from './library-types';
+import { RateMeter } from './rate-meter';
+export type { ImageFolderControl, ImageFolderExport, ImageFolderOptions, ImageFolderProgress } from './library-types';
+
+/** The file writes an export makes; tests inject slow or failing ones here instead of stubbing globals. */
+export interface ImageFolderIo {
+  mkdir(dir: string): Promise<unknown>;
+  copy(source: string, file: string): Promise<void>;
+  link(source: string, file: string): Promise<void>;
+}
+
+/** Writes through node:fs; a copy is a reflink where the file system can (instant, no extra disk). */
+export const nodeImageFolderIo: ImageFolderIo = {
+  mkdir: (dir) => fs.promises.mkdir(dir, { recursive: true }),
+  copy: (source, file) => fs.promises.copyFile(source, file, fs.constants.COPYFILE_FICLONE),
+  link: (source, file) => fs.promises.symlink(source, file),
+};
+
+const PROGRESS_INTERVAL_MS = 150;
+/**
+ * Files written at once. On 2 cores (ext4, 2,000 files of 250 kB, warm cache) 8 at a time copied
+ * about 4,200 files/s against 2,100 one by one, and linked 6,700/s against 3,600: the writes
+ * wait in libuv's thread pool (4 threads), so more than 8 buys nothing.
+ */
+const CONCURRENCY = 8;
+
+/** One file to write: where it comes from and where it goes. */
+interface PlannedFile {
+  source: string;
+  folder: string;
+  file: string;
+}
 
 /**
  * Writes labelled images as `dir/<class>/<file>` (or `dir/<split>/<class>/<file>`), the layout
  * torchvision's ImageFolder and Keras's image_dataset_from_directory read. The target must be
- * empty or new, so an export never overwrites files.
+ * empty or new, so an export never overwrites files. Cancelling through the signal stops after
+ * the files in flight (each is written whole); what was written before stays in the folder.
  */
-export async function exportImageFolder(project: Project, dir: string, options: ImageFolderOptions = {}): Promise<ImageFolderExport> {
+export async function exportImageFolder(
+  project: Project,
+  dir: string,
+  options: ImageFolderOptions = {},
+  control: ImageFolderControl = {},
+  io: ImageFolderIo = nodeImageFolderIo,
+): Promise<ImageFolderExport> {
   const target = path.resolve(dir);
   if (fs.existsSync(target) && fs.readdirSync(target).length > 0) {
     throw new GraftError('bad-request', `${target} is not empty. Choose a new or empty folder for the export.`);
   }
+  const { files, skipped } = planExport(project, target, options);
+  const result: ImageFolderExport = { dir: target, exported: 0, skipped, cancelled: false };
+  const { signal } = control;
+  const progress = progressReporter(control.onProgress, files.length);
+  const verb = options.link ? 'link' : 'copy';
+  const write = options.link ? io.link : io.copy;
+  // One mkdir per folder, shared by the workers that need it at the same time.
+  const folders = new Map<string, Promise<unknown>>();
+  const ensureFolder = (folder: string) => {
+    let made = folders.get(folder);
+    if (!made) folders.set(folder, (made = io.mkdir(folder)));
+    return made;
+  };
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < files.length && !signal?.aborted) {
+      const planned = files[next++]!;
+      try {
+        await ensureFolder(planned.folder);
+        await write(planned.source, planned.file);
+        result.exported++;
+      } catch (error) {
+        result.skipped.push({ path: planned.source, reason: `cannot ${verb}: ${(error as Error).message}` });
+      }
+      done++;
+      progress.writing(done);
+    }
+  };
+  progress.writing(0);
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, files.length) }, worker));
+  // A cancel that came after the last file changed nothing: the export is complete.
+  result.cancelled = done < files.length;
+  progress.finished(done, result.cancelled);
+  return result;
+}
+
+/** Decides every file's place up front (names stay the same whatever order the writes finish in). */
+function planExport(project: Project, target: string, options: ImageFolderOptions): { files: PlannedFile[]; skipped: SkippedFile[] } {
   const rows = project.db
     .prepare(
       `SELECT i.id, i.path, i.file_name AS fileName, i.missing, c.name AS className, s.split
@@ -22,32 +98,47 @@ export async function exportImageFolder(project: Project, dir: string, options: 
        LEFT JOIN splits s ON s.image_id = i.id ORDER BY i.path`,
     )
     .all() as { id: number; path: string; fileName: string; missing: number; className: string; split: string | null }[];
-  const result: ImageFolderExport = { dir: target, exported: 0, skipped: [] };
+  const files: PlannedFile[] = [];
+  const skipped: SkippedFile[] = [];
   const used = new Set<string>();
-  const folders = new Map<string, string>();
+  const classFolders = new Map<string, string>();
   for (const row of rows) {
     if (row.missing) {
-      result.skipped.push({ path: row.path, reason: 'missing (import its folder again to relink it)' });
+      skipped.push({ path: row.path, reason: 'missing (import its folder again to relink it)' });
       continue;
     }
     if (options.bySplit && !row.split) {
-      result.skipped.push({ path: row.path, reason: 'has no split (assign splits first)' });
+      skipped.push({ path: row.path, reason: 'has no split (assign splits first)' });
       continue;
     }
-    const classDir = folders.get(row.className) ?? uniqueFolderName(row.className, folders);
-    folders.set(row.className, classDir);
+    const classDir = classFolders.get(row.className) ?? uniqueFolderName(row.className, classFolders);
+    classFolders.set(row.className, classDir);
     const folder = path.join(target, ...(options.bySplit ? [row.split!] : []), classDir);
-    const file = uniqueFileName(folder, row.fileName, row.id, used);
-    try {
-      fs.mkdirSync(folder, { recursive: true });
-      if (options.link) await fs.promises.symlink(row.path, file);
-      else await fs.promises.copyFile(row.path, file, fs.constants.COPYFILE_FICLONE);
-      result.exported++;
-    } catch (error) {
-      result.skipped.push({ path: row.path, reason: `cannot ${options.link ? 'link' : 'copy'}: ${(error as Error).message}` });
-    }
+    files.push({ source: row.path, folder, file: uniqueFileName(folder, row.fileName, row.id, used) });
   }
-  return result;
+  return { files, skipped };
+}
+
+/** Throttles progress and measures the rate; the first and last events always go out. */
+function progressReporter(onProgress: ImageFolderControl['onProgress'], total: number) {
+  const meter = new RateMeter();
+  const started = performance.now();
+  let last = -Infinity;
+  const emit = (progress: ImageFolderProgress) => onProgress?.(progress);
+  return {
+    writing(done: number) {
+      if (!onProgress) return;
+      const now = performance.now();
+      if (done > 0 && now - last < PROGRESS_INTERVAL_MS) return;
+      last = now;
+      const rate = meter.read(done, total);
+      emit({ done, total, imagesPerSecond: rate.perSecond, etaSeconds: done === 0 ? null : rate.etaSeconds });
+    },
+    finished(done: number, cancelled: boolean) {
+      const seconds = (performance.now() - started) / 1000;
+      emit({ done, total, imagesPerSecond: seconds > 0 ? done / seconds : 0, etaSeconds: cancelled ? null : 0 });
+    },
+  };
 }
 
 /** A folder name for a class that is safe on every file system and distinct from the others. */

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Project } from '../project/project';
 import { createClass, listClasses } from './classes';
 import { csvRow, parseCsv } from './csv';
-import { exportImageFolder } from './image-folder-export';
+import { exportImageFolder, nodeImageFolderIo, type ImageFolderIo, type ImageFolderProgress } from './image-folder-export';
 import { importFolder } from './import-folder';
 import { redo, undo, undoState } from './label-journal';
 import { assignLabel } from './labels';
@@ -167,7 +167,7 @@ describe('ImageFolder export', () => {
     assignLabel(project, ids.slice(2, 3), createClass(project, 'bird').classId);
 
     const copy = await exportImageFolder(project, path.join(tmp.dir, 'copy'));
-    expect(copy.exported).toBe(3);
+    expect(copy).toMatchObject({ exported: 3, cancelled: false });
     const listing = (dir: string) => fs.readdirSync(dir, { recursive: true }).map(String).sort();
     expect(listing(copy.dir)).toEqual(['bird', 'bird/y.png', 'cat_dog', 'cat_dog/x.jpg', `cat_dog/x-${ids[1]}.jpg`].sort());
     expect(fs.lstatSync(path.join(copy.dir, 'bird/y.png')).isFile()).toBe(true);
@@ -180,5 +180,84 @@ describe('ImageFolder export', () => {
     assignSplits(project, { train: 1, validation: 0, test: 0 }, 1);
     const bySplit = await exportImageFolder(project, path.join(tmp.dir, 'split'), { bySplit: true });
     expect(listing(bySplit.dir)).toContain('train/bird/y.png');
+  });
+
+  /** `count` labelled rows whose files exist (a few bytes each) under tmp/photos; `missing` more flagged missing. */
+  function seedFiles(count: number, missing = 0): string {
+    const root = path.join(tmp.dir, 'photos');
+    fs.mkdirSync(root);
+    const ids = seedImageRows(project, count + missing);
+    project.db.prepare(`UPDATE images SET path = ? || '/' || file_name`).run(root);
+    project.db.prepare(`UPDATE images SET missing = 1 WHERE id > ?`).run(ids[count - 1]);
+    for (let i = 0; i < count; i++) fs.writeFileSync(path.join(root, `img-${String(i).padStart(6, '0')}.jpg`), `photo ${i}`);
+    assignLabel(project, ids, createClass(project, 'cat').classId);
+    return root;
+  }
+
+  it('reports progress from 0 to the files it writes, with a rate, writing a few at a time', async () => {
+    seedFiles(30, 2);
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const io: ImageFolderIo = {
+      ...nodeImageFolderIo,
+      copy: async (source, file) => {
+        mostInFlight = Math.max(mostInFlight, ++inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        await nodeImageFolderIo.copy(source, file);
+        inFlight--;
+      },
+    };
+    const events: ImageFolderProgress[] = [];
+    const result = await exportImageFolder(project, path.join(tmp.dir, 'out'), {}, { onProgress: (p) => events.push(p) }, io);
+    expect(result).toMatchObject({ exported: 30, cancelled: false });
+    expect(result.skipped).toHaveLength(2);
+    // Missing photos are left out of the total: it counts the files to write.
+    expect(events[0]).toEqual({ done: 0, total: 30, imagesPerSecond: 0, etaSeconds: null });
+    expect(events.at(-1)).toMatchObject({ done: 30, total: 30, etaSeconds: 0 });
+    expect(events.at(-1)!.imagesPerSecond).toBeGreaterThan(0);
+    expect(events.map((e) => e.done)).toEqual([...events.map((e) => e.done)].sort((a, b) => a - b));
+    expect(mostInFlight).toBeGreaterThan(1);
+    expect(mostInFlight).toBeLessThanOrEqual(8);
+  });
+
+  it('stops on cancel after the files in flight, keeping whole copies of what it wrote', async () => {
+    const root = seedFiles(40);
+    const controller = new AbortController();
+    let copies = 0;
+    const io: ImageFolderIo = {
+      ...nodeImageFolderIo,
+      copy: async (source, file) => {
+        if (++copies === 5) controller.abort();
+        await nodeImageFolderIo.copy(source, file);
+      },
+    };
+    const events: ImageFolderProgress[] = [];
+    const out = path.join(tmp.dir, 'out');
+    const result = await exportImageFolder(project, out, {}, { signal: controller.signal, onProgress: (p) => events.push(p) }, io);
+    expect(result.cancelled).toBe(true);
+    expect(result.skipped).toEqual([]);
+    // The writes already handed out finish; no new one starts.
+    expect(result.exported).toBe(copies);
+    expect(copies).toBeGreaterThanOrEqual(5);
+    expect(copies).toBeLessThan(40);
+    const written = fs.readdirSync(path.join(out, 'cat'));
+    expect(written).toHaveLength(result.exported);
+    for (const name of written) expect(fs.readFileSync(path.join(out, 'cat', name))).toEqual(fs.readFileSync(path.join(root, name)));
+    expect(events.at(-1)).toMatchObject({ done: copies, total: 40, etaSeconds: null });
+
+    const before = await exportImageFolder(project, path.join(tmp.dir, 'never'), {}, { signal: AbortSignal.abort() });
+    expect(before).toMatchObject({ exported: 0, cancelled: true, skipped: [] });
+    expect(fs.existsSync(path.join(tmp.dir, 'never'))).toBe(false);
+  });
+
+  it('lists a file it cannot write and goes on with the others', async () => {
+    seedFiles(4);
+    const io: ImageFolderIo = {
+      ...nodeImageFolderIo,
+      link: (source, file) => (source.endsWith('img-000001.jpg') ? Promise.reject(new Error('EACCES: permission denied')) : nodeImageFolderIo.link(source, file)),
+    };
+    const result = await exportImageFolder(project, path.join(tmp.dir, 'out'), { link: true }, {}, io);
+    expect(result).toMatchObject({ exported: 3, cancelled: false });
+    expect(result.skipped).toEqual([{ path: path.join(tmp.dir, 'photos', 'img-000001.jpg'), reason: 'cannot link: EACCES: permission denied' }]);
   });
 });

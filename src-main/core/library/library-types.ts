@@ -206,9 +206,27 @@ export interface ImageFolderOptions {
   bySplit?: boolean;
 }
 
+/** Progress of an ImageFolder export: files copied or linked (or failed) so far, of those to write. */
+export interface ImageFolderProgress {
+  done: number;
+  total: number;
+  /** Files written per second over the last few seconds. */
+  imagesPerSecond: number;
+  /** Seconds left at the current rate; null until a rate is known or after a cancel. */
+  etaSeconds: number | null;
+}
+
+/** Cancellation and progress hooks for a running ImageFolder export. */
+export interface ImageFolderControl {
+  signal?: AbortSignal;
+  onProgress?: (progress: ImageFolderProgress) => void;
+}
+
 /** What an ImageFolder export wrote. */
 export interface ImageFolderExport {
   dir: string;
   exported: number;
   skipped: SkippedFile[];
+  /** Stopped by its signal: the files written before the cancel stay in `dir`; the rest were not written. */
+  cancelled: boolean;
 }

@@ -1,11 +1,12 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { ImageFolderExport } from '../../../src-main/core/library/library-types';
 import { ApiCallError } from '../api/api-client';
 import { setApiClient } from '../api/use-api';
 import { useAppStore } from '../stores/useAppStore';
 import LabelsExportPanel from './LabelsExportPanel.vue';
-import { fakeApi, type FakeApi } from './fake-api';
+import { deferred, fakeApi, type FakeApi } from './fake-api';
 
 let api: FakeApi;
 beforeEach(() => {
@@ -60,7 +61,49 @@ describe('LabelsExportPanel', () => {
     await wrapper.get('[data-testid="labels-export-by-split"]').setValue(true);
     await wrapper.get('[data-testid="labels-export-folder"]').trigger('click');
     await flushPromises();
-    expect(api.calls[0]).toEqual({ name: 'labels.exportImageFolder', params: { dir: '/out', link: true, bySplit: true } });
+    expect(api.calls[0]).toEqual({ name: 'labels.exportImageFolder', params: { dir: '/out', link: true, bySplit: true, jobId: expect.stringMatching(/^[0-9a-f-]{36}$/) } });
     expect(wrapper.get('[role="alert"]').text()).toContain('/out is not empty');
+    expect(wrapper.find('[data-testid="folder-export-progress"]').exists()).toBe(false);
+  });
+
+  it('shows the ImageFolder export progress, cancels it through job.cancel, and says what stays', async () => {
+    const reply = deferred<ImageFolderExport>();
+    api = fakeApi({ 'labels.exportImageFolder': () => reply.promise, 'job.cancel': () => ({ cancelled: true }) });
+    setApiClient(api);
+    const wrapper = mount(LabelsExportPanel);
+    await wrapper.get('[data-testid="labels-export-folder"]').trigger('click');
+    const { jobId } = api.calls[0]!.params as { jobId: string };
+    expect(wrapper.get('[data-testid="labels-export-folder"]').text()).toBe('Exporting…');
+
+    api.emit('job.progress', { jobId, kind: 'export', done: 250, total: 1000, message: 'Copying photos into /projects/pets/imagefolder', ratePerSecond: 125, etaSeconds: 6 });
+    api.emit('job.progress', { jobId: 'another-job', kind: 'import', done: 9, total: 10, message: 'not ours' });
+    await flushPromises();
+    const progress = wrapper.get('[data-testid="folder-export-progress"]');
+    expect(progress.get('[data-testid="job-done"]').text()).toBe('250 / 1,000 images');
+    expect(progress.get('[data-testid="job-rate"]').text()).toBe('125 images/s');
+    expect(progress.get('[data-testid="job-eta"]').text()).toBe('0:06 left');
+    expect(progress.get('[role="progressbar"]').attributes('aria-valuenow')).toBe('250');
+
+    await wrapper.get('[data-testid="labels-export-cancel"]').trigger('click');
+    await flushPromises();
+    expect(api.calls.at(-1)).toEqual({ name: 'job.cancel', params: { jobId } });
+    expect(wrapper.get('[data-testid="labels-export-cancel"]').text()).toBe('Cancelling…');
+
+    reply.resolve({ dir: '/projects/pets/imagefolder', exported: 260, skipped: [], cancelled: true });
+    await flushPromises();
+    expect(wrapper.find('[data-testid="folder-export-progress"]').exists()).toBe(false);
+    const result = wrapper.get('[data-testid="folder-export-result"]');
+    expect(result.text()).toContain('Export cancelled after 260 images');
+    expect(result.text()).toContain('They stay in /projects/pets/imagefolder');
+    expect(wrapper.get('[data-testid="labels-export-folder"]').attributes('disabled')).toBeUndefined();
+  });
+
+  it('shows a finished ImageFolder export', async () => {
+    api = fakeApi({ 'labels.exportImageFolder': ({ dir }) => ({ dir, exported: 1000, skipped: [], cancelled: false }) });
+    setApiClient(api);
+    const wrapper = mount(LabelsExportPanel);
+    await wrapper.get('[data-testid="labels-export-folder"]').trigger('click');
+    await flushPromises();
+    expect(wrapper.get('[data-testid="folder-export-result"]').text()).toBe('Exported 1,000 images to /projects/pets/imagefolder.');
   });
 });
