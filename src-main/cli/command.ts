@@ -25,6 +25,9 @@ export interface CliCommand {
   run(args: { positionals: string[]; values: CliValues; json: boolean; io: CliIo; signal: AbortSignal }): Promise<number>;
 }
 
+/** Exit code of a command cancelled with Ctrl+C (128 + SIGINT), as shells expect. */
+export const CANCELLED_EXIT_CODE = 130;
+
 /** Prints a result either as JSON (one document) or as human text. */
 export function printResult(io: CliIo, json: boolean, value: unknown, human: () => string): void {
   io.out(json ? JSON.stringify(value, null, 2) : human());

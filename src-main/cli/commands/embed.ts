@@ -7,7 +7,7 @@ import type { EmbedResult } from '../../engine/inference/inference-types';
 import { defaultWeightsCacheDir } from '../../engine/inference/weights-cache-dir';
 import { ARCH_NAMES, ARCHITECTURES, type ArchName } from '../../engine/models/registry';
 import { nodeEngineSpawner } from '../app-paths';
-import { printResult, type CliCommand, type CliValues } from '../command';
+import { printResult, type CliCommand, type CliValues, CANCELLED_EXIT_CODE } from '../command';
 import { collectImages } from '../image-sources';
 import { defaultWeights, parseBase, parseWeights, positiveInt, progressPrinter, weightsLabel } from '../inference-options';
 import { requirePositional } from '../run-cli';
@@ -15,8 +15,6 @@ import { requirePositional } from '../run-cli';
 const USAGE =
   'embed <project-dir|folder> --base <arch> [--weights bundled|imagenet|FILE|none] [--layer NAME] [--pooling avg|max] [--input-size N] [--batch-size N] --out FILE.npy [--json]';
 
-/** Exit code of a run cancelled with Ctrl+C (128 + SIGINT), as shells expect. */
-const CANCELLED_EXIT_CODE = 130;
 
 /** Failed images listed in the human summary before it says "and N more". */
 const LISTED_FAILURES = 20;

@@ -2,11 +2,9 @@ import { GraftError } from '../../api/errors';
 import { importFolder } from '../../core/library/import-folder';
 import type { ImportProgress, ImportSummary } from '../../core/library/import-types';
 import { openProject } from '../../core/project/project';
-import { printResult, type CliCommand, type CliIo, type CliValues } from '../command';
+import { printResult, type CliCommand, type CliIo, type CliValues, CANCELLED_EXIT_CODE } from '../command';
 import { requirePositional } from '../run-cli';
 
-/** Exit code of an import cancelled with Ctrl+C (128 + SIGINT), as shells expect. */
-const CANCELLED_EXIT_CODE = 130;
 
 /** Skipped files listed in the human summary before it says "and N more". */
 const LISTED_ISSUES = 20;

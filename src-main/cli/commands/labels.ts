@@ -2,14 +2,12 @@ import { GraftError } from '../../api/errors';
 import { exportImageFolder, type ImageFolderProgress } from '../../core/library/image-folder-export';
 import { exportLabelsCsv, importLabelsCsv } from '../../core/library/labels-csv';
 import { openProject } from '../../core/project/project';
-import { printResult, type CliCommand, type CliIo } from '../command';
+import { printResult, type CliCommand, type CliIo, CANCELLED_EXIT_CODE } from '../command';
 import { requirePositional } from '../run-cli';
 
 /** Unknown paths listed in the human output of an import before "and N more". */
 const LISTED_PATHS = 20;
 
-/** Exit code of an export cancelled with Ctrl+C (128 + SIGINT), as shells expect. */
-const CANCELLED_EXIT_CODE = 130;
 
 /** `graft labels export|import <project-dir>`: labels out to CSV or ImageFolder, and in from CSV. */
 export const labelsCommand: CliCommand = {

@@ -1,18 +1,10 @@
 import path from 'node:path';
 import type { Database, Statement } from 'better-sqlite3';
 import { paletteColor } from './class-colors';
-import type { ImageFormat } from './library-types';
+import type { ImageRecord } from './library-types';
 
 /** A probed file ready to become (or refresh) an image row. */
-export interface ImageFacts {
-  path: string;
-  size: number;
-  mtimeMs: number;
-  width: number;
-  height: number;
-  contentHash: string;
-  format: ImageFormat;
-}
+export type ImageFacts = Pick<ImageRecord, 'path' | 'size' | 'mtimeMs' | 'width' | 'height' | 'contentHash' | 'format'>;
 
 /** One change the import wants in the database. */
 export type ImportWrite =
