@@ -10,7 +10,7 @@ import { PagedList } from './paged-images';
  * The labelling grid's state and actions: the filtered list, selection, focus, and what
  * each hotkey does. Views only render it; every change goes through the contract.
  */
-export function useLabelGrid(api: ApiClient, classIdAt: (index: number) => number | null) {
+export function useLabelGrid(api: ApiClient, classIdAt: (index: number) => number | null | Promise<number | null>) {
   const filter = ref<GridFilter>({ label: { kind: 'all' }, split: 'any', name: '' });
   const version = ref(0);
   const columns = ref(1);
@@ -62,7 +62,7 @@ export function useLabelGrid(api: ApiClient, classIdAt: (index: number) => numbe
   }
 
   async function label(classIndex: number | null): Promise<void> {
-    const classId = classIndex === null ? null : classIdAt(classIndex);
+    const classId = classIndex === null ? null : await classIdAt(classIndex);
     if (classIndex !== null && classId === null) {
       message.value = `There is no class ${classIndex + 1}. Add classes in the sidebar.`;
       return;
