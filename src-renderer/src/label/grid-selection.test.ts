@@ -40,6 +40,16 @@ describe('GridSelection', () => {
     expect([...s.selected]).toEqual([109]);
   });
 
+  it('ctrl-moves keep the selection and ctrl+space toggles the focused image', async () => {
+    const s = new GridSelection(ids);
+    await s.moveTo(1, 101);
+    await s.moveTo(3, 103, { ctrl: true });
+    s.toggle(103);
+    expect([...s.selected]).toEqual([101, 103]);
+    s.toggle(103);
+    expect([...s.selected]).toEqual([101]);
+  });
+
   it('select-all takes every id in the filter; targets fall back to the focused image', async () => {
     const s = new GridSelection(ids);
     await s.selectAll(4);

@@ -46,6 +46,13 @@ export class GridSelection {
     if (!modifiers.ctrl) this.selected = id === null ? new Set() : new Set([id]);
   }
 
+  /** Adds the focused image to the selection, or removes it (Ctrl+Space). */
+  toggle(id: number): void {
+    if (this.selected.has(id)) this.selected.delete(id);
+    else this.selected.add(id);
+    this.anchor = this.focus;
+  }
+
   /** Selects every image of the current filter. */
   async selectAll(total: number): Promise<void> {
     this.selected = total > 0 ? new Set(await this.idsInRange(0, total - 1)) : new Set();

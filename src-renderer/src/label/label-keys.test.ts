@@ -20,6 +20,8 @@ describe('labelActionFor', () => {
     expect(labelActionFor({ key: 'y', metaKey: true })).toEqual({ kind: 'redo' });
     expect(labelActionFor({ key: 'a', ctrlKey: true })).toEqual({ kind: 'select-all' });
     expect(labelActionFor({ key: '1', ctrlKey: true })).toBeNull();
+    expect(labelActionFor({ key: 'ArrowRight', ctrlKey: true })).toEqual({ kind: 'move', dx: 1, dy: 0, extend: false, keep: true });
+    expect(labelActionFor({ key: ' ', ctrlKey: true })).toEqual({ kind: 'toggle' });
   });
 
   it('ignores Alt chords and unrelated keys', () => {

@@ -2,7 +2,8 @@
 export type LabelAction =
   | { kind: 'assign'; classIndex: number }
   | { kind: 'unlabel' }
-  | { kind: 'move'; dx: number; dy: number; extend: boolean }
+  | { kind: 'move'; dx: number; dy: number; extend: boolean; keep?: boolean }
+  | { kind: 'toggle' }
   | { kind: 'home' | 'end'; extend: boolean }
   | { kind: 'page'; direction: 1 | -1; extend: boolean }
   | { kind: 'select-all' }
@@ -31,7 +32,8 @@ const ARROWS: Record<string, [number, number]> = {
 /**
  * Maps a key press to a labelling action (Label Studio-style hotkeys): 1–9 assign the
  * n-th class, 0/Backspace/Delete unlabel, arrows move (Shift extends), Ctrl+A selects all
- * in the filter, Ctrl+Z / Ctrl+Shift+Z (or Ctrl+Y) undo and redo, Enter/Space open the
+ * in the filter, Ctrl+arrows move without changing the selection and Ctrl+Space toggles the
+ * focused image, Ctrl+Z / Ctrl+Shift+Z (or Ctrl+Y) undo and redo, Enter/Space open the
  * large view, Escape closes it or clears the selection. Ctrl and ⌘ are the same.
  */
 export function labelActionFor(press: KeyPress): LabelAction | null {
@@ -40,6 +42,10 @@ export function labelActionFor(press: KeyPress): LabelAction | null {
   if (press.altKey) return null;
   const key = press.key.length === 1 ? press.key.toLowerCase() : press.key;
   if (mod) {
+    // Ctrl+arrows move the focus and keep the selection; Ctrl+Space adds or removes the focused image.
+    const arrow = ARROWS[key];
+    if (arrow) return { kind: 'move', dx: arrow[0], dy: arrow[1], extend: false, keep: true };
+    if (key === ' ') return { kind: 'toggle' };
     if (key === 'z') return shift ? { kind: 'redo' } : { kind: 'undo' };
     if (key === 'y') return { kind: 'redo' };
     if (key === 'a') return { kind: 'select-all' };

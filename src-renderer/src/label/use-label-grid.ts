@@ -92,9 +92,11 @@ export function useLabelGrid(api: ApiClient, classIdAt: (index: number) => numbe
     await selection.moveTo(clamped, list.value.at(clamped)?.id ?? null, { shift: extend });
   }
 
-  async function move(dx: number, dy: number, extend: boolean): Promise<void> {
+  async function move(dx: number, dy: number, extend: boolean, keep = false): Promise<void> {
     const step = viewerOpen.value ? dx + dy : dx + dy * columns.value;
-    await moveTo(selection.focus + step, extend);
+    if (!keep) return moveTo(selection.focus + step, extend);
+    const index = Math.max(0, Math.min(list.value.total - 1, selection.focus + step));
+    await selection.moveTo(index, list.value.at(index)?.id ?? null, { ctrl: true });
   }
 
   async function history(kind: 'labels.undo' | 'labels.redo'): Promise<void> {
@@ -126,7 +128,12 @@ export function useLabelGrid(api: ApiClient, classIdAt: (index: number) => numbe
     switch (action.kind) {
       case 'assign': return label(action.classIndex);
       case 'unlabel': return label(null);
-      case 'move': return move(action.dx, action.dy, action.extend);
+      case 'move': return move(action.dx, action.dy, action.extend, action.keep);
+      case 'toggle': {
+        const id = focusedItem()?.id;
+        if (id !== undefined) selection.toggle(id);
+        return;
+      }
       case 'home': return moveTo(0, action.extend);
       case 'end': return moveTo(list.value.total - 1, action.extend);
       case 'page': return moveTo(selection.focus + action.direction * page, action.extend);
