@@ -98,6 +98,24 @@ describe('LabelsExportPanel', () => {
     expect(wrapper.get('[data-testid="labels-export-folder"]').attributes('disabled')).toBeUndefined();
   });
 
+  it('keeps showing a running export after the view is left and opened again', async () => {
+    const reply = deferred<ImageFolderExport>();
+    api = fakeApi({ 'labels.exportImageFolder': () => reply.promise });
+    setApiClient(api);
+    const first = mount(LabelsExportPanel);
+    await first.get('[data-testid="labels-export-folder"]').trigger('click');
+    const { jobId } = api.calls[0]!.params as { jobId: string };
+    first.unmount();
+    api.emit('job.progress', { jobId, kind: 'export', done: 40, total: 100, message: '' });
+    const again = mount(LabelsExportPanel);
+    await flushPromises();
+    expect(again.get('[data-testid="folder-export-progress"]').get('[data-testid="job-done"]').text()).toBe('40 / 100 images');
+    expect(again.get('[data-testid="labels-export-folder"]').attributes('disabled')).toBeDefined();
+    reply.resolve({ dir: '/x', exported: 100, skipped: [], cancelled: false });
+    await flushPromises();
+    expect(again.get('[data-testid="folder-export-result"]').text()).toContain('Exported 100 images');
+  });
+
   it('shows a finished ImageFolder export', async () => {
     api = fakeApi({ 'labels.exportImageFolder': ({ dir }) => ({ dir, exported: 1000, skipped: [], cancelled: false }) });
     setApiClient(api);
