@@ -1,4 +1,7 @@
 import type { EngineContext } from '../engine-handlers';
+import { ARCHITECTURES } from '../models/registry';
+import type { ClassifyParams } from './inference-types';
+import { defaultWeightsCacheDir } from './weights-cache-dir';
 import { modelKey, prepareModel, type ModelSpec, type PreparedModel } from './inference-model';
 import { ModelCache, type Lease } from './model-cache';
 
@@ -29,4 +32,28 @@ export async function acquireModel(models: InferenceModels, spec: ModelSpec, ctx
       }),
     ctx.signal,
   );
+}
+
+/** The fields every inference request carries to choose its model. */
+export type ModelRequest = Pick<ClassifyParams, 'arch' | 'weights' | 'images' | 'cacheDir' | 'weightsBaseUrl'>;
+
+/**
+ * Says which model is loading, then lends the one a request needs: its architecture and
+ * weights, cut as `cut` says (top, layer, pooling) at `cut.inputSize`.
+ */
+export function acquireForRequest(
+  models: InferenceModels,
+  request: ModelRequest,
+  cut: Pick<ModelSpec, 'includeTop' | 'layer' | 'pooling' | 'inputSize'>,
+  ctx: EngineContext,
+): Promise<Lease<PreparedModel>> {
+  ctx.progress({ done: 0, total: request.images.length, message: `Loading ${ARCHITECTURES[request.arch].displayName}…` });
+  const spec: ModelSpec = {
+    arch: request.arch,
+    weights: request.weights,
+    ...cut,
+    cacheDir: request.cacheDir ?? defaultWeightsCacheDir(),
+    weightsBaseUrl: request.weightsBaseUrl,
+  };
+  return acquireModel(models, spec, ctx);
 }

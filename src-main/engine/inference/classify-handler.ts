@@ -3,11 +3,10 @@ import { decodePredictions } from '../models/decode-predictions';
 import { ARCHITECTURES } from '../models/registry';
 import type { EngineContext } from '../engine-handlers';
 import { throwIfCancelled, yieldToEventLoop } from '../self-test';
-import { acquireModel, type InferenceModels } from './acquire-model';
+import { acquireForRequest, type InferenceModels } from './acquire-model';
 import { predictPixels, prefetchBatches } from './image-batches';
 import { parseClassifyParams } from './inference-params';
 import type { ClassifiedImage, ClassifyParams, ClassifyResult } from './inference-types';
-import { defaultWeightsCacheDir } from './weights-cache-dir';
 
 /** Images per forward pass when classifying. */
 const CLASSIFY_BATCH_SIZE = 8;
@@ -39,21 +38,7 @@ export function createClassifyHandler(models: InferenceModels): (params: unknown
     const inputSize = params.inputSize ?? ARCHITECTURES[params.arch].defaultInputSize;
     checkClassifier(params, inputSize);
     const total = params.images.length;
-    ctx.progress({ done: 0, total, message: `Loading ${ARCHITECTURES[params.arch].displayName}…` });
-    const lease = await acquireModel(
-      models,
-      {
-        arch: params.arch,
-        weights: params.weights,
-        includeTop: true,
-        layer: null,
-        pooling: null,
-        inputSize,
-        cacheDir: params.cacheDir ?? defaultWeightsCacheDir(),
-        weightsBaseUrl: params.weightsBaseUrl,
-      },
-      ctx,
-    );
+    const lease = await acquireForRequest(models, params, { includeTop: true, layer: null, pooling: null, inputSize }, ctx);
     try {
       const prepared = lease.value;
       const results: ClassifiedImage[] = [];

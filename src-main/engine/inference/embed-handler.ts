@@ -2,12 +2,11 @@ import path from 'node:path';
 import { ARCHITECTURES } from '../models/registry';
 import type { EngineContext } from '../engine-handlers';
 import { throwIfCancelled, yieldToEventLoop } from '../self-test';
-import { acquireModel, type InferenceModels } from './acquire-model';
+import { acquireForRequest, type InferenceModels } from './acquire-model';
 import { EmbeddingFiles, indexPathFor } from './embedding-files';
 import { predictPixels, prefetchBatches } from './image-batches';
 import { parseEmbedParams } from './inference-params';
 import type { EmbedResult, FailedImage } from './inference-types';
-import { defaultWeightsCacheDir } from './weights-cache-dir';
 
 /** Images per forward pass unless the request says otherwise. */
 export const DEFAULT_EMBED_BATCH_SIZE = 16;
@@ -25,20 +24,11 @@ export function createEmbedHandler(models: InferenceModels): (params: unknown, c
     const out = path.resolve(params.out);
     const indexOut = path.resolve(params.indexOut ?? indexPathFor(params.out));
     const total = params.images.length;
-    ctx.progress({ done: 0, total, message: `Loading ${ARCHITECTURES[params.arch].displayName}…` });
-    const lease = await acquireModel(
+    const lease = await acquireForRequest(
       models,
-      {
-        arch: params.arch,
-        weights: params.weights,
-        includeTop: false,
-        layer: params.layer ?? null,
-        // Without a layer the trunk's end is pooled, as Keras's pooling='avg' default for features.
-        pooling: params.pooling ?? (params.layer ? null : 'avg'),
-        inputSize,
-        cacheDir: params.cacheDir ?? defaultWeightsCacheDir(),
-        weightsBaseUrl: params.weightsBaseUrl,
-      },
+      params,
+      // Without a layer the trunk's end is pooled, as Keras's pooling='avg' default for features.
+      { includeTop: false, layer: params.layer ?? null, pooling: params.pooling ?? (params.layer ? null : 'avg'), inputSize },
       ctx,
     );
     let files: EmbeddingFiles | null = null;

@@ -5,10 +5,10 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { GraftError } from '../../../api/errors';
 import { downloadWeightsFile, type DownloadProgress } from './download-manager';
 import { imagenetWeightsFile, type WeightsFile } from './imagenet-files';
 import { seededValues } from './test-support/tiny-models';
+import { caught } from './test-support/caught';
 
 const BODY = Buffer.from(seededValues(64 * 1024, 9).buffer); // 256 KiB
 const MD5 = createHash('md5').update(BODY).digest('hex');
@@ -82,11 +82,6 @@ function freshCache(): string {
 
 const FILE: WeightsFile = { fileName: 'weights.h5', urlPath: 'test/weights.h5', hash: MD5 };
 
-async function caught(promise: Promise<unknown>): Promise<GraftError> {
-  const error = await promise.then(() => null, (e: unknown) => e);
-  expect(error).toBeInstanceOf(GraftError);
-  return error as GraftError;
-}
 
 describe('download manager', () => {
   it('downloads into the cache with progress, checks the md5 Keras lists, then serves from cache', async () => {

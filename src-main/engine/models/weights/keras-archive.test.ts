@@ -4,7 +4,6 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GraftError } from '../../../api/errors';
 import { assignWeights } from './assign-weights';
 import { readKerasArchive } from './keras-archive';
 import { kerasSnakeCase, type KerasLayerConfig } from './keras3-layout';
@@ -12,6 +11,7 @@ import { readWeightsFile } from './load-weights';
 import { weightedLayers } from './match-layers';
 import { writeKeras3WeightsH5, writeKerasArchive, type Keras3Layer } from './test-support/keras-writers';
 import { differingWeights, fillSeeded, readModelWeights, tinyCnn } from './test-support/tiny-models';
+import { caught } from './test-support/caught';
 
 let dir: string;
 beforeAll(async () => {
@@ -66,11 +66,6 @@ async function loadFile(file: string, model: tf.LayersModel) {
   }
 }
 
-async function caught(promise: Promise<unknown>): Promise<GraftError> {
-  const error = await promise.then(() => null, (e: unknown) => e);
-  expect(error).toBeInstanceOf(GraftError);
-  return error as GraftError;
-}
 
 describe('Keras 3 .keras archives', () => {
   it('derives the layout keys as Keras does', () => {

@@ -3,12 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GraftError } from '../../../api/errors';
 import { assignWeights } from './assign-weights';
 import { datasetWeight, loadH5wasm } from './h5-file';
 import { readKerasH5 } from './keras-h5';
 import { writeKeras2H5 } from './test-support/keras-writers';
 import { differingWeights, fillSeeded, keras2Layers, readModelWeights, tinyCnn } from './test-support/tiny-models';
+import { caught } from './test-support/caught';
 
 let dir: string;
 beforeAll(async () => {
@@ -30,11 +30,6 @@ function expectWeights(model: tf.LayersModel, expected: Map<string, Float32Array
   expect(differingWeights(readModelWeights(model), expected)).toEqual([]);
 }
 
-async function caught(promise: Promise<unknown>): Promise<GraftError> {
-  const error = await promise.then(() => null, (e: unknown) => e);
-  expect(error).toBeInstanceOf(GraftError);
-  return error as GraftError;
-}
 
 describe('Keras 2 .h5 weights', () => {
   it('loads save_weights files by layer name', async () => {

@@ -5,12 +5,12 @@ import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GraftError } from '../../../api/errors';
 import { buildModel } from '../build-model';
 import { loadWeights } from './load-weights';
 import { writeKeras2H5 } from './test-support/keras-writers';
 import { differingWeights, fillSeeded, keras2Layers, readModelWeights, tinyCnn } from './test-support/tiny-models';
 import { weightRole } from './weight-roles';
+import { caught } from './test-support/caught';
 
 let dir: string;
 let expected: Map<string, Float32Array>;
@@ -25,11 +25,6 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function caught(promise: Promise<unknown>): Promise<GraftError> {
-  const error = await promise.then(() => null, (e: unknown) => e);
-  expect(error).toBeInstanceOf(GraftError);
-  return error as GraftError;
-}
 
 describe('loadWeights', () => {
   it('dispatches files by extension and, failing that, by their first bytes', async () => {

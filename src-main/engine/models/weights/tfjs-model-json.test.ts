@@ -3,11 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GraftError } from '../../../api/errors';
 import { assignWeights } from './assign-weights';
 import { differingWeights, fillSeeded, readModelWeights, tinyCnn } from './test-support/tiny-models';
 import { readTfjsModelJson } from './tfjs-model-json';
 import { float16ToNumber, type TfjsWeightSpec } from './tfjs-weights';
+import { caught } from './test-support/caught';
 
 let dir: string;
 beforeAll(async () => {
@@ -40,11 +40,6 @@ async function load(file: string, model: tf.LayersModel) {
   }
 }
 
-async function caught(promise: Promise<unknown>): Promise<GraftError> {
-  const error = await promise.then(() => null, (e: unknown) => e);
-  expect(error).toBeInstanceOf(GraftError);
-  return error as GraftError;
-}
 
 function toHalf(value: number): number {
   // Enough of IEEE 754 binary16 for normal numbers in tests.
