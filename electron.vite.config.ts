@@ -15,7 +15,7 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'src-main/electron/main.ts'),
           cli: resolve(__dirname, 'src-main/cli/main.ts'),
-          engine: resolve(__dirname, 'src-main/engine/engine-main.ts'),
+          engine: resolve(__dirname, 'src-main/engine/worker/engine-main.ts'),
         },
       },
     },

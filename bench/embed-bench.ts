@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { nodeEngineSpawner } from '../src-main/cli/app-paths';
 import { makeBaseJpegs, writePhotoFolder } from '../src-main/core/library/library-fixtures';
-import { EngineClient } from '../src-main/engine/engine-client';
+import { EngineClient } from '../src-main/engine/host/engine-client';
 import { loadBatch } from '../src-main/engine/inference/image-batches';
 
 function argValue(name: string): string | undefined {

@@ -1,10 +1,11 @@
+import type { ModelInfo, ModelSummary, ModelSummaryParams } from './types/models';
 /**
  * The one contract between the renderer and the main side. Every request with its
  * parameters and result, and every pushed event with its payload, is declared here.
  * Main, preload and renderer import it; the renderer imports types only.
  */
 import type { ApiError } from './errors';
-import type { ImportOptions, ImportSummary } from '../core/library/import-types';
+import type { ImportOptions, ImportSummary } from './types/import';
 import type {
   ClassInfo,
   ClassOperationResult,
@@ -23,7 +24,7 @@ import type {
   SplitSettings,
   UndoResult,
   UndoState,
-} from '../core/library/library-types';
+} from './types/library';
 
 /** Which host runs the main-side services. */
 export type HostMode = 'electron' | 'serve';
@@ -66,52 +67,6 @@ export interface EngineSelfTest {
   iterations: number;
   seconds: number;
   gflops: number;
-}
-
-/** Where an architecture's pretrained weights can come from. */
-export type ModelWeightSource = 'imagenet' | 'file' | 'bundled';
-
-/** One architecture as the model picker lists it (`models.list`). */
-export interface ModelInfo {
-  arch: string;
-  name: string;
-  family: string;
-  defaultInputSize: number;
-  minInputSize: number;
-  /** Keras `preprocess_input` mode of its ImageNet weights: caffe, tf or torch. */
-  preprocessing: string;
-  /** Keras's published counts at the default size with 1000 classes. */
-  params: { withTop: number; withoutTop: number };
-  /** imagenet = Keras's ImageNet file (downloaded), file = a file the user picks, bundled = offline. */
-  weightSources: ModelWeightSource[];
-  /** The pretrained trunk shipped with the app, where there is one (it has no ImageNet classifier). */
-  bundled: { name: string; label: string; inputSize: number; description: string; license: string } | null;
-}
-
-/** Options of `models.summary`, as `graft model-summary` takes them. */
-export interface ModelSummaryParams {
-  arch: string;
-  includeTop: boolean;
-  pooling?: 'avg' | 'max';
-  /** Square input side; the architecture's default when absent. */
-  inputSize?: number;
-  /** Classes of the classifier (default 1000). */
-  classes?: number;
-}
-
-/** A built architecture's layers, blocks and parameter counts (`graft model-summary --json`). */
-export interface ModelSummary {
-  arch: string;
-  inputShape: [number, number, number];
-  includeTop: boolean;
-  pooling: 'avg' | 'max' | null;
-  classes: number | null;
-  totalParams: number;
-  trainableParams: number;
-  nonTrainableParams: number;
-  /** Number of layers, the input layer included (as Keras's `len(model.layers)`). */
-  layers: number;
-  blocks: { name: string; layers: number; params: number; trainableParams: number }[];
 }
 
 /** Every request: name → parameters and result. */

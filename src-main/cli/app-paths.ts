@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { forkSpawner, type EngineSpawner } from '../engine/engine-process';
+import { forkSpawner, type EngineSpawner } from '../engine/host/engine-process';
 
 /** The package root: the nearest folder above this module with Graft's package.json. */
 export function packageRoot(from: string = fileURLToPath(import.meta.url)): string {
@@ -29,7 +29,7 @@ export function rendererDir(): string {
 export function nodeEngineSpawner(env: NodeJS.ProcessEnv = process.env): EngineSpawner {
   const root = packageRoot();
   if (runningFromSource()) {
-    return forkSpawner(path.join(root, 'src-main', 'engine', 'engine-main.ts'), { execArgv: ['--import', 'tsx'], env });
+    return forkSpawner(path.join(root, 'src-main', 'engine', 'worker', 'engine-main.ts'), { execArgv: ['--import', 'tsx'], env });
   }
   return forkSpawner(path.join(root, 'out', 'main', 'engine.js'), { env });
 }

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { GraftError } from '../api/errors';
-import type { InferenceWeights } from '../engine/inference/inference-types';
-import { ARCH_NAMES, ARCHITECTURES, isArchName, type ArchName } from '../engine/models/registry';
+import type { InferenceWeights } from '../api/types/inference';
+import { ARCH_NAMES, ARCHITECTURES, isArchName } from '../api/model-catalog';
+import type { ArchName } from '../api/types/models';
 import type { CliIo, CliValues } from './command';
 
 /** Reads the required `--base <arch>`. */

@@ -1,11 +1,11 @@
 import type { HostMode } from '../api/contract';
 import type { ErrorLogger } from '../api/dispatcher';
 import { EventBus } from '../api/event-bus';
-import { EngineClient } from '../engine/engine-client';
-import type { EngineSpawner } from '../engine/engine-process';
+import { EngineClient } from '../engine/host/engine-client';
+import type { EngineSpawner } from '../engine/host/engine-process';
 import { JobRegistry } from './jobs';
 import { ProjectSession } from './project-session';
-import { DisposableStore, toDisposable, type Disposable } from './util/lifecycle';
+import { DisposableStore, toDisposable, type Disposable } from '../base/lifecycle';
 
 /** What the host (Electron or `graft serve`) supplies. */
 export interface AppContextOptions {

@@ -1,6 +1,6 @@
 import type { ProjectInfo } from '../api/contract';
 import { GraftError } from '../api/errors';
-import type { Disposable } from './util/lifecycle';
+import type { Disposable } from '../base/lifecycle';
 import { createProject, openProject, type Project } from './project/project';
 import { APP_VERSION } from './app-version';
 

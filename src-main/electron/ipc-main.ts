@@ -2,7 +2,7 @@ import { ipcMain, type WebContents } from 'electron';
 import { IPC_CHANNELS, type Reply } from '../api/contract';
 import type { Dispatcher } from '../api/dispatcher';
 import type { EventBus } from '../api/event-bus';
-import type { Disposable } from '../core/util/lifecycle';
+import type { Disposable } from '../base/lifecycle';
 import { isTrustedSenderUrl, type RendererOrigin } from './trusted-sender';
 
 /**

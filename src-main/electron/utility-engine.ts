@@ -1,5 +1,5 @@
 import { utilityProcess } from 'electron';
-import type { EngineSpawner } from '../engine/engine-process';
+import type { EngineSpawner } from '../engine/host/engine-process';
 import type { FromEngine } from '../engine/protocol';
 
 /**

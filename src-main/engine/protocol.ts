@@ -4,8 +4,8 @@
  */
 import type { ApiError } from '../api/errors';
 import type { EngineSelfTest } from '../api/contract';
-import type { ModelSummary, ModelSummaryParams } from '../api/contract';
-import type { ClassifyParams, ClassifyResult, EmbedParams, EmbedResult } from './inference/inference-types';
+import type { ModelSummary, ModelSummaryParams } from '../api/types/models';
+import type { ClassifyParams, ClassifyResult, EmbedParams, EmbedResult } from '../api/types/inference';
 
 /** What the engine reports once its backend is up. */
 export interface EngineHello {

@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { Dispatcher } from '../api/dispatcher';
 import type { EventBus } from '../api/event-bus';
-import type { Disposable } from '../core/util/lifecycle';
+import type { Disposable } from '../base/lifecycle';
 import { serveRendererFile } from './static-files';
 import { generateToken, tokenCookieName, tokenFromRequest, tokensEqual } from './token';
 import { attachWsTransport } from './ws-transport';

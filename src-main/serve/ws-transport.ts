@@ -2,7 +2,7 @@ import type { WebSocket, WebSocketServer } from 'ws';
 import type { WsClientMessage, WsServerMessage } from '../api/contract';
 import type { Dispatcher } from '../api/dispatcher';
 import type { EventBus } from '../api/event-bus';
-import type { Disposable } from '../core/util/lifecycle';
+import type { Disposable } from '../base/lifecycle';
 
 /** Parses one client frame; null when it is not a well-formed call. */
 export function parseClientMessage(data: string): WsClientMessage | null {

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { GraftError } from '../../api/errors';
-import { EngineClient } from '../../engine/engine-client';
-import type { EngineSpawner } from '../../engine/engine-process';
-import type { ClassifiedImage } from '../../engine/inference/inference-types';
+import { EngineClient } from '../../engine/host/engine-client';
+import type { EngineSpawner } from '../../engine/host/engine-process';
+import type { ClassifiedImage } from '../../api/types/inference';
 import { defaultWeightsCacheDir } from '../../engine/inference/weights-cache-dir';
-import { ARCH_NAMES, ARCHITECTURES } from '../../engine/models/registry';
+import { ARCH_NAMES, ARCHITECTURES } from '../../api/model-catalog';
 import { nodeEngineSpawner } from '../app-paths';
 import { printResult, type CliCommand } from '../command';
 import { parseBase, parseWeights, positiveInt, progressPrinter, weightsLabel } from '../inference-options';

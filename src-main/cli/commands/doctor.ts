@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { EngineClient } from '../../engine/engine-client';
+import { EngineClient } from '../../engine/host/engine-client';
 import { APP_VERSION } from '../../core/app-version';
 import { printResult, type CliCommand } from '../command';
 import { nodeEngineSpawner } from '../app-paths';

@@ -1,11 +1,12 @@
 import path from 'node:path';
 import { GraftError } from '../../api/errors';
-import { EngineClient } from '../../engine/engine-client';
-import type { EngineSpawner } from '../../engine/engine-process';
+import { EngineClient } from '../../engine/host/engine-client';
+import type { EngineSpawner } from '../../engine/host/engine-process';
 import { indexPathFor, removePartials } from '../../engine/inference/embedding-files';
-import type { EmbedResult } from '../../engine/inference/inference-types';
+import type { EmbedResult } from '../../api/types/inference';
 import { defaultWeightsCacheDir } from '../../engine/inference/weights-cache-dir';
-import { ARCH_NAMES, ARCHITECTURES, type ArchName } from '../../engine/models/registry';
+import { ARCH_NAMES, ARCHITECTURES } from '../../api/model-catalog';
+import type { ArchName } from '../../api/types/models';
 import { nodeEngineSpawner } from '../app-paths';
 import { printResult, type CliCommand, type CliValues, CANCELLED_EXIT_CODE } from '../command';
 import { collectImages } from '../image-sources';

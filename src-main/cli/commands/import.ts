@@ -1,6 +1,6 @@
 import { GraftError } from '../../api/errors';
 import { importFolder } from '../../core/library/import-folder';
-import type { ImportProgress, ImportSummary } from '../../core/library/import-types';
+import type { ImportProgress, ImportSummary } from '../../api/types/import';
 import { openProject } from '../../core/project/project';
 import { printResult, type CliCommand, type CliIo, type CliValues, CANCELLED_EXIT_CODE } from '../command';
 import { requirePositional } from '../run-cli';

@@ -1,9 +1,9 @@
-import type { ModelSummary } from '../../api/contract';
+import type { ModelSummary } from '../../api/types/models';
 import { GraftError } from '../../api/errors';
 import type { Tf } from '../../engine/backend';
-import type { Pooling } from '../../engine/models/build-model';
+import type { Pooling } from '../../api/types/models';
 import { summarizeModel, summaryBuildOptions } from '../../engine/models/model-summary';
-import { ARCH_NAMES, ARCHITECTURES, isArchName } from '../../engine/models/registry';
+import { ARCH_NAMES, ARCHITECTURES, isArchName } from '../../api/model-catalog';
 import { printResult, type CliCommand, type CliValues } from '../command';
 import { requirePositional } from '../run-cli';
 

@@ -1,6 +1,6 @@
-import type { ModelInfo } from '../../api/contract';
-import { listModels } from '../../engine/models/model-list';
-import type { WeightSource } from '../../engine/models/registry';
+import type { ModelInfo } from '../../api/types/models';
+import { listModels } from '../../api/model-catalog';
+import type { WeightSource } from '../../api/types/models';
 import { printResult, type CliCommand } from '../command';
 
 /** How each weight source reads in `graft models`. */

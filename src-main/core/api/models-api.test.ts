@@ -1,13 +1,13 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ModelInfo, ModelSummary } from '../../api/contract';
+import type { ModelInfo, ModelSummary } from '../../api/types/models';
 import { createDispatcher } from '../../api/dispatcher';
-import { forkSpawner } from '../../engine/engine-process';
+import { forkSpawner } from '../../engine/host/engine-process';
 import { AppContext } from '../app-context';
 import { createHandlers } from './handlers';
 
-const entry = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'engine', 'engine-main.ts');
+const entry = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'engine', 'worker', 'engine-main.ts');
 const ctx = new AppContext({
   mode: 'serve',
   spawnEngine: forkSpawner(entry, { execArgv: ['--import', 'tsx'], env: { ...process.env, GRAFT_BACKEND: '@tensorflow/tfjs-backend-wasm' } }),

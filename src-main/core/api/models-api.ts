@@ -1,7 +1,7 @@
-import type { ModelSummaryParams } from '../../api/contract';
+import type { ModelSummaryParams } from '../../api/types/models';
 import type { HandlerSlice } from '../../api/dispatcher';
 import { GraftError } from '../../api/errors';
-import { listModels } from '../../engine/models/model-list';
+import { listModels } from '../../api/model-catalog';
 import type { AppContext } from '../app-context';
 import { requireString } from './validate';
 

@@ -3,9 +3,9 @@ import { GraftError } from '../../api/errors';
 import type { Project } from '../project/project';
 import { isHexColor, paletteColor } from './class-colors';
 import { recordOperation, undoState, type ClassChange, type ClassState, type LabelChange, type UndoState } from './label-journal';
-import type { ClassInfo } from './library-types';
-import type { ClassOperationResult } from './library-types';
-export type { ClassOperationResult } from './library-types';
+import type { ClassInfo } from '../../api/types/library';
+import type { ClassOperationResult } from '../../api/types/library';
+export type { ClassOperationResult } from '../../api/types/library';
 
 /** Longest class name accepted (it becomes a folder name on export). */
 export const MAX_CLASS_NAME_LENGTH = 100;

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fsErrorReason } from './fs-errors';
+import { fsErrorReason } from '../../base/fs-errors';
 
 /** What the walk finds: a file to consider, or something it had to pass over. */
 export type WalkEntry =

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { GraftError } from '../../api/errors';
 import type { Project } from '../project/project';
-import type { ImageFolderControl, ImageFolderExport, ImageFolderOptions, ImageFolderProgress, SkippedFile } from './library-types';
-import { RateMeter } from './rate-meter';
-export type { ImageFolderControl, ImageFolderExport, ImageFolderOptions, ImageFolderProgress } from './library-types';
+import type { ImageFolderControl, ImageFolderExport, ImageFolderOptions, ImageFolderProgress, SkippedFile } from '../../api/types/library';
+import { RateMeter } from '../../base/rate-meter';
+export type { ImageFolderControl, ImageFolderExport, ImageFolderOptions, ImageFolderProgress } from '../../api/types/library';
 
 /** The file writes an export makes; tests inject slow or failing ones here instead of stubbing globals. */
 export interface ImageFolderIo {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { ImageFormat } from './library-types';
+import type { ImageFormat } from '../../api/types/library';
 
 const RASTER_EXTENSIONS: ReadonlyMap<string, ImageFormat> = new Map([
   ['.jpg', 'jpeg'],

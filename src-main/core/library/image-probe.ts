@@ -1,6 +1,6 @@
 import sharp, { type Metadata } from 'sharp';
 import { acceptedFormat } from './image-formats';
-import type { ImageFormat } from './library-types';
+import type { ImageFormat } from '../../api/types/library';
 import { renderThumbnail, writeFileAtomic } from './thumbnail-render';
 
 /** A decodable image: its format and its size as displayed (after EXIF orientation). */

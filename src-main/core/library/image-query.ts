@@ -1,9 +1,9 @@
 import { GraftError } from '../../api/errors';
 import type { Project } from '../project/project';
 import { isImageFormat } from './image-formats';
-import type { ImageFormat, ImageListItem, ImageRecord, SplitName } from './library-types';
-import type { ImageQuery, ImagePage, LibraryCounts } from './library-types';
-export type { ImageQuery, ImagePage, LibraryCounts } from './library-types';
+import type { ImageFormat, ImageListItem, ImageRecord, SplitName } from '../../api/types/library';
+import type { ImageQuery, ImagePage, LibraryCounts } from '../../api/types/library';
+export type { ImageQuery, ImagePage, LibraryCounts } from '../../api/types/library';
 
 /** Largest page the grid may ask for at once. */
 export const MAX_PAGE_SIZE = 2000;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { Database, Statement } from 'better-sqlite3';
-import { hashBuffer, hashFile } from './file-hash';
-import { errnoCode, fsErrorReason } from './fs-errors';
+import { hashBuffer, hashFile } from '../../base/file-hash';
+import { errnoCode, fsErrorReason } from '../../base/fs-errors';
 import { hasImageExtension, unsupportedExtensionReason } from './image-formats';
 import { probeImage, ProbeRejection } from './image-probe';
 import type { ImageFacts, ImportWrite } from './import-writer';

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createProject, openProject, type Project } from '../project/project';
 import { importFolder } from './import-folder';
 import { nodeImportFileIo } from './import-file';
-import type { ImportOptions, ImportProgress } from './import-types';
+import type { ImportOptions, ImportProgress } from '../../api/types/import';
 import { cleanUp, makeImage, makePhotoFolder, makeProject, makeTempDir, type PhotoFixture, type TempDir } from './library-fixtures';
 import { thumbnailPath } from './thumbnails';
 

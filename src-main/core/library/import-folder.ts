@@ -6,11 +6,11 @@ import { checkLabelDepth, classFromFolders } from './folder-classes';
 import { walkFolder, type WalkFs } from './folder-walk';
 import { FileImporter, nodeImportFileIo, type FileOutcome, type ImportFileIo } from './import-file';
 import { finishImportRun, markMissingUnder, startImportRun } from './import-run-log';
-import type { ImportControl, ImportOptions, ImportProgress, ImportSummary } from './import-types';
+import type { ImportControl, ImportOptions, ImportProgress, ImportSummary } from '../../api/types/import';
 import { ImportWriter } from './import-writer';
 import { DEFAULT_MAX_PIXELS } from './image-probe';
-import { RateMeter } from './rate-meter';
-import { defaultDecodeConcurrency } from './semaphore';
+import { RateMeter } from '../../base/rate-meter';
+import { defaultDecodeConcurrency } from '../../base/semaphore';
 import { checkThumbnailSize, DEFAULT_THUMBNAIL_SIZE, thumbnailPath } from './thumbnails';
 
 /** File access an import uses; tests inject failures here instead of stubbing globals. */

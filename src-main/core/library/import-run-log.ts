@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Database } from 'better-sqlite3';
-import type { ImportSummary } from './import-types';
+import type { ImportSummary } from '../../api/types/import';
 
 /** Import runs kept in the log (with their skipped and duplicate lists); older ones are dropped. */
 export const KEPT_IMPORT_RUNS = 50;

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Database, Statement } from 'better-sqlite3';
 import { paletteColor } from './class-colors';
-import type { ImageRecord } from './library-types';
+import type { ImageRecord } from '../../api/types/library';
 
 /** A probed file ready to become (or refresh) an image row. */
 export type ImageFacts = Pick<ImageRecord, 'path' | 'size' | 'mtimeMs' | 'width' | 'height' | 'contentHash' | 'format'>;

@@ -3,7 +3,7 @@
  * call. Everything takes an open Project and returns plain data.
  */
 export { importFolder, type ImportIo } from './import-folder';
-export type { ImportControl, ImportOptions, ImportProgress, ImportSummary } from './import-types';
+export type { ImportControl, ImportOptions, ImportProgress, ImportSummary } from '../../api/types/import';
 export { getImage, findImageByPath, listImages, listImageIds, libraryCounts, MAX_PAGE_SIZE } from './image-query';
 export type { ImagePage, ImageQuery, LibraryCounts } from './image-query';
 export { listClasses, createClass, renameClass, recolorClass, reorderClasses, mergeClasses, deleteClass } from './classes';
@@ -17,4 +17,4 @@ export { exportLabelsCsv, importLabelsCsv, type LabelsCsvExport, type LabelsCsvI
 export { exportImageFolder, type ImageFolderExport, type ImageFolderOptions } from './image-folder-export';
 export { getThumbnail, thumbnailPath, DEFAULT_THUMBNAIL_SIZE, THUMBNAIL_SIZE_RANGE } from './thumbnails';
 export { resolveMediaRequest, parseMediaUrl, MEDIA_SCHEME, type MediaRequest, type ResolvedMedia } from './media-resolver';
-export * from './library-types';
+export * from '../../api/types/library';

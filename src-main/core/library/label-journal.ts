@@ -1,9 +1,9 @@
 import type { Database } from 'better-sqlite3';
 import { GraftError } from '../../api/errors';
 import type { Project } from '../project/project';
-import type { LabelOperationKind, UndoState, UndoResult } from './library-types';
+import type { LabelOperationKind, UndoState, UndoResult } from '../../api/types/library';
 import { applySplitChanges, recordSplitChanges, type SplitChange } from './split-journal';
-export type { LabelOperationKind, UndoState, UndoResult } from './library-types';
+export type { LabelOperationKind, UndoState, UndoResult } from '../../api/types/library';
 
 /** A class row as the journal stores it. */
 export interface ClassState {

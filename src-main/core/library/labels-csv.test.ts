@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Project } from '../project/project';
 import { createClass, listClasses } from './classes';
-import { csvRow, parseCsv } from './csv';
+import { csvRow, parseCsv } from '../../base/csv';
 import { exportImageFolder, nodeImageFolderIo, type ImageFolderIo, type ImageFolderProgress } from './image-folder-export';
 import { importFolder } from './import-folder';
 import { redo, undo, undoState } from './label-journal';

@@ -4,13 +4,13 @@ import type { Database } from 'better-sqlite3';
 import { GraftError } from '../../api/errors';
 import type { Project } from '../project/project';
 import { checkClassName, insertClassRow } from './classes';
-import { csvRow, CsvSyntaxError, parseCsv } from './csv';
+import { csvRow, CsvSyntaxError, parseCsv } from '../../base/csv';
 import { recordOperation, type ClassChange, type LabelChange } from './label-journal';
-import { SPLIT_NAMES, type SplitName } from './library-types';
+import { SPLIT_NAMES, type SplitName } from '../../api/types/library';
 import { writeLabels } from './labels';
 import { currentSplits, sameSplit, type SplitChange, type SplitState } from './split-journal';
-import type { LabelsCsvExport, LabelsCsvImport } from './library-types';
-export type { LabelsCsvExport, LabelsCsvImport } from './library-types';
+import type { LabelsCsvExport, LabelsCsvImport } from '../../api/types/library';
+export type { LabelsCsvExport, LabelsCsvImport } from '../../api/types/library';
 
 /**
  * Writes `path,label,split` for every image (empty label or split when there is none),

@@ -3,8 +3,8 @@ import { GraftError } from '../../api/errors';
 import type { Project } from '../project/project';
 import { requireClass } from './classes';
 import { recordOperation, undoState, type LabelChange } from './label-journal';
-import type { LabelResult } from './library-types';
-export type { LabelResult } from './library-types';
+import type { LabelResult } from '../../api/types/library';
+export type { LabelResult } from '../../api/types/library';
 
 /** Most images one label operation takes (a whole 100k library fits several times). */
 export const MAX_BULK_IMAGES = 1_000_000;

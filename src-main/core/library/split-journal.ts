@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import type { SplitName } from './library-types';
+import type { SplitName } from '../../api/types/library';
 
 /** An image's split row as the journal stores it. */
 export interface SplitState {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { SplitName } from './library-types';
-import type { SplitFractions } from './library-types';
-export type { SplitFractions } from './library-types';
+import type { SplitName } from '../../api/types/library';
+import type { SplitFractions } from '../../api/types/library';
+export type { SplitFractions } from '../../api/types/library';
 
 /**
  * Whole counts per split for `n` images, by largest remainder so they always add up to `n`

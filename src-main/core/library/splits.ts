@@ -1,10 +1,10 @@
 import { GraftError } from '../../api/errors';
 import type { Project } from '../project/project';
 import { checkImageIds } from './labels';
-import { SPLIT_NAMES, type SplitName } from './library-types';
+import { SPLIT_NAMES, type SplitName } from '../../api/types/library';
 import { placeClass, type SplitCandidate, type SplitFractions } from './split-math';
-import type { SplitSettings, ClassSplitCounts, SplitCounts } from './library-types';
-export type { SplitSettings, ClassSplitCounts, SplitCounts } from './library-types';
+import type { SplitSettings, ClassSplitCounts, SplitCounts } from '../../api/types/library';
+export type { SplitSettings, ClassSplitCounts, SplitCounts } from '../../api/types/library';
 
 /** The default train/validation/test fractions. */
 export const DEFAULT_SPLIT_FRACTIONS: SplitFractions = { train: 0.8, validation: 0.1, test: 0.1 };

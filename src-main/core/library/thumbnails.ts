@@ -5,7 +5,7 @@ import type { Project } from '../project/project';
 import type { ProjectLayout } from '../project/project-layout';
 import { DEFAULT_MAX_PIXELS } from './image-probe';
 import { getImage } from './image-query';
-import { defaultDecodeConcurrency, Semaphore } from './semaphore';
+import { defaultDecodeConcurrency, Semaphore } from '../../base/semaphore';
 import { renderThumbnail, writeFileAtomic } from './thumbnail-render';
 
 /** The thumbnail edge the grid asks for unless told otherwise. */

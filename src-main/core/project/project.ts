@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import type { Database as Db } from 'better-sqlite3';
 import type { ProjectInfo } from '../../api/contract';
 import { GraftError } from '../../api/errors';
-import type { Disposable } from '../util/lifecycle';
+import type { Disposable } from '../../base/lifecycle';
 import { migrate, schemaVersion } from './migrate';
 import { MIGRATIONS } from './migrations';
 import type { Migration } from './migrations/migration';

@@ -1,6 +1,6 @@
-import type { EngineContext } from '../engine-handlers';
-import { ARCHITECTURES } from '../models/registry';
-import type { ClassifyParams } from './inference-types';
+import type { EngineContext } from '../worker/engine-context';
+import { ARCHITECTURES } from '../../api/model-catalog';
+import type { ClassifyParams } from '../../api/types/inference';
 import { defaultWeightsCacheDir } from './weights-cache-dir';
 import { modelKey, prepareModel, type ModelSpec, type PreparedModel } from './inference-model';
 import { ModelCache, type Lease } from './model-cache';

@@ -1,7 +1,7 @@
 import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { GraftError } from '../../api/errors';
-import { csvRow } from '../../core/library/csv';
+import { csvRow } from '../../base/csv';
 import { NpyWriter } from './npy-writer';
 
 /** The CSV index that goes with an `.npy` file: the same name with `.csv` in place of `.npy`. */

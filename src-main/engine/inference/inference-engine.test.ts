@@ -5,13 +5,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EngineClient } from '../engine-client';
-import { forkSpawner } from '../engine-process';
+import { EngineClient } from '../host/engine-client';
+import { forkSpawner } from '../host/engine-process';
 import { indexPathFor, partialPathOf } from './embedding-files';
 import { writeMobilenetTopH5 } from './test-support/imagenet-top-h5';
 import { writeColourImages, writeNotAnImage } from './test-support/test-images';
 
-const entry = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'engine-main.ts');
+const entry = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'worker', 'engine-main.ts');
 const spawner = forkSpawner(entry, { execArgv: ['--import', 'tsx'], env: { ...process.env, GRAFT_BACKEND: '@tensorflow/tfjs-backend-wasm' } });
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'graft-inference-'));

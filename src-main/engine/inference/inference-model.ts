@@ -5,11 +5,13 @@ import { GraftError } from '../../api/errors';
 import type { Tf } from '../backend';
 import { buildModel } from '../models/build-model';
 import { preprocessInput, preprocessModeOf, type PreprocessMode } from '../models/preprocess';
-import { ARCHITECTURES, type ArchName } from '../models/registry';
-import { BUNDLED_BASES, type BundledName } from '../models/weights/bundled-bases';
+import { ARCHITECTURES } from '../../api/model-catalog';
+import type { ArchName } from '../../api/types/models';
+import { BUNDLED_BASES } from '../../api/model-catalog';
+import type { BundledName } from '../../api/types/models';
 import type { DownloadProgress } from '../models/weights/download-manager';
 import { loadWeights, type WeightsSource } from '../models/weights/load-weights';
-import type { InferenceWeights } from './inference-types';
+import type { InferenceWeights } from '../../api/types/inference';
 
 /** Which model an inference request needs; everything here is part of the cache key. */
 export interface ModelSpec {

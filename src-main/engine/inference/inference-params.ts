@@ -1,6 +1,7 @@
 import { GraftError } from '../../api/errors';
-import { ARCH_NAMES, ARCHITECTURES, isArchName, type ArchName } from '../models/registry';
-import type { ClassifyParams, EmbedParams, InferenceWeights } from './inference-types';
+import { ARCH_NAMES, ARCHITECTURES, isArchName } from '../../api/model-catalog';
+import type { ArchName } from '../../api/types/models';
+import type { ClassifyParams, EmbedParams, InferenceWeights } from '../../api/types/inference';
 
 // Engine params come from another process as untyped data: check every field before use.
 

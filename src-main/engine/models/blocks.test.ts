@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GraftError } from '../../api/errors';
 import { blockNamesOf, blocksOf, HEAD_BLOCK } from './blocks';
 import { buildModel, type BuildOptions } from './build-model';
-import { ARCH_NAMES, ARCHITECTURES, type ArchName } from './registry';
+import { ARCH_NAMES, ARCHITECTURES } from '../../api/model-catalog';
+import type { ArchName } from '../../api/types/models';
 
 const models: LayersModel[] = [];
 beforeAll(async () => {

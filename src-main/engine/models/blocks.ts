@@ -1,7 +1,8 @@
 import type { LayersModel } from '@tensorflow/tfjs';
 import { GraftError } from '../../api/errors';
 import { parseAutoName } from './keras-names';
-import { ARCHITECTURES, type ArchName } from './registry';
+import { ARCHITECTURES } from '../../api/model-catalog';
+import type { ArchName } from '../../api/types/models';
 
 /** A group of consecutive layers that the UI freezes and unfreezes together. */
 export interface ModelBlock {

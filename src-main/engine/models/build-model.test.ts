@@ -3,7 +3,8 @@ import type { LayersModel } from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GraftError } from '../../api/errors';
 import { buildModel, type BuildOptions } from './build-model';
-import { ARCH_NAMES, ARCHITECTURES, type ArchName } from './registry';
+import { ARCH_NAMES, ARCHITECTURES } from '../../api/model-catalog';
+import type { ArchName } from '../../api/types/models';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -4,7 +4,7 @@ import type { Tf } from '../backend';
 import { resolveOptions, type BuildOptions } from './build-options';
 import { buildInceptionV3 } from './inception-v3';
 import { buildMobilenetV2 } from './mobilenet-v2';
-import type { ArchName } from './registry';
+import type { ArchName } from '../../api/types/models';
 import { buildResnet50 } from './resnet50';
 import { buildVgg16 } from './vgg16';
 

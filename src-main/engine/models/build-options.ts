@@ -1,5 +1,6 @@
 import { GraftError } from '../../api/errors';
-import { ARCHITECTURES, type ArchName } from './registry';
+import { ARCHITECTURES } from '../../api/model-catalog';
+import type { ArchName } from '../../api/types/models';
 import { isKerasNaming, type KerasNaming } from './keras-names';
 
 /** Global pooling after the last convolutional block when the top is left off (Keras `pooling`). */

@@ -1,12 +1,6 @@
 import { GraftError } from '../../api/errors';
+import type { ImagenetPrediction } from '../../api/types/models';
 import { imagenetClasses, type ImagenetClass } from './imagenet-classes';
-
-/** One decoded ImageNet prediction, as Keras's `decode_predictions` tuple. */
-export interface ImagenetPrediction {
-  classId: string;
-  label: string;
-  probability: number;
-}
 
 /**
  * Keras `decode_predictions`: for each row of 1000 ImageNet scores, the `top` classes by score,

@@ -1,7 +1,7 @@
 import type { LayersModel } from '@tensorflow/tfjs';
 import { GraftError } from '../../api/errors';
 import { blocksOf, countOf, type ModelBlock } from './blocks';
-import type { ArchName } from './registry';
+import type { ArchName } from '../../api/types/models';
 
 // tfjs-layers captures the trainable weights in compile(): recompile after any change here.
 

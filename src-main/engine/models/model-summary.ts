@@ -1,10 +1,12 @@
-import type { ModelSummary } from '../../api/contract';
+import type { ModelSummary } from '../../api/types/models';
 import type { Tf } from '../backend';
 import { blocksOf } from './blocks';
-import { buildModel, type Pooling } from './build-model';
+import { buildModel } from './build-model';
+import type { Pooling } from '../../api/types/models';
 import { resolveOptions } from './build-options';
 import { paramCounts } from './freeze';
-import { ARCHITECTURES, type ArchName } from './registry';
+import { ARCHITECTURES } from '../../api/model-catalog';
+import type { ArchName } from '../../api/types/models';
 
 /** The options `summarizeModel` takes, as `graft model-summary` and `models.summary` give them. */
 export interface SummaryOptions {

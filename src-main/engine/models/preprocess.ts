@@ -1,7 +1,8 @@
 import type { Tensor } from '@tensorflow/tfjs';
 import { GraftError } from '../../api/errors';
 import type { Tf } from '../backend';
-import { ARCHITECTURES, type ArchName, type PreprocessMode } from './registry';
+import { ARCHITECTURES } from '../../api/model-catalog';
+import type { ArchName, PreprocessMode } from '../../api/types/models';
 
 export type { PreprocessMode };
 

@@ -1,5 +1,5 @@
-import type { ImageQuery } from '../../../src-main/core/library/library-types';
-import type { SplitName } from '../../../src-main/core/library/library-types';
+import type { ImageQuery } from '../../../src-main/api/types/library';
+import type { SplitName } from '../../../src-main/api/types/library';
 
 /** Which images the grid shows by label: all, unlabelled, or one class. */
 export type ClassFilter = { kind: 'all' } | { kind: 'unlabelled' } | { kind: 'class'; classId: number };

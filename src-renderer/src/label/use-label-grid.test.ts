@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ApiClient } from '../api/api-client';
-import type { ImageListItem, ImageQuery } from '../../../src-main/core/library/library-types';
+import type { ImageListItem, ImageQuery } from '../../../src-main/api/types/library';
 import { useLabelGrid } from './use-label-grid';
 
 /** An in-memory library behind the few requests the grid makes. */

@@ -1,5 +1,5 @@
 import { reactive, ref, shallowRef } from 'vue';
-import type { UndoState, ImageListItem } from '../../../src-main/core/library/library-types';
+import type { UndoState, ImageListItem } from '../../../src-main/api/types/library';
 import type { ApiClient } from '../api/api-client';
 import { GridSelection } from './grid-selection';
 import { queryFor, type GridFilter } from './image-filter';

@@ -2,7 +2,7 @@ import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { LibraryImportParams } from '../../../src-main/api/contract';
-import type { ImportSummary } from '../../../src-main/core/library/import-types';
+import type { ImportSummary } from '../../../src-main/api/types/import';
 import { ApiCallError } from '../api/api-client';
 import { installApiClient, setApiClient } from '../api/use-api';
 import { useAppStore } from '../stores/useAppStore';

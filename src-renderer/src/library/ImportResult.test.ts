@@ -1,6 +1,6 @@
 import { mount } from '@vue/test-utils';
 import { describe, expect, it } from 'vitest';
-import type { ImportSummary } from '../../../src-main/core/library/import-types';
+import type { ImportSummary } from '../../../src-main/api/types/import';
 import ImportResult from './ImportResult.vue';
 
 const base: ImportSummary = {

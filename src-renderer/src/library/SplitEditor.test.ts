@@ -1,7 +1,7 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { SplitCounts, SplitSettings } from '../../../src-main/core/library/library-types';
+import type { SplitCounts, SplitSettings } from '../../../src-main/api/types/library';
 import { ApiCallError } from '../api/api-client';
 import { setApiClient } from '../api/use-api';
 import SplitEditor from './SplitEditor.vue';

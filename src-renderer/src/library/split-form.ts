@@ -1,4 +1,4 @@
-import type { SplitFractions, SplitName, SplitSettings } from '../../../src-main/core/library/library-types';
+import type { SplitFractions, SplitName, SplitSettings } from '../../../src-main/api/types/library';
 
 /** The split editor's fields as the inputs hold them (a number input gives '' when empty). */
 export interface SplitFormValues {

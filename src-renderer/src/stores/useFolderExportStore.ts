@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { ImageFolderExport } from '../../../src-main/core/library/library-types';
+import type { ImageFolderExport } from '../../../src-main/api/types/library';
 import { useApi } from '../api/use-api';
 import { useJob } from '../composables/useJob';
 

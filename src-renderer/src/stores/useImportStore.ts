@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { LibraryImportParams } from '../../../src-main/api/contract';
-import type { ImportSummary } from '../../../src-main/core/library/import-types';
+import type { ImportSummary } from '../../../src-main/api/types/import';
 import { ApiCallError } from '../api/api-client';
 import { useApi } from '../api/use-api';
 import { useJob } from '../composables/useJob';

@@ -1,7 +1,7 @@
 import { flushPromises } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { ClassInfo, LibraryCounts } from '../../../src-main/core/library/library-types';
+import type { ClassInfo, LibraryCounts } from '../../../src-main/api/types/library';
 import { setApiClient } from '../api/use-api';
 import { fakeApi } from '../library/fake-api';
 import { useLibraryStore } from './useLibraryStore';

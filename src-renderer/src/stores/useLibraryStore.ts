@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { ClassInfo, LibraryCounts } from '../../../src-main/core/library/library-types';
+import type { ClassInfo, LibraryCounts } from '../../../src-main/api/types/library';
 import { useApi } from '../api/use-api';
 
 /** Library totals and classes, kept fresh by 'library.changed' events. */

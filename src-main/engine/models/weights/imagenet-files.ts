@@ -1,5 +1,5 @@
 import { GraftError } from '../../../api/errors';
-import type { ArchName } from '../registry';
+import type { ArchName } from '../../../api/types/models';
 
 /** Where Keras Applications publishes its ImageNet weights (`keras.applications.*` WEIGHTS_PATH). */
 export const KERAS_APPLICATIONS_BASE_URL = 'https://storage.googleapis.com/tensorflow/keras-applications/';

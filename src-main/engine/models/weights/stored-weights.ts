@@ -1,4 +1,4 @@
-import type { Disposable } from '../../../core/util/lifecycle';
+import type { Disposable } from '../../../base/lifecycle';
 import type { WeightRole } from './weight-roles';
 
 /** The file formats weights can come from. */

@@ -1,5 +1,5 @@
 import { fork } from 'node:child_process';
-import type { FromEngine, ToEngine } from './protocol';
+import type { FromEngine, ToEngine } from '../protocol';
 
 /** The main side's handle on one engine process, whatever started it. */
 export interface EngineProcess {

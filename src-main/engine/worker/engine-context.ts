@@ -1,5 +1,5 @@
-import type { EngineProgress, EngineRequestName, EngineRequests } from './protocol';
-import type { Tf } from './backend';
+import type { EngineProgress, EngineRequestName, EngineRequests } from '../protocol';
+import type { Tf } from '../backend';
 
 /** What a handler gets besides its params: tfjs, a cancel signal and a progress reporter. */
 export interface EngineContext {

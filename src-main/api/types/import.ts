@@ -1,4 +1,4 @@
-import type { DuplicateFile, SkippedFile } from './library-types';
+import type { DuplicateFile, SkippedFile } from './library';
 
 /** How an import treats the folder it is given. */
 export interface ImportOptions {

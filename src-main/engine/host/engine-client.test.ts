@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EngineStatus } from '../api/contract';
+import type { EngineStatus } from '../../api/contract';
 import { EngineClient } from './engine-client';
 import { forkSpawner, type EngineProcess } from './engine-process';
-import type { FromEngine, ToEngine } from './protocol';
+import type { FromEngine, ToEngine } from '../protocol';
 
-const entry = path.join(path.dirname(fileURLToPath(import.meta.url)), 'engine-main.ts');
+const entry = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'worker', 'engine-main.ts');
 const realSpawner = () => forkSpawner(entry, { execArgv: ['--import', 'tsx'], env: { ...process.env, GRAFT_BACKEND: 'cpu' } });
 
 describe('EngineClient with the real engine process', () => {

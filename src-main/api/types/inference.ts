@@ -2,8 +2,8 @@
  * Plain-data types of the engine's inference requests (classify, embed). Types only; the
  * engine protocol, the CLI and the API import them.
  */
-import type { ImagenetPrediction } from '../models/decode-predictions';
-import type { ArchName } from '../models/registry';
+import type { ImagenetPrediction } from './models';
+import type { ArchName } from './models';
 
 /**
  * Which weights to put in the model: Keras's ImageNet file (downloaded once into the cache),

@@ -1,8 +1,8 @@
-import { toApiError } from '../api/errors';
-import type { SelectedBackend } from './backend';
-import type { EngineHandlers } from './engine-handlers';
+import { toApiError } from '../../api/errors';
+import type { SelectedBackend } from '../backend';
+import type { EngineHandlers } from './engine-context';
 import type { EnginePort } from './engine-port';
-import type { EngineRequestName, ToEngine } from './protocol';
+import type { EngineRequestName, ToEngine } from '../protocol';
 
 /**
  * Serves engine requests on a port: runs each with its own AbortController, forwards

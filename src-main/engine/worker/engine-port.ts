@@ -1,4 +1,4 @@
-import type { FromEngine, ToEngine } from './protocol';
+import type { FromEngine, ToEngine } from '../protocol';
 
 /** The engine's end of its channel to the main side. */
 export interface EnginePort {

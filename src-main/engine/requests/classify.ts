@@ -1,12 +1,12 @@
 import { GraftError } from '../../api/errors';
 import { decodePredictions } from '../models/decode-predictions';
-import { ARCHITECTURES } from '../models/registry';
-import type { EngineContext } from '../engine-handlers';
-import { throwIfCancelled, yieldToEventLoop } from '../self-test';
-import { acquireForRequest, type InferenceModels } from './acquire-model';
-import { predictPixels, prefetchBatches } from './image-batches';
-import { parseClassifyParams } from './inference-params';
-import type { ClassifiedImage, ClassifyParams, ClassifyResult } from './inference-types';
+import { ARCHITECTURES } from '../../api/model-catalog';
+import type { EngineContext } from '../worker/engine-context';
+import { throwIfCancelled, yieldToEventLoop } from './self-test';
+import { acquireForRequest, type InferenceModels } from '../inference/acquire-model';
+import { predictPixels, prefetchBatches } from '../inference/image-batches';
+import { parseClassifyParams } from '../inference/inference-params';
+import type { ClassifiedImage, ClassifyParams, ClassifyResult } from '../../api/types/inference';
 
 /** Images per forward pass when classifying. */
 const CLASSIFY_BATCH_SIZE = 8;

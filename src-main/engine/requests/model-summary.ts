@@ -1,8 +1,8 @@
-import type { ModelSummary, ModelSummaryParams } from '../../api/contract';
+import type { ModelSummary, ModelSummaryParams } from '../../api/types/models';
 import { GraftError } from '../../api/errors';
-import type { EngineContext } from '../engine-handlers';
-import { summarizeModel } from './model-summary';
-import { ARCH_NAMES, isArchName } from './registry';
+import type { EngineContext } from '../worker/engine-context';
+import { summarizeModel } from '../models/model-summary';
+import { ARCH_NAMES, isArchName } from '../../api/model-catalog';
 
 function optionalWhole(value: unknown, name: string): number | undefined {
   if (value === undefined || value === null) return undefined;

@@ -1,8 +1,8 @@
-import type { EngineStatus } from '../api/contract';
-import { GraftError } from '../api/errors';
-import type { Disposable } from '../core/util/lifecycle';
+import type { EngineStatus } from '../../api/contract';
+import { GraftError } from '../../api/errors';
+import type { Disposable } from '../../base/lifecycle';
 import type { EngineProcess, EngineSpawner } from './engine-process';
-import type { EngineHello, EngineProgress, EngineRequestName, EngineRequests, FromEngine } from './protocol';
+import type { EngineHello, EngineProgress, EngineRequestName, EngineRequests, FromEngine } from '../protocol';
 
 /** Options for one engine request. */
 export interface EngineRequestOptions {

@@ -2,15 +2,15 @@
  * Entry point of the engine process (utilityProcess in Electron, child_process.fork under
  * Node). Picks the tfjs backend, says hello, then serves requests.
  */
-import { importModule, selectBackend } from './backend';
+import { importModule, selectBackend } from '../backend';
 import { detectEnginePort } from './engine-port';
 import { serveEngine } from './engine-server';
-import type { EngineHandlers } from './engine-handlers';
-import { runSelfTest } from './self-test';
-import { createInferenceModels } from './inference/acquire-model';
-import { createClassifyHandler } from './inference/classify-handler';
-import { createEmbedHandler } from './inference/embed-handler';
-import { runModelSummary } from './models/model-summary-request';
+import type { EngineHandlers } from './engine-context';
+import { runSelfTest } from '../requests/self-test';
+import { createInferenceModels } from '../inference/acquire-model';
+import { createClassifyHandler } from '../requests/classify';
+import { createEmbedHandler } from '../requests/embed';
+import { runModelSummary } from '../requests/model-summary';
 
 // Models built for classify/embed, kept for the life of the process so repeated calls skip the build.
 const inferenceModels = createInferenceModels();

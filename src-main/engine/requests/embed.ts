@@ -1,12 +1,12 @@
 import path from 'node:path';
-import { ARCHITECTURES } from '../models/registry';
-import type { EngineContext } from '../engine-handlers';
-import { throwIfCancelled, yieldToEventLoop } from '../self-test';
-import { acquireForRequest, type InferenceModels } from './acquire-model';
-import { EmbeddingFiles, indexPathFor } from './embedding-files';
-import { predictPixels, prefetchBatches } from './image-batches';
-import { parseEmbedParams } from './inference-params';
-import type { EmbedResult, FailedImage } from './inference-types';
+import { ARCHITECTURES } from '../../api/model-catalog';
+import type { EngineContext } from '../worker/engine-context';
+import { throwIfCancelled, yieldToEventLoop } from './self-test';
+import { acquireForRequest, type InferenceModels } from '../inference/acquire-model';
+import { EmbeddingFiles, indexPathFor } from '../inference/embedding-files';
+import { predictPixels, prefetchBatches } from '../inference/image-batches';
+import { parseEmbedParams } from '../inference/inference-params';
+import type { EmbedResult, FailedImage } from '../../api/types/inference';
 
 /** Images per forward pass unless the request says otherwise. */
 export const DEFAULT_EMBED_BATCH_SIZE = 16;

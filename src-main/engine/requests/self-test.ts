@@ -1,6 +1,6 @@
-import type { EngineSelfTest } from '../api/contract';
-import { GraftError } from '../api/errors';
-import type { EngineContext } from './engine-handlers';
+import type { EngineSelfTest } from '../../api/contract';
+import { GraftError } from '../../api/errors';
+import type { EngineContext } from '../worker/engine-context';
 
 /** Yields to the event loop so a cancel message can arrive between synchronous tensor ops. */
 export function yieldToEventLoop(): Promise<void> {

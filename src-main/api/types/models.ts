@@ -1,0 +1,104 @@
+/** Plain-data types of the model zoo: architecture names, weight sources, summaries. */
+
+/** The Keras Applications architectures Graft can build. */
+export type ArchName = 'vgg16' | 'resnet50' | 'inception_v3' | 'mobilenet_v2';
+
+/** Global pooling of a trunk's last feature map. */
+export type Pooling = 'avg' | 'max';
+
+/** Keras `preprocess_input` modes: which pixel scaling a family's weights were trained with. */
+export type PreprocessMode = 'caffe' | 'tf' | 'torch';
+
+/** Architecture families; archs of one family share preprocessing and head shape. */
+export type ArchFamily = 'vgg' | 'resnet' | 'inception' | 'mobilenet';
+
+/**
+ * Where pretrained weights for an architecture can come from: Keras's ImageNet file
+ * (downloaded), a file the user picks, or a model shipped inside an npm package.
+ */
+export type WeightSource = 'imagenet' | 'file' | 'bundled';
+
+/** What Graft knows about one architecture before building it. */
+export interface ArchSpec {
+  name: ArchName;
+  displayName: string;
+  family: ArchFamily;
+  /** The Keras model name, e.g. `resnet50` (MobileNetV2 appends `_<input size>`). */
+  kerasName: string;
+  /** Square input side used when no input shape is given. */
+  defaultInputSize: number;
+  /** Smallest input side Keras accepts for this architecture. */
+  minInputSize: number;
+  preprocessMode: PreprocessMode;
+  /** Keras's published parameter counts at the default input size with 1000 classes. */
+  params: { withTop: number; withoutTop: number };
+  weightSources: readonly WeightSource[];
+}
+
+/** Names of the pretrained trunks shipped inside npm packages (work offline). */
+export type BundledName = 'nsfwjs-mobilenet-v2' | 'nsfwjs-inception-v3';
+
+/** A pretrained trunk shipped with the app, described honestly for the UI. */
+export interface BundledBase {
+  name: BundledName;
+  label: string;
+  arch: ArchName;
+  /** The input size it was trained at; the trunk loads at any size the architecture allows. */
+  inputSize: number;
+  /** Always false: the ImageNet classifier head is not in these files. */
+  includeTopAvailable: false;
+  description: string;
+  license: string;
+  /** Folder under nsfwjs's dist/models. */
+  folder: string;
+}
+
+/** One architecture as the model picker lists it (`models.list`). */
+export interface ModelInfo {
+  arch: string;
+  name: string;
+  family: string;
+  defaultInputSize: number;
+  minInputSize: number;
+  /** Keras `preprocess_input` mode of its ImageNet weights: caffe, tf or torch. */
+  preprocessing: string;
+  /** Keras's published counts at the default size with 1000 classes. */
+  params: { withTop: number; withoutTop: number };
+  /** imagenet = Keras's ImageNet file (downloaded), file = a file the user picks, bundled = offline. */
+  weightSources: WeightSource[];
+  /** The pretrained trunk shipped with the app, where there is one (it has no ImageNet classifier). */
+  bundled: { name: string; label: string; inputSize: number; description: string; license: string } | null;
+}
+
+/** Options of `models.summary`, as `graft model-summary` takes them. */
+export interface ModelSummaryParams {
+  arch: string;
+  includeTop: boolean;
+  pooling?: 'avg' | 'max';
+  /** Square input side; the architecture's default when absent. */
+  inputSize?: number;
+  /** Classes of the classifier (default 1000). */
+  classes?: number;
+}
+
+/** A built architecture's layers, blocks and parameter counts (`graft model-summary --json`). */
+export interface ModelSummary {
+  arch: string;
+  inputShape: [number, number, number];
+  includeTop: boolean;
+  pooling: 'avg' | 'max' | null;
+  classes: number | null;
+  totalParams: number;
+  trainableParams: number;
+  nonTrainableParams: number;
+  /** Number of layers, the input layer included (as Keras's `len(model.layers)`). */
+  layers: number;
+  blocks: { name: string; layers: number; params: number; trainableParams: number }[];
+}
+
+/** One decoded ImageNet prediction, as Keras's `decode_predictions` tuple. */
+export interface ImagenetPrediction {
+  classId: string;
+  label: string;
+  probability: number;
+}
