@@ -34,7 +34,7 @@ export interface OptimizerSpec {
  */
 export type LrScheduleSpec =
   | { kind: 'constant' }
-  /** Optional linear warm-up, then cosine decay to `minLrFraction` × base at the last step. */
+  /** Optional linear warm-up, then cosine decay that reaches `minLrFraction` × base at the end of the run. */
   | { kind: 'cosine'; warmupEpochs?: number; minLrFraction?: number }
   /** Multiply by `factor` every `everyEpochs` epochs (Keras/PyTorch step decay). */
   | { kind: 'step'; everyEpochs: number; factor: number }
