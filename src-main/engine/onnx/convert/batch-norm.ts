@@ -1,0 +1,79 @@
+import { configOf, graphAxis, onlyInput, outputShape, unsupported, type FoldableConv, type LayerConverter } from './context';
+import { attr, type GraphBuilder } from './graph-builder';
+import type { Layer } from './layer-graph';
+import { layerWeights, requireWeight, type WeightArray } from './weights';
+
+/** Inference-mode BatchNormalization parameters per channel, with the defaults for a missing gamma/beta. */
+interface BnParams {
+  gamma: Float32Array;
+  beta: Float32Array;
+  mean: Float32Array;
+  variance: Float32Array;
+  epsilon: number;
+}
+
+/**
+ * BatchNormalization (inference mode, moving statistics): folded into the convolution right
+ * before it when nothing else reads that convolution's output, else an ONNX BatchNormalization.
+ */
+export const convertBatchNormalization: LayerConverter = (call, inputs, ctx) => {
+  const { layer } = call;
+  const input = onlyInput(call, inputs);
+  const rank = input.shape.length;
+  const config = configOf(layer);
+  const axis = Array.isArray(config.axis) && config.axis.length === 1 ? (config.axis[0] as unknown) : config.axis;
+  if (typeof axis !== 'number' || graphAxis(layer, axis, rank) !== (rank === 4 ? 1 : rank - 1) || rank < 2) {
+    throw unsupported(layer, `only the channel axis is supported, got axis ${JSON.stringify(config.axis)} on rank ${rank}`);
+  }
+  const params = bnParams(layer, config);
+  const shape = outputShape(call);
+  if (input.conv && ctx.soleConsumer(input.conv.call) === call) {
+    fold(input.conv, params, ctx.builder, layer.name);
+    return { name: input.name, shape };
+  }
+  const b = ctx.builder;
+  const names = [
+    b.addFloats(`${layer.name}_gamma`, [params.gamma.length], params.gamma).name,
+    b.addFloats(`${layer.name}_beta`, [params.beta.length], params.beta).name,
+    b.addFloats(`${layer.name}_mean`, [params.mean.length], params.mean).name,
+    b.addFloats(`${layer.name}_var`, [params.variance.length], params.variance).name,
+  ];
+  const node = b.addNode('BatchNormalization', [input.name, ...names], layer.name, [attr.float('epsilon', params.epsilon)]);
+  return { name: node.outputs[0]!, shape };
+};
+
+function bnParams(layer: Layer, config: Record<string, unknown>): BnParams {
+  const weights = layerWeights(layer);
+  const mean = requireWeight(layer, weights, 'moving_mean').data;
+  const variance = requireWeight(layer, weights, 'moving_variance').data;
+  const channels = mean.length;
+  const optional = (present: unknown, weight: WeightArray | undefined, fill: number): Float32Array => {
+    if (present === false) return new Float32Array(channels).fill(fill);
+    if (!weight) throw unsupported(layer, 'a gamma or beta weight is missing');
+    return weight.data;
+  };
+  const epsilon = typeof config.epsilon === 'number' ? config.epsilon : 1e-3;
+  return { gamma: optional(config.scale, weights.get('gamma'), 1), beta: optional(config.center, weights.get('beta'), 0), mean, variance, epsilon };
+}
+
+/**
+ * Folds BN into the convolution: W' = W·s, b' = (b − mean)·s + beta with s = gamma / √(var + ε),
+ * per output channel, computed in double precision. The weight arrays are our own copies.
+ */
+function fold(conv: FoldableConv, bn: BnParams, builder: GraphBuilder, bnName: string): void {
+  const weight = conv.weight.data as Float32Array;
+  const outChannels = conv.weight.dims[0]!;
+  if (outChannels !== bn.mean.length) throw new Error(`BatchNorm "${bnName}" has ${bn.mean.length} channels; its convolution has ${outChannels}.`);
+  const perChannel = weight.length / outChannels;
+  const bias = conv.bias ? (conv.bias.data as Float32Array) : new Float32Array(outChannels);
+  for (let o = 0; o < outChannels; o++) {
+    const scale = bn.gamma[o]! / Math.sqrt(bn.variance[o]! + bn.epsilon);
+    for (let k = o * perChannel; k < (o + 1) * perChannel; k++) weight[k] = weight[k]! * scale;
+    bias[o] = (bias[o]! - bn.mean[o]!) * scale + bn.beta[o]!;
+  }
+  if (!conv.bias) {
+    const init = builder.addFloats(`${bnName}_folded_B`, [outChannels], bias);
+    conv.node.inputs.push(init.name);
+    conv.bias = init;
+  }
+}
