@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GraftError } from '../../api/errors';
 import { classWeights, sampleWeights } from './class-weights';
+import { runSklearn, sklearnPython } from './test-support/sklearn';
 
 const names = ['cat', 'dog', 'fox'];
 
@@ -52,5 +53,21 @@ describe('sampleWeights', () => {
 
   it('refuses a label outside the classes', () => {
     expect(() => sampleWeights([1, 1], [0, 2])).toThrow(RangeError);
+  });
+});
+
+const sklearn = sklearnPython();
+
+describe.skipIf(!sklearn.python)(`balanced weights against ${sklearn.reason}`, () => {
+  it('equal compute_class_weight("balanced") on uneven counts', () => {
+    const counts = [3, 17, 1, 40, 9];
+    const y = counts.flatMap((count, c) => new Array<number>(count).fill(c));
+    const theirs = runSklearn<number[]>(
+      `from sklearn.utils.class_weight import compute_class_weight
+print(json.dumps(compute_class_weight('balanced', classes=np.arange(5), y=np.array(data)).tolist()))`,
+      y,
+    );
+    const ours = classWeights({ kind: 'balanced' }, counts, ['a', 'b', 'c', 'd', 'e']);
+    ours.forEach((w, i) => expect(w).toBeCloseTo(theirs[i]!, 12));
   });
 });
