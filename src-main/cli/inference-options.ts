@@ -4,7 +4,7 @@ import { GraftError } from '../api/errors';
 import type { InferenceWeights } from '../api/types/inference';
 import { ARCH_NAMES, ARCHITECTURES, isArchName } from '../api/model-catalog';
 import type { ArchName } from '../api/types/models';
-import type { CliIo, CliValues } from './command';
+import type { CliValues } from './command';
 
 /** Reads the required `--base <arch>`. */
 export function parseBase(values: CliValues): ArchName {
@@ -45,15 +45,4 @@ export function positiveInt(values: CliValues, name: string): number | undefined
     throw new GraftError('bad-request', `--${name} must be a positive whole number; got "${String(raw)}".`);
   }
   return Number(raw);
-}
-
-/** Prints engine progress messages to stderr, at most about once a second (always the last one). */
-export function progressPrinter(io: CliIo, intervalMs = 1000): (progress: { done: number; total: number; message: string }) => void {
-  let last = 0;
-  return ({ done, total, message }) => {
-    const now = Date.now();
-    if (done < total && now - last < intervalMs) return;
-    last = now;
-    io.err(message);
-  };
 }

@@ -1,8 +1,8 @@
-import { pathToFileURL } from 'node:url';
-import { net, protocol } from 'electron';
-import { GraftError } from '../api/errors';
+import { Readable } from 'node:stream';
+import { protocol } from 'electron';
+import { MEDIA_SCHEME, mediaErrorReply, parseMediaUrl } from '../api/media-url';
 import type { ProjectSession } from '../core/project-session';
-import { MEDIA_SCHEME, parseMediaUrl, resolveMediaRequest } from '../core/library/media-resolver';
+import { openMedia } from '../core/library/media-resolver';
 
 /** Declares the media scheme before the app is ready, as Electron requires. */
 export function registerMediaScheme(): void {
@@ -11,17 +11,19 @@ export function registerMediaScheme(): void {
 
 /**
  * Serves `graft-media://thumb/<id>` and `graft-media://original/<id>`: thumbnails and
- * imported originals by image id, through the library's resolver; never an arbitrary path.
+ * imported originals by image id, parsed by the contract's media URL parser (the one
+ * `graft serve` uses) and opened by the library; never an arbitrary path.
  */
 export function handleMediaProtocol(session: ProjectSession): void {
   protocol.handle(MEDIA_SCHEME, async (request) => {
     try {
-      const media = await resolveMediaRequest(session.require(), parseMediaUrl(request.url));
-      const file = await net.fetch(pathToFileURL(media.filePath).href);
-      return new Response(file.body, { headers: { 'content-type': media.mimeType } });
+      const media = await openMedia(session.require(), parseMediaUrl(request.url));
+      // Streamed from the file that was checked, never reopened by name; the stream closes it.
+      const body = Readable.toWeb(media.handle.createReadStream({ start: 0, end: media.size - 1 })) as ReadableStream<Uint8Array>;
+      return new Response(body, { headers: { 'content-type': media.mimeType, 'content-length': String(media.size) } });
     } catch (error) {
-      const status = error instanceof GraftError && error.code === 'not-found' ? 404 : 400;
-      return new Response((error as Error).message, { status });
+      const reply = mediaErrorReply(error);
+      return new Response(reply.message, { status: reply.status, headers: { 'content-type': 'text/plain; charset=utf-8' } });
     }
   });
 }

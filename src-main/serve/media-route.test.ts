@@ -3,6 +3,8 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventBus } from '../api/event-bus';
+import { mediaUrl } from '../api/media-url';
+import { JUNK_MEDIA_TARGETS } from '../api/test-support/media-url-junk';
 import { ProjectSession } from '../core/project-session';
 import { importFolder } from '../core/library/import-folder';
 import { makeImage, makeTempDir, type TempDir } from '../core/library/library-fixtures';
@@ -14,19 +16,24 @@ let tmp: TempDir;
 let server: RunningServer;
 const session = new ProjectSession();
 let imageId = 0;
+let swappedId = 0;
+let photos = '';
 
 beforeAll(async () => {
   tmp = makeTempDir('graft-media-');
-  const photos = path.join(tmp.dir, 'photos');
+  photos = path.join(tmp.dir, 'photos');
   fs.mkdirSync(photos);
   fs.writeFileSync(path.join(photos, 'a.png'), await makeImage('png', 1, 640, 480));
+  fs.writeFileSync(path.join(photos, 'b.jpg'), await makeImage('jpeg', 2, 64, 48));
   fs.writeFileSync(path.join(tmp.dir, 'secret.txt'), 'secret');
   fs.mkdirSync(path.join(tmp.dir, 'renderer'));
   fs.writeFileSync(path.join(tmp.dir, 'renderer', 'index.html'), '<!doctype html>');
   createProject(path.join(tmp.dir, 'project')).dispose();
   session.open(path.join(tmp.dir, 'project'));
   await importFolder(session.require(), photos);
-  imageId = (session.require().db.prepare('SELECT id FROM images').get() as { id: number }).id;
+  const idOf = (name: string) => (session.require().db.prepare('SELECT id FROM images WHERE file_name = ?').get(name) as { id: number }).id;
+  imageId = idOf('a.png');
+  swappedId = idOf('b.jpg');
   server = await startServeServer({
     host: '127.0.0.1',
     port: 0,
@@ -70,5 +77,35 @@ describe('graft serve media route', () => {
       expect(body, probe).not.toContain('secret');
       expect(body, probe).not.toContain('root:');
     }
+  });
+
+  it('refuses every media URL the Electron protocol refuses, with 400: the same parser answers both', async () => {
+    for (const [target, query] of JUNK_MEDIA_TARGETS) {
+      const response = await get(`/media/${target}${query}`);
+      expect(response.status, `${target}${query}`).toBe(400);
+      expect(await response.text()).toMatch(/Media URLs look like|Thumbnail size must be/);
+    }
+    expect((await get(`/media/thumb/${imageId}?size=1e3`)).status).toBe(400);
+    expect((await get(mediaUrl({ kind: 'thumb', imageId, size: 64 }, 'serve'))).status).toBe(200);
+  });
+
+  it('refuses an original replaced by a symlink to another file, and serves it again once it is back', async () => {
+    const original = path.join(photos, 'b.jpg');
+    const saved = fs.readFileSync(original);
+    // Moved aside and back, so the file keeps the modification time the import recorded.
+    fs.renameSync(original, `${original}.aside`);
+    fs.symlinkSync(path.join(tmp.dir, 'secret.txt'), original);
+    const refused = await get(`/media/original/${swappedId}`);
+    expect(refused.status).toBe(404);
+    const body = await refused.text();
+    expect(body).toContain('changed since it was imported — import its folder again');
+    expect(body).not.toContain('secret');
+    fs.rmSync(original);
+    fs.renameSync(`${original}.aside`, original);
+    const served = await get(`/media/original/${swappedId}`);
+    expect(served.status).toBe(200);
+    expect(served.headers.get('content-type')).toBe('image/jpeg');
+    expect(served.headers.get('content-length')).toBe(String(saved.length));
+    expect(Buffer.from(await served.arrayBuffer())).toEqual(saved);
   });
 });

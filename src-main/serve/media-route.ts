@@ -1,34 +1,28 @@
-import { GraftError } from '../api/errors';
+import { MEDIA_ROUTE_PREFIX, mediaErrorReply, parseMediaUrl } from '../api/media-url';
 import type { ProjectSession } from '../core/project-session';
-import { resolveMediaRequest } from '../core/library/media-resolver';
-import { sendFile } from './send-file';
+import { openMedia } from '../core/library/media-resolver';
+import { sendOpenFile } from './send-file';
 import type { RouteHandler } from './serve-server';
-
-const MEDIA_PATH = /^\/media\/(thumb|original)\/(\d{1,15})$/;
-
-const STATUS: Partial<Record<string, number>> = { 'bad-request': 400, 'not-found': 404, 'not-a-project': 409 };
+import { TOKEN_PARAM } from './token';
 
 /**
  * The authenticated `/media/thumb/<id>?size=N` and `/media/original/<id>` routes of
- * `graft serve`: image bytes by image id only, resolved by the library, never by path.
+ * `graft serve`: image bytes by image id only, parsed by the contract's media URL parser (the
+ * one the Electron protocol uses) and opened by the library, never by path.
  */
 export function mediaRoute(session: ProjectSession): RouteHandler {
   return async (_request, response, url) => {
-    const match = MEDIA_PATH.exec(url.pathname);
-    if (!match) return false;
-    const kind = match[1] as 'thumb' | 'original';
-    const size = url.searchParams.get('size');
+    if (!url.pathname.startsWith(MEDIA_ROUTE_PREFIX)) return false;
     try {
-      const media = await resolveMediaRequest(session.require(), {
-        kind,
-        imageId: Number(match[2]),
-        ...(size !== null && kind === 'thumb' ? { size: Number(size) } : {}),
-      });
-      await sendFile(response, media.filePath, { 'content-type': media.mimeType, 'cache-control': 'private, max-age=300' });
+      // The access token rides along on a first visit; it is the server's, not part of the media URL.
+      const mediaTarget = new URL(url);
+      mediaTarget.searchParams.delete(TOKEN_PARAM);
+      const media = await openMedia(session.require(), parseMediaUrl(mediaTarget));
+      sendOpenFile(response, media.handle, { 'content-type': media.mimeType, 'cache-control': 'private, max-age=300' }, media.size);
     } catch (error) {
-      const code = error instanceof GraftError ? error.code : 'internal';
-      response.writeHead(STATUS[code] ?? 500, { 'content-type': 'text/plain; charset=utf-8' });
-      response.end((error as Error).message);
+      const reply = mediaErrorReply(error);
+      response.writeHead(reply.status, { 'content-type': 'text/plain; charset=utf-8' });
+      response.end(reply.message);
     }
     return true;
   };

@@ -6,6 +6,9 @@ export function generateToken(): string {
   return randomBytes(24).toString('base64url');
 }
 
+/** The query parameter that carries the token on the first visit. */
+export const TOKEN_PARAM = 'token';
+
 /** Cookie that carries the token after the first visit, so assets and the socket need no query string. */
 export function tokenCookieName(port: number): string {
   return `graft_token_${port}`;
@@ -21,7 +24,7 @@ export function tokensEqual(given: string | null | undefined, expected: string):
 
 /** Where a request carried a token: the `token` query parameter, else the cookie. */
 export function tokenFromRequest(request: IncomingMessage, url: URL, cookieName: string): { token: string | null; fromQuery: boolean } {
-  const fromQuery = url.searchParams.get('token');
+  const fromQuery = url.searchParams.get(TOKEN_PARAM);
   if (fromQuery) return { token: fromQuery, fromQuery: true };
   const cookies = request.headers.cookie?.split(';') ?? [];
   for (const cookie of cookies) {

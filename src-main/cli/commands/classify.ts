@@ -7,7 +7,8 @@ import { defaultWeightsCacheDir } from '../../engine/inference/weights-cache-dir
 import { ARCH_NAMES, ARCHITECTURES } from '../../api/model-catalog';
 import { nodeEngineSpawner } from '../app-paths';
 import { printResult, type CliCommand } from '../command';
-import { parseBase, parseWeights, positiveInt, progressPrinter, weightsLabel } from '../inference-options';
+import { parseBase, parseWeights, positiveInt, weightsLabel } from '../inference-options';
+import { engineProgressLine, withProgress } from '../progress-printer';
 
 const USAGE = 'classify <image...> --base <arch> [--weights imagenet|FILE|none] [--top 5] [--input-size N] [--json]';
 
@@ -51,10 +52,8 @@ export function createClassifyCommand(spawner: () => EngineSpawner = () => nodeE
       const engine = new EngineClient(spawner());
       try {
         const hello = await engine.start();
-        const result = await engine.request(
-          'classify',
-          { arch, weights, images, top, inputSize, cacheDir: defaultWeightsCacheDir() },
-          { signal, onProgress: json ? undefined : progressPrinter(io) },
+        const result = await withProgress(io, json, engineProgressLine, (onEvent) =>
+          engine.request('classify', { arch, weights, images, top, inputSize, cacheDir: defaultWeightsCacheDir() }, { signal, onEvent }),
         );
         const report: ClassifyReport = {
           arch,

@@ -10,7 +10,8 @@ import type { ArchName } from '../../api/types/models';
 import { nodeEngineSpawner } from '../app-paths';
 import { printResult, type CliCommand, type CliValues, CANCELLED_EXIT_CODE } from '../command';
 import { collectImages } from '../image-sources';
-import { defaultWeights, parseBase, parseWeights, positiveInt, progressPrinter, weightsLabel } from '../inference-options';
+import { defaultWeights, parseBase, parseWeights, positiveInt, weightsLabel } from '../inference-options';
+import { engineProgressLine, withProgress } from '../progress-printer';
 import { requirePositional } from '../run-cli';
 
 const USAGE =
@@ -98,7 +99,7 @@ export function createEmbedCommand(spawner: () => EngineSpawner = () => nodeEngi
       let backend: string;
       try {
         backend = (await engine.start()).backend;
-        result = await engine.request('embed', { ...params, images: source.paths }, { signal, onProgress: json ? undefined : progressPrinter(io) });
+        result = await withProgress(io, json, engineProgressLine, (onEvent) => engine.request('embed', { ...params, images: source.paths }, { signal, onEvent }));
       } catch (error) {
         if (!(error instanceof GraftError && error.code === 'cancelled' && signal.aborted)) throw error;
         // The engine is stopped below before it can tidy up; remove what it left.

@@ -2,7 +2,8 @@ import { GraftError } from '../../api/errors';
 import { importFolder } from '../../core/library/import-folder';
 import type { ImportProgress, ImportSummary } from '../../api/types/import';
 import { openProject } from '../../core/project/project';
-import { printResult, type CliCommand, type CliIo, type CliValues, CANCELLED_EXIT_CODE } from '../command';
+import { printResult, type CliCommand, type CliValues, CANCELLED_EXIT_CODE } from '../command';
+import { withProgress } from '../progress-printer';
 import { requirePositional } from '../run-cli';
 
 
@@ -41,10 +42,7 @@ export const importCommand: CliCommand = {
     };
     const project = openProject(projectDir);
     try {
-      const summary = await importFolder(project, folder, options, {
-        signal,
-        onProgress: json ? undefined : progressPrinter(io),
-      });
+      const summary = await withProgress(io, json, importProgressLine, (onProgress) => importFolder(project, folder, options, { signal, onProgress }));
       printResult(io, json, summary, () => describe(summary));
       return summary.cancelled ? CANCELLED_EXIT_CODE : 0;
     } finally {
@@ -61,16 +59,11 @@ function wholeNumber(values: CliValues, name: string): number | undefined {
   return Number(raw);
 }
 
-function progressPrinter(io: CliIo): (progress: ImportProgress) => void {
-  let last = 0;
-  return (progress) => {
-    const now = Date.now();
-    if (progress.phase === 'importing' && now - last < 1000) return;
-    last = now;
-    if (progress.phase === 'scanning') return io.err(`scanning… ${progress.total} files found so far`);
-    const eta = progress.phase === 'importing' && progress.etaSeconds !== null ? `, about ${Math.ceil(progress.etaSeconds)} s left` : '';
-    io.err(`${progress.phase} ${progress.done}/${progress.total} files (${progress.imagesPerSecond.toFixed(1)}/s${eta})`);
-  };
+/** One stderr line of import progress. */
+function importProgressLine(progress: ImportProgress): string {
+  if (progress.phase === 'scanning') return `scanning… ${progress.total} files found so far`;
+  const eta = progress.phase === 'importing' && progress.etaSeconds !== null ? `, about ${Math.ceil(progress.etaSeconds)} s left` : '';
+  return `${progress.phase} ${progress.done}/${progress.total} files (${progress.imagesPerSecond.toFixed(1)}/s${eta})`;
 }
 
 function describe(summary: ImportSummary): string {

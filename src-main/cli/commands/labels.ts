@@ -2,7 +2,8 @@ import { GraftError } from '../../api/errors';
 import { exportImageFolder, type ImageFolderProgress } from '../../core/library/image-folder-export';
 import { exportLabelsCsv, importLabelsCsv } from '../../core/library/labels-csv';
 import { openProject } from '../../core/project/project';
-import { printResult, type CliCommand, type CliIo, CANCELLED_EXIT_CODE } from '../command';
+import { printResult, type CliCommand, CANCELLED_EXIT_CODE } from '../command';
+import { withProgress } from '../progress-printer';
 import { requirePositional } from '../run-cli';
 
 /** Unknown paths listed in the human output of an import before "and N more". */
@@ -59,17 +60,14 @@ export const labelsCommand: CliCommand = {
       const human: string[] = [];
       let code = 0;
       if (csv) {
-        const result = exportLabelsCsv(project, csv);
+        const result = await exportLabelsCsv(project, csv);
         output.csv = result;
         human.push(`Wrote ${result.rows} rows (${result.labelled} labelled) to ${result.file}.`);
       }
       if (imageFolder) {
         const link = values.link === true;
-        const result = await exportImageFolder(
-          project,
-          imageFolder,
-          { link, bySplit: values['by-split'] === true },
-          { signal, onProgress: json ? undefined : progressPrinter(io, link ? 'linking' : 'copying') },
+        const result = await withProgress(io, json, exportProgressLine(link ? 'linking' : 'copying'), (onProgress) =>
+          exportImageFolder(project, imageFolder, { link, bySplit: values['by-split'] === true }, { signal, onProgress }),
         );
         output.imagefolder = result;
         const verb = link ? 'Linked' : 'Copied';
@@ -88,14 +86,11 @@ export const labelsCommand: CliCommand = {
   },
 };
 
-/** Prints export progress to stderr at most once a second, and the last line when every file is written. */
-function progressPrinter(io: CliIo, verb: string): (progress: ImageFolderProgress) => void {
-  let last = -Infinity;
+/** Words ImageFolder export progress as one stderr line; nothing while there is nothing to write. */
+function exportProgressLine(verb: string): (progress: ImageFolderProgress) => string | null {
   return (progress) => {
-    const now = Date.now();
-    if (progress.total === 0 || (progress.done < progress.total && now - last < 1000)) return;
-    last = now;
+    if (progress.total === 0) return null;
     const eta = progress.etaSeconds !== null && progress.done < progress.total ? `, about ${Math.ceil(progress.etaSeconds)} s left` : '';
-    io.err(`${verb} ${progress.done}/${progress.total} photos (${progress.imagesPerSecond.toFixed(1)}/s${eta})`);
+    return `${verb} ${progress.done}/${progress.total} photos (${progress.imagesPerSecond.toFixed(1)}/s${eta})`;
   };
 }

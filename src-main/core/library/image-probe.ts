@@ -1,7 +1,8 @@
 import sharp, { type Metadata } from 'sharp';
 import { acceptedFormat } from './image-formats';
 import type { ImageFormat } from '../../api/types/library';
-import { renderThumbnail, writeFileAtomic } from './thumbnail-render';
+import { writeFileAtomic } from '../../base/atomic-write';
+import { renderThumbnail } from './thumbnail-render';
 
 /** A decodable image: its format and its size as displayed (after EXIF orientation). */
 export interface ProbeResult {

@@ -114,7 +114,7 @@ describe('class names from folder names', () => {
     expect(counts()).toEqual({ paddedname: 1, ['x'.repeat(100)]: 1 });
 
     const file = path.join(tmp.dir, 'labels.csv');
-    exportLabelsCsv(project, file);
+    await exportLabelsCsv(project, file);
     const copy = makeProject(tmp, 'copy');
     try {
       await importFolder(copy, root);

@@ -16,5 +16,5 @@ export type { SplitFractions } from './split-math';
 export { exportLabelsCsv, importLabelsCsv, type LabelsCsvExport, type LabelsCsvImport } from './labels-csv';
 export { exportImageFolder, type ImageFolderExport, type ImageFolderOptions } from './image-folder-export';
 export { getThumbnail, thumbnailPath, DEFAULT_THUMBNAIL_SIZE, THUMBNAIL_SIZE_RANGE } from './thumbnails';
-export { resolveMediaRequest, parseMediaUrl, MEDIA_SCHEME, type MediaRequest, type ResolvedMedia } from './media-resolver';
+export { openMedia, type OpenedMedia } from './media-resolver';
 export * from '../../api/types/library';

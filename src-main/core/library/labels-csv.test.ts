@@ -41,20 +41,20 @@ describe('csv', () => {
 });
 
 describe('labels CSV', () => {
-  it('writes only .csv files, and never over a file that is not an earlier labels export', () => {
+  it('writes only .csv files, and never over a file that is not an earlier labels export', async () => {
     seedImageRows(project, 2);
     const precious = path.join(tmp.dir, 'notes.csv');
     fs.writeFileSync(precious, 'my,own\ndata\n');
-    expect(() => exportLabelsCsv(project, precious)).toThrow(/not a Graft labels export/);
+    await expect(exportLabelsCsv(project, precious)).rejects.toThrow(/not a Graft labels export/);
     expect(fs.readFileSync(precious, 'utf8')).toBe('my,own\ndata\n');
-    expect(() => exportLabelsCsv(project, path.join(tmp.dir, '.bashrc'))).toThrow(/ending in \.csv/);
+    await expect(exportLabelsCsv(project, path.join(tmp.dir, '.bashrc'))).rejects.toThrow(/ending in \.csv/);
     const file = path.join(tmp.dir, 'labels.csv');
-    exportLabelsCsv(project, file);
-    expect(exportLabelsCsv(project, file)).toMatchObject({ rows: 2 });
-    expect(fs.readdirSync(tmp.dir).filter((f) => f.endsWith('.partial'))).toEqual([]);
+    await exportLabelsCsv(project, file);
+    expect(await exportLabelsCsv(project, file)).toMatchObject({ rows: 2 });
+    expect(fs.readdirSync(tmp.dir).filter((f) => f.endsWith('.partial') || f.endsWith('.tmp'))).toEqual([]);
   });
 
-  it('round-trips labels and splits into another project, creating classes and reporting unknown paths', () => {
+  it('round-trips labels and splits into another project, creating classes and reporting unknown paths', async () => {
     const ids = seedImageRows(project, 10);
     const odd = createClass(project, 'odd, "quoted" class').classId;
     const even = createClass(project, 'even').classId;
@@ -62,7 +62,7 @@ describe('labels CSV', () => {
     assignLabel(project, ids.filter((_, i) => i % 2 === 0 && i < 8), even);
     assignSplits(project, { train: 0.5, validation: 0.25, test: 0.25 }, 9);
     const file = path.join(tmp.dir, 'out', 'labels.csv');
-    expect(exportLabelsCsv(project, file)).toMatchObject({ rows: 10, labelled: 9 });
+    expect(await exportLabelsCsv(project, file)).toMatchObject({ rows: 10, labelled: 9 });
     const text = fs.readFileSync(file, 'utf8');
     expect(text.split('\r\n')[0]).toBe('path,label,split');
     expect(text).toContain('"odd, ""quoted"" class"');

@@ -4,7 +4,9 @@ import type { Database } from 'better-sqlite3';
 import { GraftError } from '../../api/errors';
 import type { Project } from '../project/project';
 import { checkClassName, insertClassRow } from './classes';
+import { writeFileAtomic } from '../../base/atomic-write';
 import { csvRow, CsvSyntaxError, parseCsv } from '../../base/csv';
+import { errnoCode } from '../../base/fs-errors';
 import { recordOperation, type ClassChange, type LabelChange } from './label-journal';
 import { SPLIT_NAMES, type SplitName } from '../../api/types/library';
 import { writeLabels } from './labels';
@@ -16,7 +18,7 @@ export type { LabelsCsvExport, LabelsCsvImport } from '../../api/types/library';
  * Writes `path,label,split` for every image (empty label or split when there is none),
  * in path order. Missing images are included: their labels are still the user's work.
  */
-export function exportLabelsCsv(project: Project, file: string): LabelsCsvExport {
+export async function exportLabelsCsv(project: Project, file: string): Promise<LabelsCsvExport> {
   const rows = project.db
     .prepare(
       `SELECT i.path, c.name AS label, s.split FROM images i
@@ -30,15 +32,11 @@ export function exportLabelsCsv(project: Project, file: string): LabelsCsvExport
     if (row.label !== null) labelled++;
     lines.push(csvRow([row.path, row.label ?? '', row.split ?? '']));
   }
-  const target = checkExportTarget(file);
-  const temporary = `${target}.${process.pid}.partial`;
+  const target = await checkExportTarget(file);
   try {
-    fs.mkdirSync(path.dirname(target), { recursive: true });
     // Written aside and renamed, so a crash never leaves half a file where the last export was.
-    fs.writeFileSync(temporary, lines.join('\r\n') + '\r\n', { flag: 'wx' });
-    fs.renameSync(temporary, target);
+    await writeFileAtomic(target, lines.join('\r\n') + '\r\n');
   } catch (error) {
-    fs.rmSync(temporary, { force: true });
     throw new GraftError('io', `Cannot write ${target}: ${(error as Error).message}`);
   }
   return { file: target, rows: rows.length, labelled };
@@ -49,22 +47,22 @@ export function exportLabelsCsv(project: Project, file: string): LabelsCsvExport
  * export (it starts with the `path,label,split` header). The path comes from the UI, so this
  * keeps a labels export from ever replacing an unrelated file.
  */
-function checkExportTarget(file: string): string {
+async function checkExportTarget(file: string): Promise<string> {
   const target = path.resolve(file);
   if (path.extname(target).toLowerCase() !== '.csv') {
     throw new GraftError('bad-request', `Export labels to a file ending in .csv (got ${path.basename(target)}).`);
   }
   let head: string;
   try {
-    const fd = fs.openSync(target, 'r');
+    const handle = await fs.promises.open(target, 'r');
     try {
       const buffer = Buffer.alloc(64);
-      head = buffer.subarray(0, fs.readSync(fd, buffer, 0, 64, 0)).toString('utf8');
+      head = buffer.subarray(0, (await handle.read(buffer, 0, 64, 0)).bytesRead).toString('utf8');
     } finally {
-      fs.closeSync(fd);
+      await handle.close();
     }
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return target;
+    if (errnoCode(error) === 'ENOENT') return target;
     throw new GraftError('io', `Cannot check ${target}: ${(error as Error).message}`);
   }
   if (!/^path,label,split\r?\n/.test(head)) {

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -5,8 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Project } from '../project/project';
 import { importFolder } from './import-folder';
 import { cleanUp, makeImage, makeOrientedJpeg, makeProject, makeTempDir, type TempDir } from './library-fixtures';
-import { parseMediaUrl, resolveMediaRequest } from './media-resolver';
-import { getThumbnail } from './thumbnails';
+import { openMedia, type OpenedMedia } from './media-resolver';
+import { getThumbnail, thumbnailPath } from './thumbnails';
 
 let tmp: TempDir;
 let project: Project;
@@ -71,50 +72,76 @@ describe('getThumbnail', () => {
   });
 });
 
-describe('resolveMediaRequest', () => {
-  it('maps a thumb request to the cache and an original request to the imported file', async () => {
-    const thumb = await resolveMediaRequest(project, { kind: 'thumb', imageId: plainId, size: 128 });
+/** Reads what an opened media file would send, and closes it. */
+async function readOpened(media: OpenedMedia): Promise<Buffer> {
+  try {
+    return await media.handle.readFile();
+  } finally {
+    await media.handle.close();
+  }
+}
+
+describe('openMedia', () => {
+  it('opens the cached thumbnail or the imported original, with the type of its decoded format', async () => {
+    const thumb = await openMedia(project, { kind: 'thumb', imageId: plainId, size: 128 });
     expect(thumb.mimeType).toBe('image/jpeg');
-    expect(thumb.filePath.startsWith(project.layout.thumbnails + path.sep)).toBe(true);
-    expect(await resolveMediaRequest(project, { kind: 'original', imageId: plainId })).toEqual({
-      filePath: path.join(root, 'plain.png'),
-      mimeType: 'image/png',
-    });
-    expect(await resolveMediaRequest(project, parseMediaUrl(`graft-media://thumb/${rotatedId}?size=64`))).toMatchObject({
-      mimeType: 'image/jpeg',
-    });
+    const thumbBytes = await readOpened(thumb);
+    expect(thumbBytes.length).toBe(thumb.size);
+    expect((await sharp(thumbBytes).metadata()).width).toBe(128);
+    const original = await openMedia(project, { kind: 'original', imageId: plainId });
+    expect(original.mimeType).toBe('image/png');
+    expect(await readOpened(original)).toEqual(fs.readFileSync(path.join(root, 'plain.png')));
+    const rotated = await openMedia(project, { kind: 'thumb', imageId: rotatedId });
+    expect(rotated.mimeType).toBe('image/jpeg');
+    await readOpened(rotated);
   });
 
-  it('refuses anything that is not an image of this project', async () => {
-    const refused: unknown[] = [
-      null,
-      'graft-media://original/1',
-      { kind: 'file', imageId: plainId },
-      { kind: 'original', imageId: '1' },
-      { kind: 'original', imageId: -1 },
-      { kind: 'original', imageId: 1.5 },
-      { kind: 'original', imageId: 424242 },
-      { kind: 'original', imageId: plainId, path: '/etc/passwd' },
-      { kind: 'original', imageId: plainId, size: 64 },
-      { kind: 'thumb', imageId: plainId, size: 99999 },
-      { kind: 'thumb', imageId: plainId, size: '../../etc' },
-    ];
-    for (const request of refused) {
-      await expect(resolveMediaRequest(project, request), JSON.stringify(request)).rejects.toMatchObject({
-        code: expect.stringMatching(/bad-request|not-found/),
-      });
-    }
-    for (const url of [
-      'graft-media://original/../../etc/passwd',
-      'graft-media://original/%2e%2e%2fetc',
-      'graft-media://thumb/1/extra',
-      'graft-media://secrets/1',
-      'file:///etc/passwd',
-      'not a url',
-    ]) {
-      expect(() => parseMediaUrl(url), url).toThrow();
-    }
+  it('refuses images that are not in this project, missing, or of a size out of range', async () => {
+    await expect(openMedia(project, { kind: 'original', imageId: 424242 })).rejects.toMatchObject({ code: 'not-found' });
+    await expect(openMedia(project, { kind: 'thumb', imageId: plainId, size: 99999 })).rejects.toMatchObject({ code: 'bad-request' });
     project.db.prepare('UPDATE images SET missing = 1 WHERE id = ?').run(plainId);
-    await expect(resolveMediaRequest(project, { kind: 'original', imageId: plainId })).rejects.toThrow(/missing/);
+    await expect(openMedia(project, { kind: 'original', imageId: plainId })).rejects.toThrow(/missing/);
+  });
+
+  it('serves an original only while it is still the regular file that was imported', async () => {
+    const original = path.join(root, 'plain.png');
+    const secret = path.join(tmp.dir, 'secret.txt');
+    fs.writeFileSync(secret, 'not a photo');
+    const changed = { code: 'not-found', message: expect.stringMatching(/changed since it was imported — import its folder again/) };
+    const swaps: [string, () => void][] = [
+      ['a symlink to another file', () => fs.symlinkSync(secret, original)],
+      ['a directory', () => fs.mkdirSync(original)],
+      ['other bytes', () => fs.writeFileSync(original, 'x'.repeat(50))],
+    ];
+    if (spawnSync('mkfifo', ['--help'], { stdio: 'ignore' }).status === 0) swaps.push(['a FIFO', () => spawnSync('mkfifo', [original])]);
+    const saved = fs.readFileSync(original);
+    // Moved aside and back, so the file keeps the modification time the import recorded.
+    fs.renameSync(original, `${original}.aside`);
+    for (const [what, swap] of swaps) {
+      fs.rmSync(original, { recursive: true, force: true });
+      swap();
+      await expect(openMedia(project, { kind: 'original', imageId: plainId }), what).rejects.toMatchObject(changed);
+    }
+    // Back as it was, it is the file that was imported.
+    fs.rmSync(original, { recursive: true });
+    fs.renameSync(`${original}.aside`, original);
+    expect(await readOpened(await openMedia(project, { kind: 'original', imageId: plainId }))).toEqual(saved);
+    fs.rmSync(original);
+    await expect(openMedia(project, { kind: 'original', imageId: plainId })).rejects.toThrow(/cannot be read any more/);
+  });
+});
+
+describe('thumbnail cache', () => {
+  it('drops the temporary files a killed writer left, at its first use after the project opens', async () => {
+    const hash = (project.db.prepare('SELECT content_hash FROM images WHERE id = ?').get(plainId) as { content_hash: string }).content_hash;
+    const thumb = thumbnailPath(project.layout, hash, 64);
+    fs.mkdirSync(path.dirname(thumb), { recursive: true });
+    // A pid that is not running (beyond Linux's pid_max), the bare name of earlier versions, and a live write.
+    const stale = [`${thumb}.4194305-0a1b2c3d.tmp`, `${thumb}.0a1b2c3d4e5f.tmp`];
+    const live = `${thumb}.${process.pid}-0a1b2c3d.tmp`;
+    for (const file of [...stale, live]) fs.writeFileSync(file, 'half a jpeg');
+    await getThumbnail(project, plainId, 96);
+    await expect.poll(() => stale.filter((file) => fs.existsSync(file))).toEqual([]);
+    expect(fs.existsSync(live)).toBe(true);
   });
 });

@@ -6,13 +6,14 @@ import type { ProjectLayout } from '../project/project-layout';
 import { DEFAULT_MAX_PIXELS } from './image-probe';
 import { getImage } from './image-query';
 import { defaultDecodeConcurrency, Semaphore } from '../../base/semaphore';
-import { renderThumbnail, writeFileAtomic } from './thumbnail-render';
+import { removeStaleTempFiles, writeFileAtomic } from '../../base/atomic-write';
+import { checkThumbnailSize } from '../../api/media-url';
+import { renderThumbnail } from './thumbnail-render';
+
+export { checkThumbnailSize, THUMBNAIL_SIZE_RANGE } from '../../api/media-url';
 
 /** The thumbnail edge the grid asks for unless told otherwise. */
 export const DEFAULT_THUMBNAIL_SIZE = 256;
-
-/** Smallest and largest thumbnail edges served, so requests cannot fill the disk with sizes. */
-export const THUMBNAIL_SIZE_RANGE = { min: 16, max: 1024 } as const;
 
 /**
  * Where the thumbnail of some content at some size lives. Keyed by content hash, so a
@@ -21,15 +22,6 @@ export const THUMBNAIL_SIZE_RANGE = { min: 16, max: 1024 } as const;
 export function thumbnailPath(layout: ProjectLayout, contentHash: string, size: number): string {
   if (!/^[0-9a-f]{16,128}$/.test(contentHash)) throw new Error(`Not a content hash: ${contentHash}`);
   return path.join(layout.thumbnails, String(size), contentHash.slice(0, 2), `${contentHash}.jpg`);
-}
-
-/** Checks a requested thumbnail size, failing with a message that names the allowed range. */
-export function checkThumbnailSize(size: unknown): number {
-  const { min, max } = THUMBNAIL_SIZE_RANGE;
-  if (typeof size !== 'number' || !Number.isInteger(size) || size < min || size > max) {
-    throw new GraftError('bad-request', `Thumbnail size must be a whole number of pixels from ${min} to ${max}.`);
-  }
-  return size;
 }
 
 interface ThumbnailQueue {
@@ -46,6 +38,9 @@ function queueFor(project: Project): ThumbnailQueue {
     // The grid asks for a screenful at once; decode them as fast as the CPUs allow, no faster.
     queue = { semaphore: new Semaphore(defaultDecodeConcurrency()), inflight: new Map() };
     queues.set(project, queue);
+    // First use of the cache since the project opened: drop what a killed writer left half-done.
+    // In the background: a cache of 100,000 files takes a moment to list, and nothing waits on it.
+    void removeStaleTempFiles(project.layout.thumbnails).catch(() => undefined);
   }
   return queue;
 }
@@ -93,10 +88,11 @@ async function ensureThumbnail(queue: ThumbnailQueue, file: string, original: st
   });
 }
 
+/** True for a cached thumbnail worth serving: an empty file is what a power cut left of an unflushed write. */
 async function exists(file: string): Promise<boolean> {
   try {
-    await fs.promises.access(file);
-    return true;
+    const stats = await fs.promises.stat(file);
+    return stats.isFile() && stats.size > 0;
   } catch {
     return false;
   }

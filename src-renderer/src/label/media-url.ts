@@ -1,13 +1,14 @@
-/** Which image bytes a cell or the viewer shows. */
-export type MediaKind = 'thumb' | 'original';
+import { mediaUrl as contractMediaUrl, type MediaKind } from '../../../src-main/api/media-url';
+
+export type { MediaKind };
 
 /**
- * URL of an image's thumbnail or original, by id only: the `graft-media:` protocol in
- * Electron, the token-protected `/media/` route under `graft serve`.
+ * URL of an image's thumbnail or original, by id only, built by the contract's media URL
+ * module: the `graft-media:` protocol in Electron, the token-protected `/media/` route under
+ * `graft serve`.
  */
 export function mediaUrl(kind: MediaKind, imageId: number, size?: number, electron = hasBridge()): string {
-  const query = kind === 'thumb' && size ? `?size=${size}` : '';
-  return electron ? `graft-media://${kind}/${imageId}${query}` : `/media/${kind}/${imageId}${query}`;
+  return contractMediaUrl({ kind, imageId, ...(kind === 'thumb' && size ? { size } : {}) }, electron ? 'electron' : 'serve');
 }
 
 function hasBridge(): boolean {
