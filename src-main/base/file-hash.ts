@@ -9,9 +9,20 @@ export function hashBuffer(bytes: Buffer): string {
   return createHash(HASH_ALGORITHM).update(bytes).digest('hex');
 }
 
-/** Hex content hash of a file, streamed so a large file never sits in memory. */
-export async function hashFile(filePath: string, signal?: AbortSignal): Promise<string> {
-  const hash = createHash(HASH_ALGORITHM);
+/** Hash algorithms in use: sha256 for content, md5 only where a published checksum is md5 (Keras weights). */
+export type HashAlgorithm = typeof HASH_ALGORITHM | 'md5';
+
+/** How to hash a file. */
+export interface HashFileOptions {
+  /** The content-hash algorithm unless given. */
+  algorithm?: HashAlgorithm;
+  signal?: AbortSignal;
+}
+
+/** Hex hash of a file, streamed so a large file never sits in memory. */
+export async function hashFile(filePath: string, options: HashFileOptions = {}): Promise<string> {
+  const { algorithm = HASH_ALGORITHM, signal } = options;
+  const hash = createHash(algorithm);
   const stream = fs.createReadStream(filePath, { signal, highWaterMark: 1 << 20 });
   for await (const chunk of stream) hash.update(chunk as Buffer);
   return hash.digest('hex');

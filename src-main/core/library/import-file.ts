@@ -122,7 +122,7 @@ export class FileImporter {
         bytes = await this.io.readFile(filePath, this.signal);
         hash = hashBuffer(bytes);
       } else {
-        hash = await hashFile(filePath, this.signal);
+        hash = await hashFile(filePath, { signal: this.signal });
       }
     } catch (error) {
       if (this.signal.aborted) throw error;

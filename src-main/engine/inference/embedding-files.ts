@@ -1,7 +1,8 @@
-import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
-import path from 'node:path';
+import { rm } from 'node:fs/promises';
 import { GraftError } from '../../api/errors';
+import { openAtomicFile, type AtomicFile } from '../../base/atomic-write';
 import { csvRow } from '../../base/csv';
+import { errnoCode } from '../../base/fs-errors';
 import { NpyWriter } from './npy-writer';
 
 /** The CSV index that goes with an `.npy` file: the same name with `.csv` in place of `.npy`. */
@@ -12,11 +13,14 @@ export function indexPathFor(npyPath: string): string {
 /** A file system failure as a message the user can act on (wrong folder, no permission, disk full). */
 function writeError(file: string, error: unknown): GraftError {
   if (error instanceof GraftError) return error;
-  const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+  const reason = errnoCode(error) ?? (error as Error).message;
   return new GraftError('io', `Cannot write ${file} (${reason}); choose another output file or free some space.`);
 }
 
-/** Where a file is written until it is complete; it takes its final name only on success. */
+/**
+ * Where a file is written until it is complete; it takes its final name only on success. A
+ * fixed name, so the CLI can remove it after killing an engine that was writing it.
+ */
 export function partialPathOf(file: string): string {
   return `${file}.partial`;
 }
@@ -29,30 +33,27 @@ export function partialPathOf(file: string): string {
 export class EmbeddingFiles {
   private constructor(
     private readonly npy: NpyWriter,
-    private readonly csv: FileHandle,
+    private readonly csv: AtomicFile,
     readonly out: string,
     readonly indexOut: string,
   ) {}
 
-  /** Creates both partial files (and the folder) for vectors of `dims` values. */
+  /** Creates both partial files (and their folders) for vectors of `dims` values. */
   static async create(out: string, indexOut: string, dims: number): Promise<EmbeddingFiles> {
     let npy: NpyWriter;
     try {
-      await mkdir(path.dirname(out), { recursive: true });
-      npy = await NpyWriter.create(partialPathOf(out), dims);
+      npy = await NpyWriter.create(out, dims, { tempPath: partialPathOf(out) });
     } catch (error) {
       throw writeError(out, error);
     }
-    let csv: FileHandle | null = null;
+    let csv: AtomicFile | null = null;
     try {
-      await mkdir(path.dirname(indexOut), { recursive: true });
-      csv = await open(partialPathOf(indexOut), 'w');
+      csv = await openAtomicFile(indexOut, { tempPath: partialPathOf(indexOut) });
       await csv.write('row,path\n');
       return new EmbeddingFiles(npy, csv, out, indexOut);
     } catch (error) {
-      await csv?.close().catch(() => undefined);
+      await csv?.abort();
       await npy.abort();
-      await removePartials(out, indexOut);
       throw writeError(indexOut, error);
     }
   }
@@ -73,23 +74,21 @@ export class EmbeddingFiles {
     }
   }
 
-  /** Completes both files and gives them their final names. */
+  /** Completes both files and gives them their final names; on failure no partial file stays. */
   async commit(): Promise<void> {
     try {
       await this.npy.finish();
-      await this.csv.close();
-      await rename(partialPathOf(this.out), this.out);
-      await rename(partialPathOf(this.indexOut), this.indexOut);
+      await this.csv.commit();
     } catch (error) {
+      await this.abort();
       throw writeError(this.out, error);
     }
   }
 
-  /** Closes and removes both partial files. */
+  /** Closes and removes both partial files (a file already committed stays). */
   async abort(): Promise<void> {
     await this.npy.abort();
-    await this.csv.close().catch(() => undefined);
-    await removePartials(this.out, this.indexOut);
+    await this.csv.abort();
   }
 }
 

@@ -57,6 +57,20 @@ describe('npy writer', () => {
     expect(parseNpy(file).shape).toEqual([0, 1280]);
   });
 
+  it('shows nothing under the file name until finished, and leaves nothing when aborted', async () => {
+    const file = path.join(dir, 'aside.npy');
+    const writer = await NpyWriter.create(file, 2);
+    await writer.append(Float32Array.of(1, 2));
+    expect(fs.existsSync(file)).toBe(false);
+    await writer.finish();
+    expect(parseNpy(file).shape).toEqual([1, 2]);
+    const dropped = path.join(dir, 'dropped.npy');
+    const aborted = await NpyWriter.create(dropped, 2);
+    await aborted.append(Float32Array.of(1, 2));
+    await aborted.abort();
+    expect(fs.readdirSync(dir).filter((name) => name.startsWith('dropped'))).toEqual([]);
+  });
+
   it('refuses a batch that is not whole rows', async () => {
     const writer = await NpyWriter.create(path.join(dir, 'bad.npy'), 4);
     await expect(writer.append(new Float32Array(6))).rejects.toThrow(/not a whole number of 4-value rows/);

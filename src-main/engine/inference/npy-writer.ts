@@ -1,6 +1,6 @@
 import os from 'node:os';
-import { open, type FileHandle } from 'node:fs/promises';
 import { GraftError } from '../../api/errors';
+import { openAtomicFile, type AtomicFile, type AtomicFileOptions } from '../../base/atomic-write';
 
 /**
  * Size of the reserved header. NumPy writes 128 bytes for any 2-D float32 array (it pads to a
@@ -36,28 +36,28 @@ export function npyHeader(shape: readonly number[]): Buffer {
 /**
  * Writes a float32 matrix [rows, dims] as `.npy`, row batch by row batch, so the matrix never
  * has to sit in memory: the header is reserved up front and rewritten with the final row
- * count by `finish()`.
+ * count by `finish()`. The file is written aside and takes its name only when finished.
  */
 export class NpyWriter {
   private rowsWritten = 0;
   private offset = NPY_HEADER_BYTES;
 
   private constructor(
-    private readonly handle: FileHandle,
+    private readonly file: AtomicFile,
     readonly dims: number,
   ) {}
 
-  /** Creates (or truncates) `file` and reserves the header. */
-  static async create(file: string, dims: number): Promise<NpyWriter> {
+  /** Starts `file` (written aside, under `options.tempPath` when given) and reserves the header. */
+  static async create(file: string, dims: number, options: AtomicFileOptions = {}): Promise<NpyWriter> {
     if (!Number.isInteger(dims) || dims < 1) throw new GraftError('bad-request', `Feature vectors need at least one value; got ${dims}.`);
-    const handle = await open(file, 'w');
+    const out = await openAtomicFile(file, options);
     try {
-      await handle.write(npyHeader([0, dims]), 0, NPY_HEADER_BYTES, 0);
+      await out.handle.write(npyHeader([0, dims]), 0, NPY_HEADER_BYTES, 0);
     } catch (error) {
-      await handle.close();
+      await out.abort();
       throw error;
     }
-    return new NpyWriter(handle, dims);
+    return new NpyWriter(out, dims);
   }
 
   /** Rows written so far. */
@@ -73,22 +73,24 @@ export class NpyWriter {
     const bytes = Buffer.from(values.buffer, values.byteOffset, values.byteLength);
     // '<f4' is little-endian; swap a copy on the rare big-endian host.
     const data = os.endianness() === 'LE' ? bytes : Buffer.from(bytes).swap32();
-    await this.handle.write(data, 0, data.length, this.offset);
+    await this.file.handle.write(data, 0, data.length, this.offset);
     this.offset += data.length;
     this.rowsWritten += values.length / this.dims;
   }
 
-  /** Writes the header with the final row count and closes the file. */
+  /** Writes the header with the final row count and gives the file its name. */
   async finish(): Promise<void> {
     try {
-      await this.handle.write(npyHeader([this.rowsWritten, this.dims]), 0, NPY_HEADER_BYTES, 0);
-    } finally {
-      await this.handle.close();
+      await this.file.handle.write(npyHeader([this.rowsWritten, this.dims]), 0, NPY_HEADER_BYTES, 0);
+    } catch (error) {
+      await this.file.abort();
+      throw error;
     }
+    await this.file.commit();
   }
 
-  /** Closes the file without completing it (the caller removes it). */
+  /** Removes the unfinished file. */
   async abort(): Promise<void> {
-    await this.handle.close().catch(() => undefined);
+    await this.file.abort();
   }
 }

@@ -1,8 +1,9 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { GraftError } from '../../../api/errors';
+import { commitFile } from '../../../base/atomic-write';
+import { coalesce } from '../../../base/coalesce';
+import { hashFile, type HashAlgorithm } from '../../../base/file-hash';
 import { KERAS_APPLICATIONS_BASE_URL, type WeightsFile } from './imagenet-files';
 
 /** How far a download has got; pushed to the UI while it runs. */
@@ -72,10 +73,8 @@ async function sizeOf(file: string): Promise<number> {
 }
 
 /** Keras's `hash_algorithm="auto"`: 64 hex digits is sha256, anything else md5. */
-export async function hashFile(file: string, expected: string): Promise<string> {
-  const hash = createHash(expected.length === 64 ? 'sha256' : 'md5');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
+function kerasHashAlgorithm(expected: string): HashAlgorithm {
+  return expected.length === 64 ? 'sha256' : 'md5';
 }
 
 async function attempt(ctx: Context): Promise<void> {
@@ -117,13 +116,10 @@ async function receive(ctx: Context, body: ReadableStream<Uint8Array>, start: nu
   const handle = await open(ctx.part, start > 0 ? 'a' : 'w');
   const began = performance.now();
   let done = start;
-  let lastReport = 0;
-  const report = (force: boolean): void => {
-    const now = performance.now();
-    if (!options.onProgress || (!force && now - lastReport < (options.progressIntervalMs ?? 100))) return;
-    lastReport = now;
-    const seconds = Math.max((now - began) / 1000, 1e-3);
-    options.onProgress({ fileName: file.fileName, bytesDone: done, bytesTotal: total, bytesPerSecond: (done - start) / seconds });
+  const progress = options.onProgress ? coalesce(options.progressIntervalMs ?? 100, options.onProgress) : null;
+  const report = (): void => {
+    const seconds = Math.max((performance.now() - began) / 1000, 1e-3);
+    progress?.push({ fileName: file.fileName, bytesDone: done, bytesTotal: total, bytesPerSecond: (done - start) / seconds });
   };
   const reader = body.getReader();
   try {
@@ -132,16 +128,18 @@ async function receive(ctx: Context, body: ReadableStream<Uint8Array>, start: nu
       if (finished) break;
       await handle.write(value);
       done += value.length;
-      report(false);
+      report();
     }
   } catch {
     if (options.signal?.aborted) throw cancelled(file);
     throw new Interrupted(`connection dropped at ${done} bytes`);
   } finally {
     await handle.close();
+    // The bytes on disk now, whether the connection ended or dropped.
+    progress?.flush();
+    progress?.dispose();
   }
   if (total !== null && done < total) throw new Interrupted(`connection ended at ${done} of ${total} bytes`);
-  report(true);
 }
 
 function wait(ms: number, signal: AbortSignal | undefined): Promise<void> {
@@ -193,7 +191,13 @@ export async function downloadWeightsFile(file: WeightsFile, options: DownloadOp
     }
   }
   if (file.hash) {
-    const actual = await hashFile(ctx.part, file.hash);
+    let actual: string;
+    try {
+      actual = await hashFile(ctx.part, { algorithm: kerasHashAlgorithm(file.hash), signal: options.signal });
+    } catch (error) {
+      if (options.signal?.aborted) throw cancelled(file);
+      throw error;
+    }
     if (actual !== file.hash.toLowerCase()) {
       await rm(ctx.part, { force: true });
       throw new GraftError(
@@ -203,6 +207,7 @@ export async function downloadWeightsFile(file: WeightsFile, options: DownloadOp
       );
     }
   }
-  await rename(ctx.part, target);
+  // Flushed and renamed like every other file Graft writes whole; only then does it count as cached.
+  await commitFile(ctx.part, target);
   return target;
 }
