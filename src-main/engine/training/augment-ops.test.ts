@@ -116,7 +116,7 @@ describe('colour', () => {
     for (let i = 0; i < 200; i++) {
       const rgb = [rng.next(), rng.next(), rng.next()] as const;
       const back = hsvToRgb(...rgbToHsv(...rgb));
-      back.forEach((v, c) => expect(v).toBeCloseTo(rgb[c], 10));
+      back.forEach((v, c) => expect(v).toBeCloseTo(rgb[c]!, 10));
     }
   });
 
