@@ -99,6 +99,7 @@ describe('categorical cross-entropy', () => {
   it('refuses a smoothing outside [0, 1) and a non-2-D output', () => {
     expect(() => values(categoricalCrossEntropyPerSample, [[1, 2]], [0], { fromLogits: true, labelSmoothing: 1 })).toThrow(RangeError);
     expect(() => values(categoricalCrossEntropyPerSample, [1, 2], [0], { fromLogits: true })).toThrow(RangeError);
+    expect(() => values(categoricalCrossEntropyPerSample, [[1, 2]], [0, 1], { fromLogits: true })).toThrow(RangeError);
   });
 });
 

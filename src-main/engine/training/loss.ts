@@ -38,6 +38,7 @@ export function categoricalCrossEntropyPerSample(tf: Tf, output: Tensor, labels:
   const epsilon = options.labelSmoothing ?? 0;
   checkSmoothing(epsilon);
   if (output.rank !== 2) throw new RangeError(`Categorical cross-entropy needs [batch, classes] outputs; got shape [${output.shape.join(', ')}].`);
+  if (labels.size !== output.shape[0]) throw new RangeError(`Categorical cross-entropy needs one label per row; got ${labels.size} labels for ${output.shape[0]} rows.`);
   const classes = output.shape[1]!;
   return tf.tidy(() => {
     let target = tf.cast(tf.oneHot(tf.cast(labels, 'int32'), classes), 'float32');
