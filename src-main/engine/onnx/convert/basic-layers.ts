@@ -83,7 +83,8 @@ export const convertLeakyReLU: LayerConverter = (call, inputs, ctx) => {
 export const convertSoftmax: LayerConverter = (call, inputs, ctx) => {
   const input = onlyInput(call, inputs);
   const raw = configOf(call.layer).axis;
-  const axis = Array.isArray(raw) && raw.length === 1 ? (raw[0] as unknown) : (raw ?? -1);
+  // tfjs's Softmax layer defaults to axis 1 (Keras: −1); its config always states the axis anyway.
+  const axis = Array.isArray(raw) && raw.length === 1 ? (raw[0] as unknown) : (raw ?? 1);
   if (typeof axis !== 'number') throw unsupported(call.layer, `axis ${JSON.stringify(raw)}`);
   const graph = graphAxis(call.layer, axis, input.shape.length);
   return { name: ctx.builder.addNode('Softmax', [input.name], call.layer.name, [attr.int('axis', graph)]).outputs[0]!, shape: outputShape(call) };

@@ -11,7 +11,7 @@ import {
 import { convertBatchNormalization } from './batch-norm';
 import type { LayerConverter } from './context';
 import { convertConv2D, convertDepthwiseConv2D, convertZeroPadding2D } from './conv-layers';
-import { convertConcatenate, convertMerge, convertSubtract } from './merge-layers';
+import { convertConcatenate, convertMerge } from './merge-layers';
 import {
   convertAveragePooling2D,
   convertGlobalAveragePooling2D,
@@ -41,7 +41,6 @@ export const LAYER_CONVERTERS: Readonly<Record<string, LayerConverter>> = {
   Maximum: convertMerge,
   Minimum: convertMerge,
   Average: convertMerge,
-  Subtract: convertSubtract,
   Concatenate: convertConcatenate,
   // Identity at inference (Keras training=False), which is the only mode a frozen forward runs in.
   Dropout: convertIdentity,

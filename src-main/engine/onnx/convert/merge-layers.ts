@@ -18,13 +18,6 @@ export const convertMerge: LayerConverter = (call, inputs, ctx) => {
   return { name: node.outputs[0]!, shape: outputShape(call) };
 };
 
-/** Subtract: exactly two inputs. */
-export const convertSubtract: LayerConverter = (call, inputs, ctx) => {
-  if (inputs.length !== 2) throw unsupported(call.layer, `expected two inputs, got ${inputs.length}`);
-  sameShapes(call, inputs);
-  return { name: ctx.builder.addNode('Sub', [inputs[0]!.name, inputs[1]!.name], call.layer.name).outputs[0]!, shape: outputShape(call) };
-};
-
 /** Concatenate along its Keras axis; the channel axis of a feature map is axis 1 inside the graph. */
 export const convertConcatenate: LayerConverter = (call, inputs, ctx) => {
   sameRank(call, inputs);

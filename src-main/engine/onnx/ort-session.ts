@@ -1,0 +1,77 @@
+import type { InferenceSession } from 'onnxruntime-node';
+import type { ExecutionProvider, OnnxRuntime } from './ort-loader';
+
+/** How a session runs. */
+export interface OrtSessionOptions {
+  /** Intra-op threads (default 1: measured fastest per core on the 2-core machine; see bench/onnx-bench.ts). */
+  threads?: number;
+  /** Default 'cpu'; 'cuda' only when the runtime reported it. */
+  provider?: ExecutionProvider;
+  /**
+   * Let idle intra-op threads spin (ORT's default). Off frees the cores sooner for work that
+   * runs beside inference, such as image decoding.
+   */
+  allowSpinning?: boolean;
+  /** Where ORT writes the graph after its optimisations (for inspection and tests). */
+  optimizedModelFilePath?: string;
+}
+
+/** One ONNX model loaded into ONNX Runtime: a single float32 input, float32 outputs. */
+export interface OrtSession {
+  inputName: string;
+  outputNames: string[];
+  /** Runs `input` (shape `dims`) and returns each output's data, in `outputNames` order. */
+  run(input: Float32Array, dims: number[]): Promise<Float32Array[]>;
+  dispose(): Promise<void>;
+}
+
+/** Default intra-op thread count. */
+export const DEFAULT_THREADS = 1;
+
+/** The session options for these settings (exported for tests). */
+export function sessionOptions(options: OrtSessionOptions): InferenceSession.SessionOptions {
+  const threads = options.threads ?? DEFAULT_THREADS;
+  if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`Thread count must be a positive whole number; got ${threads}.`);
+  const result: InferenceSession.SessionOptions = {
+    executionProviders: [options.provider ?? 'cpu'],
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+  };
+  if (options.allowSpinning === false) result.extra = { session: { intra_op: { allow_spinning: '0' } } };
+  if (options.optimizedModelFilePath) result.optimizedModelFilePath = options.optimizedModelFilePath;
+  return result;
+}
+
+/** Opens a model (file path or bytes) in ONNX Runtime. */
+export async function openOrtSession(runtime: OnnxRuntime, model: string | Uint8Array, options: OrtSessionOptions = {}): Promise<OrtSession> {
+  const { ort } = runtime;
+  const settings = sessionOptions(options);
+  const session = typeof model === 'string' ? await ort.InferenceSession.create(model, settings) : await ort.InferenceSession.create(model, settings);
+  const inputName = session.inputNames[0];
+  if (session.inputNames.length !== 1 || !inputName) {
+    await session.release();
+    throw new Error(`Expected an ONNX model with one input; it has ${session.inputNames.length}.`);
+  }
+  const outputNames = [...session.outputNames];
+  let disposed = false;
+  return {
+    inputName,
+    outputNames,
+    async run(input, dims) {
+      if (disposed) throw new Error('The ONNX Runtime session was disposed.');
+      const results = await session.run({ [inputName]: new ort.Tensor('float32', input, dims) });
+      return outputNames.map((name) => {
+        const data = results[name]?.data;
+        if (!(data instanceof Float32Array)) throw new Error(`ONNX output "${name}" is not float32.`);
+        return data;
+      });
+    },
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      await session.release();
+    },
+  };
+}
