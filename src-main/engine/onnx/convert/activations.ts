@@ -38,8 +38,6 @@ export function applyActivation(ctx: ConvertContext, layer: Layer, name: string,
       return clip(ctx, input, 0, 6, base);
     case 'softmax':
       return b.addNode('Softmax', [input], base, [attr.int('axis', channelAxis)]).outputs[0]!;
-    case 'logSoftmax':
-      return b.addNode('LogSoftmax', [input], base, [attr.int('axis', channelAxis)]).outputs[0]!;
     case 'hardSigmoid':
       // tfjs: clip(0.2·x + 0.5, 0, 1), which is ONNX HardSigmoid's formula with these constants.
       return b.addNode('HardSigmoid', [input], base, [attr.float('alpha', 0.2), attr.float('beta', 0.5)]).outputs[0]!;
