@@ -13,6 +13,13 @@ const rawIpcBanned = {
   message: 'Use the typed transport (src-main/electron/ipc-main.ts, preload.ts); raw IPC elsewhere bypasses the contract.',
 };
 
+const electronPatterns = [{ group: ['electron/*'], message: electronBanned.message }];
+
+/** The no-restricted-imports rule of one layer: electron banned, plus the layer's own limits. */
+function layer(files, patterns) {
+  return { files: [files], rules: { 'no-restricted-imports': ['error', { paths: [electronBanned], patterns: [...electronPatterns, ...patterns] }] } };
+}
+
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**'] },
   js.configs.recommended,
@@ -37,12 +44,44 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { paths: [rawIpcBanned] }],
     },
   },
+  // Layering (DESIGN.md "Layout"): each folder may reach only the layers below it.
+  layer('src-main/base/**', [{ group: ['../*', '!./*'], message: 'src-main/base imports nothing of ours: it is what every side uses.' }]),
+  layer('src-main/api/**', [
+    { group: ['**/core/**', '**/core', '**/engine/**', '**/serve/**', '**/cli/**', '**/electron/**'], message: 'src-main/api imports only src-main/base: the contract cannot depend on a side.' },
+  ]),
+  layer('src-main/engine/**', [{ group: ['**/core/**', '**/core'], message: 'The engine never imports core: the main side records what engine events say.' }]),
+  layer('src-main/core/**', [
+    {
+      regex: '(^|/)engine/(?!host/|.*test-support/)',
+      message: 'Core reaches the engine only through its host-side client (src-main/engine/host); engine code runs in the engine process.',
+    },
+  ]),
+  layer('src-main/cli/**', [
+    { group: ['@tensorflow/*'], message: 'The CLI never loads TensorFlow.js: it asks the engine (src-main/engine/host).' },
+    {
+      regex: '(^|/)engine/(?!host/|inference/weights-cache-dir$|inference/embedding-files$|.*test-support/)',
+      message: 'The CLI never loads TensorFlow.js: it asks the engine through src-main/engine/host.',
+    },
+  ]),
+  layer('src-main/serve/**', []),
+  layer('bench/**', []),
   {
-    files: ['src-main/core/**', 'src-main/engine/**', 'src-main/api/**', 'src-main/serve/**', 'src-main/cli/**', 'src-renderer/**', 'bench/**'],
-    rules: { 'no-restricted-imports': ['error', { paths: [electronBanned], patterns: [{ group: ['electron/*'], message: electronBanned.message }] }] },
+    files: ['src-renderer/**'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [electronBanned], patterns: [{ group: ['electron/*'], message: electronBanned.message }] }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '(^|/)src-main/(?!api/)', message: 'The renderer reaches the main side only through the contract: import types from src-main/api.' },
+            { regex: '(^|/)src-main/api/', allowTypeImports: true, message: 'The renderer imports only types from src-main/api (use `import type`): main-side code does not run in the page.' },
+          ],
+        },
+      ],
+    },
   },
   {
-    files: ['src-main/electron/ipc-main.ts', 'src-main/electron/preload.ts'],
+    files: ['src-main/electron/ipc-main.ts', 'src-main/electron/preload.ts', 'src-main/electron/main.ts'],
     rules: { 'no-restricted-imports': 'off' },
   },
   {

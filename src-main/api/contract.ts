@@ -1,16 +1,15 @@
-import type { ModelInfo, ModelSummary, ModelSummaryParams } from './types/models';
 /**
  * The one contract between the renderer and the main side. Every request with its
- * parameters and result, and every pushed event with its payload, is declared here.
- * Main, preload and renderer import it; the renderer imports types only.
+ * parameters and result, and every pushed event with its payload, is declared here;
+ * the parameters of each request are checked against `REQUEST_PARAMS` (api/params) before
+ * any handler runs. Main, preload and renderer import it; the renderer imports types only.
  */
 import type { ApiError } from './errors';
-import type { ImportOptions, ImportSummary } from './types/import';
+import type { AppInfo, EngineStatus, ProjectInfo } from './types/app';
+import type { ImageFolderExportParams, JobEvent, JobInfo, JobProgressEvent, JobStarted, LibraryImportParams, SelfTestParams } from './types/jobs';
 import type {
   ClassInfo,
   ClassOperationResult,
-  ImageFolderExport,
-  ImageFolderOptions,
   ImagePage,
   ImageQuery,
   ImageRecord,
@@ -25,49 +24,7 @@ import type {
   UndoResult,
   UndoState,
 } from './types/library';
-
-/** Which host runs the main-side services. */
-export type HostMode = 'electron' | 'serve';
-
-/** What the renderer needs to know about the host on start. */
-export interface AppInfo {
-  version: string;
-  mode: HostMode;
-  /** True where a native folder picker exists (Electron). */
-  canPickFolder: boolean;
-}
-
-/** The project that is open, if any. */
-export interface ProjectInfo {
-  dir: string;
-  name: string;
-  schemaVersion: number;
-  createdAt: string;
-}
-
-/** The engine process as the UI shows it. */
-export type EngineState = 'starting' | 'ready' | 'busy' | 'crashed' | 'stopped';
-
-/** Engine status, pushed whenever it changes. */
-export interface EngineStatus {
-  state: EngineState;
-  /** tfjs backend in use: 'tensorflow' (native, CUDA or CPU), 'wasm' or 'cpu'; null before ready. */
-  backend: string | null;
-  /** Which package supplied the backend, e.g. '@tensorflow/tfjs-node-gpu'. */
-  backendPackage: string | null;
-  tfjsVersion: string | null;
-  /** Why the engine last stopped, when it crashed. */
-  lastError: string | null;
-  restarts: number;
-}
-
-/** Result of the engine's self-test: a timed matrix-multiply loop. */
-export interface EngineSelfTest {
-  backend: string;
-  iterations: number;
-  seconds: number;
-  gflops: number;
-}
+import type { ModelInfo, ModelSummary, ModelSummaryParams } from './types/models';
 
 /** Every request: name → parameters and result. */
 export interface ApiRequests {
@@ -78,11 +35,15 @@ export interface ApiRequests {
   'project.pickFolder': { params: void; result: string | null };
   'engine.status': { params: void; result: EngineStatus };
   'engine.restart': { params: void; result: EngineStatus };
-  'engine.selfTest': { params: { size: number; iterations: number; jobId: string }; result: EngineSelfTest };
-  'job.cancel': { params: { jobId: string }; result: { cancelled: boolean } };
+  'engine.selfTest': { params: SelfTestParams; result: JobStarted };
+  'jobs.list': { params: void; result: JobInfo[] };
+  'jobs.get': { params: { jobId: string }; result: JobInfo };
+  'jobs.cancel': { params: { jobId: string }; result: { cancelled: boolean } };
+  'jobs.pause': { params: { jobId: string }; result: JobInfo };
+  'jobs.resume': { params: { jobId: string }; result: JobInfo };
   'models.list': { params: void; result: ModelInfo[] };
   'models.summary': { params: ModelSummaryParams; result: ModelSummary };
-  'library.import': { params: LibraryImportParams; result: ImportSummary };
+  'library.import': { params: LibraryImportParams; result: JobStarted };
   'library.list': { params: ImageQuery; result: ImagePage };
   'library.ids': { params: ImageQuery; result: number[] };
   'library.counts': { params: void; result: LibraryCounts };
@@ -101,16 +62,10 @@ export interface ApiRequests {
   'labels.undoState': { params: void; result: UndoState };
   'labels.exportCsv': { params: { file: string }; result: LabelsCsvExport };
   'labels.importCsv': { params: { file: string }; result: LabelsCsvImport };
-  'labels.exportImageFolder': { params: { dir: string; jobId: string } & ImageFolderOptions; result: ImageFolderExport };
+  'labels.exportImageFolder': { params: ImageFolderExportParams; result: JobStarted };
   'splits.assign': { params: SplitFractions & { seed: number }; result: SplitCounts };
   'splits.pin': { params: { imageIds: number[]; split: SplitName | null }; result: { changed: number } };
   'splits.summary': { params: void; result: { counts: SplitCounts; settings: SplitSettings | null } };
-}
-
-/** Parameters of `library.import`: the folder, the import options and the caller's job id. */
-export interface LibraryImportParams extends ImportOptions {
-  folder: string;
-  jobId: string;
 }
 
 /** Pushed after anything changes the library, so every open view refreshes. */
@@ -118,24 +73,37 @@ export interface LibraryChanged {
   reason: 'import' | 'labels' | 'classes' | 'splits' | 'project';
 }
 
-/** Progress of a long job (import, download, training …), pushed as 'job.progress'. */
-export interface JobProgress {
-  jobId: string;
-  kind: string;
-  done: number;
-  total: number;
-  message: string;
-  /** Items per second so far, when the job measures it. */
-  ratePerSecond?: number;
-  /** Seconds left at the current rate; null while unknown. */
-  etaSeconds?: number | null;
-}
-
 /** Every event pushed from the main side: name → payload. */
 export interface ApiEvents {
   'engine.status': EngineStatus;
-  'job.progress': JobProgress;
+  'job.started': JobEvent;
+  'job.progress': JobProgressEvent;
+  /** A job's status changed without finishing: queued, running, paused, its queue position. */
+  'job.state': JobEvent;
+  'job.finished': JobEvent;
+  /** A job failed or was cancelled (`job.error.code` says which). */
+  'job.failed': JobEvent;
   'library.changed': LibraryChanged;
+}
+
+/**
+ * The topic of each event, so a client can subscribe to one job's events rather than all:
+ * job events are topical by job id; the others go to every subscriber of their name.
+ */
+export const EVENT_TOPICS: { readonly [E in EventName]: ((payload: ApiEvents[E]) => string) | null } = {
+  'engine.status': null,
+  'job.started': (p) => p.job.id,
+  'job.progress': (p) => p.jobId,
+  'job.state': (p) => p.job.id,
+  'job.finished': (p) => p.job.id,
+  'job.failed': (p) => p.job.id,
+  'library.changed': null,
+};
+
+/** The topic of an event message, or null when its kind of event has none. */
+export function topicOf(message: EventMessage): string | null {
+  const topic = EVENT_TOPICS[message.name] as ((payload: unknown) => string) | null;
+  return topic ? topic(message.payload) : null;
 }
 
 /** A request name. */
@@ -158,76 +126,53 @@ export interface EventMessage<E extends EventName = EventName> {
   payload: ApiEvents[E];
 }
 
-/** The runtime list of request names, kept exhaustive by the type. Transports drop unknown names. */
-export const REQUEST_NAMES: Readonly<Record<RequestName, true>> = {
-  'app.info': true,
-  'project.current': true,
-  'project.open': true,
-  'project.create': true,
-  'project.pickFolder': true,
-  'engine.status': true,
-  'engine.restart': true,
-  'engine.selfTest': true,
-  'job.cancel': true,
-  'models.list': true,
-  'models.summary': true,
-  'library.import': true,
-  'library.list': true,
-  'library.ids': true,
-  'library.counts': true,
-  'library.image': true,
-  'classes.list': true,
-  'classes.create': true,
-  'classes.rename': true,
-  'classes.recolor': true,
-  'classes.reorder': true,
-  'classes.merge': true,
-  'classes.delete': true,
-  'labels.assign': true,
-  'labels.remove': true,
-  'labels.undo': true,
-  'labels.redo': true,
-  'labels.undoState': true,
-  'labels.exportCsv': true,
-  'labels.importCsv': true,
-  'labels.exportImageFolder': true,
-  'splits.assign': true,
-  'splits.pin': true,
-  'splits.summary': true,
-};
+/** A pushed event on the wire, with its topic so a client can route it to the listeners of that topic. */
+export interface WireEvent<E extends EventName = EventName> extends EventMessage<E> {
+  topic: string | null;
+}
 
 /** The runtime list of event names, kept exhaustive by the type. */
 export const EVENT_NAMES: Readonly<Record<EventName, true>> = {
   'engine.status': true,
+  'job.started': true,
   'job.progress': true,
+  'job.state': true,
+  'job.finished': true,
+  'job.failed': true,
   'library.changed': true,
 };
-
-/** Tells whether a string names a request. */
-export function isRequestName(name: unknown): name is RequestName {
-  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(REQUEST_NAMES, name);
-}
 
 /** Tells whether a string names an event. */
 export function isEventName(name: unknown): name is EventName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(EVENT_NAMES, name);
 }
 
-/** The Electron IPC channels: one for calls, one for events. Nothing else names a channel. */
-export const IPC_CHANNELS = { call: 'graft:call', event: 'graft:event' } as const;
+/** The Electron IPC channels: calls, pushed events, and (un)subscribing to events. Nothing else names a channel. */
+export const IPC_CHANNELS = { call: 'graft:call', event: 'graft:event', subscribe: 'graft:subscribe', unsubscribe: 'graft:unsubscribe' } as const;
+
+/** What a client subscribes to: every event of a name, or only those of one topic (a job id). */
+export interface EventSubscription {
+  name: EventName;
+  /** null: all events of this name. */
+  topic: string | null;
+}
 
 /** The API object the preload exposes as `window.graft`. */
 export interface GraftBridge {
   call<N extends RequestName>(name: N, ...params: ParamsArgs<N>): Promise<Reply<ResultOf<N>>>;
-  on<E extends EventName>(name: E, listener: (payload: ApiEvents[E]) => void): () => void;
+  /** Listens to an event, optionally only to one topic of it (e.g. one job's progress); returns the unsubscribe function. */
+  on<E extends EventName>(name: E, listener: (payload: ApiEvents[E]) => void, topic?: string): () => void;
   /** Desktop only: the filesystem path of a file or folder dropped on the window (null if it has none). */
   pathForFile?(file: unknown): string | null;
 }
 
 /** WebSocket wire messages: client → server. */
-export type WsClientMessage = { kind: 'call'; id: number; name: RequestName; params: unknown };
+export type WsClientMessage =
+  | { kind: 'call'; id: number; name: RequestName; params: unknown }
+  | ({ kind: 'subscribe' } & EventSubscription)
+  | ({ kind: 'unsubscribe' } & EventSubscription);
 
 /** WebSocket wire messages: server → client. */
 export type WsServerMessage =
   | { kind: 'reply'; id: number; reply: Reply<unknown> }
-  | { kind: 'event'; name: EventName; payload: unknown };
+  | ({ kind: 'event' } & WireEvent);

@@ -19,7 +19,9 @@ export class RateMeter {
   /** Records progress and returns the rate and the time left to reach `total`. */
   read(done: number, total: number): RateReading {
     const at = this.now();
-    this.samples.push({ at, done });
+    // One sample per tenth of a second is plenty for the window and keeps it short when read per file.
+    const latest = this.samples.at(-1);
+    if (!latest || at - latest.at >= 100) this.samples.push({ at, done });
     while (this.samples.length > 2 && at - this.samples[0]!.at > this.windowMs) this.samples.shift();
     const first = this.samples[0]!;
     const seconds = (at - first.at) / 1000;

@@ -1,9 +1,9 @@
-import type { HostMode } from '../api/contract';
+import type { HostMode } from '../api/types/app';
 import type { ErrorLogger } from '../api/dispatcher';
 import { EventBus } from '../api/event-bus';
 import { EngineClient } from '../engine/host/engine-client';
 import type { EngineSpawner } from '../engine/host/engine-process';
-import { JobRegistry } from './jobs';
+import { JobRegistry } from './jobs/job-registry';
 import { ProjectSession } from './project-session';
 import { DisposableStore, toDisposable, type Disposable } from '../base/lifecycle';
 
@@ -29,7 +29,7 @@ export class AppContext implements Disposable {
     this.engine = this.store.add(
       new EngineClient(options.spawnEngine, { onStatus: (status) => this.bus.emit('engine.status', status) }),
     );
-    this.jobs = new JobRegistry(this.bus);
+    this.jobs = new JobRegistry(this.bus, { logError: options.logError });
     // Added last, so disposed first: jobs stop and finish their batch before the database closes.
     this.store.add(toDisposable(() => this.jobs.stopAll()));
   }

@@ -1,4 +1,4 @@
-import type { ProjectInfo } from '../api/contract';
+import type { ProjectInfo } from '../api/types/app';
 import { GraftError } from '../api/errors';
 import type { Disposable } from '../base/lifecycle';
 import { createProject, openProject, type Project } from './project/project';

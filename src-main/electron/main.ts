@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, dialog } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain } from 'electron';
 import { createDispatcher } from '../api/dispatcher';
 import { AppContext } from '../core/app-context';
 import { createHandlers } from '../core/api/handlers';
@@ -56,6 +56,7 @@ async function main(): Promise<void> {
   const devServerUrl = app.isPackaged ? null : (process.env.ELECTRON_RENDERER_URL ?? null);
   const rendererFile = path.join(here, '../renderer/index.html');
   const transport = registerIpcTransport(
+    ipcMain,
     createDispatcher(createHandlers(ctx), logError),
     ctx.bus,
     { fileUrl: devServerUrl ? null : pathToFileURL(rendererFile).href, devServerUrl },
@@ -63,6 +64,9 @@ async function main(): Promise<void> {
   );
   window = createMainWindow(path.join(here, '../preload/index.cjs'), devServerUrl ? { url: devServerUrl } : { file: rendererFile });
   window.on('closed', () => (window = null));
+  // A reloaded page subscribes afresh; the old page's subscriptions go.
+  const contentsId = window.webContents.id;
+  window.webContents.on('did-start-loading', () => transport.forget(contentsId));
   void ctx.engine.start().catch((error: Error) => logError('engine failed to start', error));
 
   app.on('second-instance', () => window?.focus());

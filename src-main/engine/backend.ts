@@ -1,4 +1,5 @@
 import type * as TfModule from '@tensorflow/tfjs';
+import type { TfBackendName } from '../api/types/app';
 
 /** The tfjs API surface the engine uses, whichever package supplied it. */
 export type Tf = typeof TfModule;
@@ -9,7 +10,7 @@ export type ModuleLoader = (specifier: string) => Promise<unknown>;
 /** The backend the engine ended up with. */
 export interface SelectedBackend {
   tf: Tf;
-  backend: string;
+  backend: TfBackendName;
   pkg: string;
   tried: { pkg: string; error: string }[];
 }
@@ -36,19 +37,26 @@ export async function selectBackend(load: ModuleLoader, prefer?: string): Promis
   throw new Error(`No tfjs backend works here: ${tried.map((t) => `${t.pkg}: ${t.error}`).join('; ')}`);
 }
 
-async function tryCandidate(load: ModuleLoader, pkg: string): Promise<{ tf: Tf; backend: string } | null> {
+async function tryCandidate(load: ModuleLoader, pkg: string): Promise<{ tf: Tf; backend: TfBackendName } | null> {
   if ((NATIVE_PACKAGES as readonly string[]).includes(pkg)) {
     const tf = unwrapDefault(await load(pkg)) as Tf;
+    quiet(tf);
     if (!(await tf.setBackend('tensorflow'))) return null;
     await tf.ready();
-    return { tf, backend: tf.getBackend() };
+    return { tf, backend: 'tensorflow' };
   }
   const tf = unwrapDefault(await load('@tensorflow/tfjs')) as Tf;
+  quiet(tf);
   if (pkg === '@tensorflow/tfjs-backend-wasm') await load(pkg);
   const name = pkg === 'cpu' ? 'cpu' : 'wasm';
   if (!(await tf.setBackend(name))) return null;
   await tf.ready();
-  return { tf, backend: tf.getBackend() };
+  return { tf, backend: name };
+}
+
+/** Production mode: no debug checks, and no "install our node backend" banner in Graft's output (`graft doctor` says which backend runs). */
+function quiet(tf: Tf): void {
+  tf.enableProdMode?.();
 }
 
 function unwrapDefault(mod: unknown): unknown {

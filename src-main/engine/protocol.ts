@@ -1,44 +1,55 @@
 /**
- * The engine process protocol: plain-data messages tagged with `kind`, requests matched
- * to replies by `id`. Types only; both sides import it.
+ * The engine process protocol: plain-data messages tagged with `kind`, requests matched to
+ * replies by `id`. Per request kind: typed params, result and events. Types only; both the
+ * host (main side) and the worker (engine process) import it.
  */
 import type { ApiError } from '../api/errors';
-import type { EngineSelfTest } from '../api/contract';
-import type { ModelSummary, ModelSummaryParams } from '../api/types/models';
+import type { TfBackendName } from '../api/types/app';
 import type { ClassifyParams, ClassifyResult, EmbedParams, EmbedResult } from '../api/types/inference';
+import type { EngineSelfTest, SelfTestParams, StepProgress } from '../api/types/jobs';
+import type { ModelSummary, ModelSummaryParams } from '../api/types/models';
 
 /** What the engine reports once its backend is up. */
 export interface EngineHello {
-  backend: string;
+  backend: TfBackendName;
   backendPackage: string;
   tfjsVersion: string;
   /** Each backend tried, in order, with why it was not used. */
   tried: { pkg: string; error: string }[];
 }
 
-/** Every engine request: name → params and result. */
+/** What an inference request reports: loading the model, downloading weights, then images. */
+export interface InferenceEvent extends StepProgress {
+  phase: 'loading' | 'download' | 'images';
+  /** Images per second so far (images phase); null otherwise. */
+  perSecond: number | null;
+}
+
+/** Every engine request: name → params, result and the events it pushes while running. */
 export interface EngineRequests {
-  selfTest: { params: { size: number; iterations: number }; result: EngineSelfTest };
-  classify: { params: ClassifyParams; result: ClassifyResult };
-  embed: { params: EmbedParams; result: EmbedResult };
-  modelSummary: { params: ModelSummaryParams; result: ModelSummary };
+  selfTest: { params: SelfTestParams; result: EngineSelfTest; event: StepProgress };
+  classify: { params: ClassifyParams; result: ClassifyResult; event: InferenceEvent };
+  embed: { params: EmbedParams; result: EmbedResult; event: InferenceEvent };
+  modelSummary: { params: ModelSummaryParams; result: ModelSummary; event: never };
 }
 
 /** An engine request name. */
 export type EngineRequestName = keyof EngineRequests;
+/** Parameters of engine request N. */
+export type EngineParams<N extends EngineRequestName> = EngineRequests[N]['params'];
+/** Result of engine request N. */
+export type EngineResult<N extends EngineRequestName> = EngineRequests[N]['result'];
+/** An event of engine request N. */
+export type EngineEvent<N extends EngineRequestName> = EngineRequests[N]['event'];
+
+/** What the host can ask of a running (or queued) request. */
+export type EngineControl = 'cancel' | 'pause' | 'resume';
 
 /** Messages sent to the engine. */
 export type ToEngine =
   | { kind: 'request'; id: number; name: EngineRequestName; params: unknown }
-  | { kind: 'cancel'; id: number }
+  | { kind: 'control'; id: number; action: EngineControl }
   | { kind: 'shutdown' };
-
-/** Progress of one request, in whatever units it counts. */
-export interface EngineProgress {
-  done: number;
-  total: number;
-  message: string;
-}
 
 /** Messages sent by the engine. */
 export type FromEngine =
@@ -46,4 +57,9 @@ export type FromEngine =
   | { kind: 'fatal'; error: string }
   | { kind: 'reply'; id: number; ok: true; result: unknown }
   | { kind: 'reply'; id: number; ok: false; error: ApiError }
-  | { kind: 'progress'; id: number; progress: EngineProgress };
+  /** An event of request `id`, typed by that request's kind. */
+  | { kind: 'event'; id: number; event: unknown }
+  /** Request `id` waits behind `position - 1` others; null: it has started. */
+  | { kind: 'queued'; id: number; position: number | null }
+  /** Request `id` is paused (true) or running again (false). */
+  | { kind: 'paused'; id: number; paused: boolean };

@@ -84,16 +84,21 @@ describe('graft serve WebSocket', () => {
     await expect(openSocket(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`, { origin: 'http://evil.example' })).rejects.toThrow('HTTP 403');
   });
 
-  it('answers calls and pushes events', async () => {
+  it('answers calls and pushes the events a socket subscribed to', async () => {
     const ws = await openSocket(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`, { origin: base() });
     const messages: WsServerMessage[] = [];
     const got = (n: number) => new Promise<void>((resolve) => ws.on('message', (data) => { messages.push(JSON.parse(String(data))); if (messages.length >= n) resolve(); }));
     const done = got(2);
+    ws.send(JSON.stringify({ kind: 'subscribe', name: 'library.changed', topic: null }));
     ws.send(JSON.stringify({ kind: 'call', id: 7, name: 'app.info', params: { a: 1 } }));
-    setTimeout(() => bus.emit('job.progress', { jobId: 'j', kind: 'import', done: 1, total: 2, message: '' }), 20);
+    setTimeout(() => {
+      bus.emit('engine.status', { state: 'ready', backend: 'wasm', backendPackage: null, tfjsVersion: null, lastError: null, restarts: 0 });
+      bus.emit('library.changed', { reason: 'labels' });
+    }, 20);
     await done;
     expect(messages).toContainEqual({ kind: 'reply', id: 7, reply: { ok: true, value: { echo: 'app.info', params: { a: 1 } } } });
-    expect(messages).toContainEqual({ kind: 'event', name: 'job.progress', payload: { jobId: 'j', kind: 'import', done: 1, total: 2, message: '' } });
+    expect(messages).toContainEqual({ kind: 'event', name: 'library.changed', payload: { reason: 'labels' }, topic: null });
+    expect(messages.some((m) => m.kind === 'event' && m.name === 'engine.status')).toBe(false);
     ws.close();
   });
 

@@ -40,6 +40,8 @@ export interface ImportProgress {
 /** Cancellation and progress hooks for a running import. */
 export interface ImportControl {
   signal?: AbortSignal;
+  /** Holds the import between files while paused. */
+  pause?: { wait(signal?: AbortSignal): Promise<void> };
   onProgress?: (progress: ImportProgress) => void;
 }
 

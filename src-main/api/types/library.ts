@@ -30,7 +30,7 @@ export interface ImageRecord {
 }
 
 /** One row of the image grid: the image with its label and split. */
-export interface ImageListItem {
+export interface ImageRow {
   id: number;
   path: string;
   fileName: string;
@@ -41,6 +41,12 @@ export interface ImageListItem {
   split: SplitName | null;
   pinned: boolean;
   missing: boolean;
+}
+
+/** A grid row as the renderer gets it: the row with the URLs of its thumbnail and original (built on the main side). */
+export interface ImageListItem extends ImageRow {
+  thumbUrl: string;
+  originalUrl: string;
 }
 
 /** A label class with its image count. */
@@ -84,10 +90,10 @@ export interface ImageQuery {
 }
 
 /** One page of the grid and the number of images that match in total. */
-export interface ImagePage {
+export interface ImagePage<Item = ImageListItem> {
   total: number;
   offset: number;
-  items: ImageListItem[];
+  items: Item[];
 }
 
 /** Totals for the library sidebar. */

@@ -72,21 +72,37 @@ export interface ModelInfo {
 
 /** Options of `models.summary`, as `graft model-summary` takes them. */
 export interface ModelSummaryParams {
-  arch: string;
+  arch: ArchName;
   includeTop: boolean;
-  pooling?: 'avg' | 'max';
+  /** Only without the top (Keras ignores it with the top). */
+  pooling?: Pooling;
   /** Square input side; the architecture's default when absent. */
   inputSize?: number;
-  /** Classes of the classifier (default 1000). */
+  /** Classes of the classifier (default 1000); only with the top. */
   classes?: number;
+}
+
+/** One layer of a built model, as a row of Keras's `model.summary()`. */
+export interface LayerSummary {
+  name: string;
+  /** The layer's class, e.g. `Conv2D`, `BatchNormalization`. */
+  className: string;
+  /** Output shape with null for the batch dimension; a list of shapes for a layer with several outputs. */
+  outputShape: (number | null)[] | (number | null)[][];
+  params: number;
+  trainable: boolean;
+  /** The block the layer tree groups it in (`block_16`, `conv5`, `head` …). */
+  block: string;
+  /** Names of the layers feeding it ("connected to"). */
+  inbound: string[];
 }
 
 /** A built architecture's layers, blocks and parameter counts (`graft model-summary --json`). */
 export interface ModelSummary {
-  arch: string;
+  arch: ArchName;
   inputShape: [number, number, number];
   includeTop: boolean;
-  pooling: 'avg' | 'max' | null;
+  pooling: Pooling | null;
   classes: number | null;
   totalParams: number;
   trainableParams: number;
@@ -94,6 +110,8 @@ export interface ModelSummary {
   /** Number of layers, the input layer included (as Keras's `len(model.layers)`). */
   layers: number;
   blocks: { name: string; layers: number; params: number; trainableParams: number }[];
+  /** Every layer in the model's order, with its block. */
+  layerTable: LayerSummary[];
 }
 
 /** One decoded ImageNet prediction, as Keras's `decode_predictions` tuple. */

@@ -1,61 +1,72 @@
-import type { ModelSummary } from '../../api/types/models';
-import { GraftError } from '../../api/errors';
-import type { Tf } from '../../engine/backend';
-import type { Pooling } from '../../api/types/models';
-import { summarizeModel, summaryBuildOptions } from '../../engine/models/model-summary';
 import { ARCH_NAMES, ARCHITECTURES, isArchName } from '../../api/model-catalog';
+import { GraftError } from '../../api/errors';
+import type { ModelSummary, ModelSummaryParams, Pooling } from '../../api/types/models';
+import { EngineClient } from '../../engine/host/engine-client';
+import type { EngineSpawner } from '../../engine/host/engine-process';
+import { nodeEngineSpawner } from '../app-paths';
 import { printResult, type CliCommand, type CliValues } from '../command';
+import { kerasSummaryTable } from '../keras-summary';
 import { requirePositional } from '../run-cli';
 
-const USAGE = 'model-summary <arch> [--no-top] [--pooling avg|max] [--input-size N] [--classes N]';
+const USAGE = 'model-summary <arch> [--no-top] [--pooling avg|max] [--input-size N] [--classes N] [--layers] [--json]';
 
-/** What `graft model-summary --json` prints (declared in the contract: `models.summary` returns it too). */
-export type { ModelSummary };
-
-/** Supplies the tfjs instance to build with; injected so tests and the engine can choose. */
-export type TfLoader = () => Promise<Tf>;
-
-/** The default loader: plain `@tensorflow/tfjs` on its pure-JS cpu backend, imported on first use. */
-export const loadCpuTf: TfLoader = async () => {
-  const tf = await import('@tensorflow/tfjs');
-  await tf.setBackend('cpu');
-  await tf.ready();
-  return tf;
-};
-
-/** Makes the `graft model-summary` command with a given tfjs loader. */
-export function createModelSummaryCommand(loadTf: TfLoader = loadCpuTf): CliCommand {
+/** Makes the `graft model-summary` command; the model is built in an engine started by `spawner`. */
+export function createModelSummaryCommand(spawner: () => EngineSpawner = () => nodeEngineSpawner()): CliCommand {
   return {
     name: 'model-summary',
     summary: 'Build an architecture (random weights) and show its layers, blocks and parameter counts.',
     usage: USAGE,
-    details: [`Architectures: ${ARCH_NAMES.join(', ')}.`, 'Builds on the CPU; VGG16 with its top needs about 600 MB of memory.'],
+    details: [
+      `Architectures: ${ARCH_NAMES.join(', ')}.`,
+      '--no-top         leave out the classifier (what fine-tuning grafts a new head onto)',
+      '--pooling P      avg or max: global pooling after the last block (only with --no-top)',
+      '--input-size N   square input side (default: the architecture\'s own, e.g. 224)',
+      '--classes N      classes of the classifier (default 1000; only with the top)',
+      '--layers         print every layer as Keras\'s model.summary() does, then the totals',
+      'Built in the engine process; VGG16 with its top needs about 600 MB of memory.',
+    ],
     options: {
       'no-top': { type: 'boolean' },
       pooling: { type: 'string' },
       'input-size': { type: 'string' },
       classes: { type: 'string' },
+      layers: { type: 'boolean' },
     },
     async run({ positionals, values, json, io, signal }) {
-      const arch = requirePositional(positionals, 0, 'architecture', USAGE);
-      if (!isArchName(arch)) throw new GraftError('bad-request', `Unknown architecture "${arch}". Choose one of: ${ARCH_NAMES.join(', ')}.`);
-      const includeTop = values['no-top'] !== true;
-      const pooling = parsePooling(values.pooling);
-      const size = parsePositiveInt(values['input-size'], '--input-size') ?? ARCHITECTURES[arch].defaultInputSize;
-      const classes = parsePositiveInt(values.classes, '--classes') ?? 1000;
-      const options = { includeTop, pooling, inputSize: size, classes };
-      summaryBuildOptions(arch, options); // fail on bad options before loading tfjs
-      const tf = await loadTf();
-      if (signal.aborted) throw new GraftError('cancelled', 'Cancelled.');
-      const summary = summarizeModel(tf, arch, options);
-      printResult(io, json, summary, () => humanSummary(summary, ARCHITECTURES[arch].displayName));
-      return 0;
+      const params = summaryParams(requirePositional(positionals, 0, 'architecture', USAGE), values);
+      const engine = new EngineClient(spawner());
+      try {
+        const summary = await engine.request('modelSummary', params, { signal });
+        const name = ARCHITECTURES[summary.arch].kerasName;
+        printResult(io, json, summary, () =>
+          values.layers === true ? kerasSummaryTable(summary, name) : humanSummary(summary, ARCHITECTURES[summary.arch].displayName),
+        );
+        return 0;
+      } finally {
+        await engine.dispose();
+      }
     },
   };
 }
 
-/** `graft model-summary`, building with `@tensorflow/tfjs` on the cpu backend. */
+/** `graft model-summary`, built in the engine the CLI starts. */
 export const modelSummaryCommand: CliCommand = createModelSummaryCommand();
+
+/** Checks the options before any engine starts; options Keras would ignore are refused, not dropped. */
+function summaryParams(arch: string, values: CliValues): ModelSummaryParams {
+  if (!isArchName(arch)) throw new GraftError('bad-request', `Unknown architecture "${arch}". Choose one of: ${ARCH_NAMES.join(', ')}.`);
+  const includeTop = values['no-top'] !== true;
+  const pooling = parsePooling(values.pooling);
+  const inputSize = parsePositiveInt(values['input-size'], '--input-size');
+  const classes = parsePositiveInt(values.classes, '--classes');
+  if (!includeTop && classes !== undefined) {
+    throw new GraftError('bad-request', '--classes sets the size of the classifier, which --no-top leaves out. Drop --classes, or keep the top.');
+  }
+  if (includeTop && pooling !== undefined) {
+    throw new GraftError('bad-request', '--pooling applies only with --no-top (the classifier brings its own). Add --no-top, or drop --pooling.');
+  }
+  return { arch, includeTop, pooling, inputSize, classes };
+}
 
 function parsePooling(value: CliValues[string]): Pooling | undefined {
   if (value === undefined) return undefined;
@@ -65,7 +76,7 @@ function parsePooling(value: CliValues[string]): Pooling | undefined {
 
 function parsePositiveInt(value: CliValues[string], flag: string): number | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'string' || !/^\d+$/.test(value) || Number(value) < 1) {
+  if (typeof value !== 'string' || !/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 4096) {
     throw new GraftError('bad-request', `${flag} must be a positive whole number; got "${String(value)}".`);
   }
   return Number(value);
@@ -77,7 +88,7 @@ function humanSummary(s: ModelSummary, displayName: string): string {
   const nameWidth = Math.max(...s.blocks.map((b) => b.name.length));
   return [
     `${displayName}, input ${s.inputShape.join('×')}, ${top}`,
-    `Layers: ${s.layers}`,
+    `Layers: ${s.layers} (--layers lists them)`,
     `Parameters: ${n(s.totalParams)} total, ${n(s.trainableParams)} trainable, ${n(s.nonTrainableParams)} non-trainable`,
     'Blocks:',
     ...s.blocks.map((b) => `  ${b.name.padEnd(nameWidth)}  ${String(b.layers).padStart(3)} layers  ${n(b.params).padStart(11)} params`),

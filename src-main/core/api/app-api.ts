@@ -3,9 +3,8 @@ import type { AppContext } from '../app-context';
 import { APP_VERSION } from '../app-version';
 
 /** Handlers for app-level requests. */
-export function appApi(ctx: AppContext): HandlerSlice<'app.info' | 'job.cancel'> {
+export function appApi(ctx: AppContext): HandlerSlice<'app.info'> {
   return {
     'app.info': () => ({ version: APP_VERSION, mode: ctx.options.mode, canPickFolder: ctx.options.pickFolder !== undefined }),
-    'job.cancel': ({ jobId }) => ({ cancelled: ctx.jobs.cancel(jobId) }),
   };
 }

@@ -1,8 +1,7 @@
 import type { HandlerSlice } from '../../api/dispatcher';
 import type { AppContext } from '../app-context';
-import { requireNumber, requireString } from './validate';
 
-/** Handlers for the engine's status, restart and self-test. */
+/** Handlers for the engine's status, restart and self-test (a pausable job in the engine). */
 export function engineApi(ctx: AppContext): HandlerSlice<'engine.status' | 'engine.restart' | 'engine.selfTest'> {
   return {
     'engine.status': () => ctx.engine.status(),
@@ -11,11 +10,15 @@ export function engineApi(ctx: AppContext): HandlerSlice<'engine.status' | 'engi
       return ctx.engine.status();
     },
     'engine.selfTest': (params) => {
-      const size = requireNumber(params, 'size');
-      const iterations = requireNumber(params, 'iterations');
-      return ctx.jobs.run(requireString(params, 'jobId'), 'self-test', ({ signal, progress }) =>
-        ctx.engine.request('selfTest', { size, iterations }, { signal, onProgress: (p) => progress(p.done, p.total, p.message) }),
-      );
+      const job = ctx.jobs.start({
+        kind: 'self-test',
+        title: `Engine self-test (${params.iterations} × matmul ${params.size})`,
+        params,
+        canPause: true,
+        run: (job) =>
+          ctx.engine.request('selfTest', params, { signal: job.signal, pause: job.pause, onEvent: job.progress, onQueued: job.queued }),
+      });
+      return { jobId: job.id };
     },
   };
 }

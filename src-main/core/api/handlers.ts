@@ -3,6 +3,7 @@ import type { ApiHandlers } from '../../api/dispatcher';
 import type { AppContext } from '../app-context';
 import { appApi } from './app-api';
 import { engineApi } from './engine-api';
+import { jobsApi } from './jobs-api';
 import { labelsApi } from './labels-api';
 import { libraryApi } from './library-api';
 import { modelsApi } from './models-api';
@@ -15,6 +16,7 @@ export function createHandlers(ctx: AppContext): ApiHandlers {
     ...appApi(ctx),
     ...projectApi(ctx),
     ...engineApi(ctx),
+    ...jobsApi(ctx),
     ...modelsApi(ctx),
     ...libraryApi(ctx, changed),
     ...labelsApi(ctx, changed),

@@ -23,7 +23,6 @@ import {
   unpinSplit,
 } from '../library';
 import { checkImageIds } from '../library/labels';
-import { requireString } from './validate';
 
 type LabelRequests =
   | 'classes.create'
@@ -66,18 +65,19 @@ export function labelsApi(ctx: AppContext, changed: (reason: LibraryChanged['rea
     'labels.undo': () => after('labels', undo(project())),
     'labels.redo': () => after('labels', redo(project())),
     'labels.undoState': () => undoState(project()),
-    'labels.exportCsv': (params) => exportLabelsCsv(project(), requireString(params, 'file')),
-    'labels.importCsv': (params) => after('labels', importLabelsCsv(project(), requireString(params, 'file'))),
+    'labels.exportCsv': ({ file }) => exportLabelsCsv(project(), file),
+    'labels.importCsv': ({ file }) => after('labels', importLabelsCsv(project(), file)),
     'labels.exportImageFolder': (params) => {
-      const dir = requireString(params, 'dir');
+      const { dir } = params;
       const options = { link: params.link === true, bySplit: params.bySplit === true };
-      const message = `${options.link ? 'Linking' : 'Copying'} photos into ${dir}`;
-      return ctx.jobs.run(requireString(params, 'jobId'), 'export', ({ signal, progress }) =>
-        exportImageFolder(project(), dir, options, {
-          signal,
-          onProgress: (p) => progress(p.done, p.total, message, { ratePerSecond: p.imagesPerSecond, etaSeconds: p.etaSeconds }),
-        }),
-      );
+      const scope = project();
+      const job = ctx.jobs.start({
+        kind: 'image-folder-export',
+        title: `${options.link ? 'Link' : 'Copy'} photos into ${dir}`,
+        params,
+        run: (job) => exportImageFolder(scope, dir, options, { signal: job.signal, onProgress: job.progress }),
+      });
+      return { jobId: job.id };
     },
     'splits.assign': ({ seed, ...fractions }) => after('splits', assignSplits(project(), fractions, seed)),
     'splits.pin': ({ imageIds, split }) => {

@@ -9,39 +9,63 @@ import {
   listImageIds,
   listImages,
   listClasses,
-  type ImportProgress,
 } from '../library';
-import { requireString } from './validate';
+import { coalesce } from '../../base/coalesce';
+import { mediaUrl } from '../../api/media-url';
+import { FINAL_JOB_STATUSES } from '../../api/types/jobs';
 
 type LibraryRequests = 'library.import' | 'library.list' | 'library.ids' | 'library.counts' | 'library.image' | 'classes.list';
 
-/** Words for the progress bar of an import. */
-function importMessage(progress: ImportProgress): string {
-  if (progress.phase === 'scanning') return `Scanning… ${progress.total} files found`;
-  return `${progress.added} added, ${progress.duplicates} duplicates, ${progress.skipped} skipped`;
-}
+/** How often an import tells open views to refresh their counts and grid. */
+const IMPORT_REFRESH_MS = 1_000;
+
+/** Thumbnail edge of the grid; the renderer shows what it is given. */
+const GRID_THUMBNAIL_SIZE = 256;
 
 /** Handlers for importing and browsing the photo library. */
 export function libraryApi(ctx: AppContext, changed: (reason: LibraryChanged['reason']) => void): HandlerSlice<LibraryRequests> {
   const project = () => ctx.session.require();
+  // The one media URL module builds the URLs; the renderer never does.
+  const mediaUrlsOf = (imageId: number) => ({
+    thumbUrl: mediaUrl({ kind: 'thumb', imageId, size: GRID_THUMBNAIL_SIZE }, ctx.options.mode),
+    originalUrl: mediaUrl({ kind: 'original', imageId }, ctx.options.mode),
+  });
   return {
-    'library.import': async (params) => {
-      const folder = requireString(params, 'folder');
-      const { jobId: _jobId, folder: _folder, ...options } = params;
-      try {
-        return await ctx.jobs.run(requireString(params, 'jobId'), 'import', ({ signal, progress }) =>
-          importFolder(project(), folder, options, {
-            signal,
-            onProgress: (p) =>
-              progress(p.done, p.total, importMessage(p), { ratePerSecond: p.imagesPerSecond, etaSeconds: p.etaSeconds }),
-          }),
-        );
-      } finally {
-        changed('import');
-      }
+    'library.import': (params) => {
+      const { folder, ...options } = params;
+      const scope = project();
+      const running = ctx.jobs.list().find((job) => job.kind === 'import' && !FINAL_JOB_STATUSES.includes(job.status));
+      if (running) throw new GraftError('bad-request', `An import is already running (${running.title}). Wait for it or cancel it.`);
+      // The header counts and the grid follow the import as its batches commit, without polling.
+      const changes = coalesce(IMPORT_REFRESH_MS, () => changed('import'));
+      const job = ctx.jobs.start({
+        kind: 'import',
+        title: `Import ${folder}`,
+        params,
+        canPause: true,
+        run: async (job) => {
+          try {
+            return await importFolder(scope, folder, options, {
+              signal: job.signal,
+              pause: job.pause,
+              onProgress: (p) => {
+                job.progress(p);
+                if (p.added > 0) changes.push(undefined);
+              },
+            });
+          } finally {
+            changes.dispose();
+            changed('import');
+          }
+        },
+      });
+      return { jobId: job.id };
     },
-    'library.list': (query) => listImages(project(), query ?? {}),
-    'library.ids': (query) => listImageIds(project(), query ?? {}),
+    'library.list': (query) => {
+      const page = listImages(project(), query);
+      return { ...page, items: page.items.map((row) => ({ ...row, ...mediaUrlsOf(row.id) })) };
+    },
+    'library.ids': (query) => listImageIds(project(), query),
     'library.counts': () => libraryCounts(project()),
     'library.image': ({ imageId }) => {
       const image = getImage(project(), imageId);

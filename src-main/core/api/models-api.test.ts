@@ -42,7 +42,7 @@ describe('models API', () => {
   });
 
   it.each([
-    [{ arch: 'alexnet', includeTop: true }, /Unknown architecture "alexnet"/],
+    [{ arch: 'alexnet', includeTop: true }, /"arch" must be one of "vgg16", "resnet50"/],
     [{ arch: 'vgg16' }, /"includeTop" must be true or false/],
     [{ arch: 'inception_v3', includeTop: false, inputSize: 64 }, /at least 75×75/],
   ])('answers bad options %j with a bad-request error', async (params, message) => {

@@ -1,8 +1,7 @@
-import type { ProjectInfo } from '../../api/contract';
+import type { ProjectInfo } from '../../api/types/app';
 import type { HandlerSlice } from '../../api/dispatcher';
 import { GraftError } from '../../api/errors';
 import type { AppContext } from '../app-context';
-import { requireString } from './validate';
 
 /** Changes the open project, refusing while a job still writes to the current one, and tells every view. */
 function switchTo(ctx: AppContext, open: () => ProjectInfo): ProjectInfo {
@@ -16,8 +15,8 @@ function switchTo(ctx: AppContext, open: () => ProjectInfo): ProjectInfo {
 export function projectApi(ctx: AppContext): HandlerSlice<'project.current' | 'project.open' | 'project.create' | 'project.pickFolder'> {
   return {
     'project.current': () => ctx.session.current?.info() ?? null,
-    'project.open': (params) => switchTo(ctx, () => ctx.session.open(requireString(params, 'dir'))),
-    'project.create': (params) => switchTo(ctx, () => ctx.session.create(requireString(params, 'dir'))),
+    'project.open': ({ dir }) => switchTo(ctx, () => ctx.session.open(dir)),
+    'project.create': ({ dir }) => switchTo(ctx, () => ctx.session.create(dir)),
     'project.pickFolder': async () => (ctx.options.pickFolder ? ctx.options.pickFolder() : null),
   };
 }

@@ -1,14 +1,14 @@
 import { GraftError } from '../../api/errors';
 import type { Project } from '../project/project';
 import { isImageFormat } from './image-formats';
-import type { ImageFormat, ImageListItem, ImageRecord, SplitName } from '../../api/types/library';
+import type { ImageFormat, ImageRow, ImageRecord, SplitName } from '../../api/types/library';
 import type { ImageQuery, ImagePage, LibraryCounts } from '../../api/types/library';
 export type { ImageQuery, ImagePage, LibraryCounts } from '../../api/types/library';
 
 /** Largest page the grid may ask for at once. */
 export const MAX_PAGE_SIZE = 2000;
 
-interface ImageRow {
+interface ImageDbRow {
   id: number;
   path: string;
   file_name: string;
@@ -25,18 +25,18 @@ interface ImageRow {
 /** Reads one image by id, or null when there is none. */
 export function getImage(project: Project, imageId: number): ImageRecord | null {
   if (!Number.isSafeInteger(imageId)) return null;
-  const row = project.db.prepare('SELECT * FROM images WHERE id = ?').get(imageId) as ImageRow | undefined;
+  const row = project.db.prepare('SELECT * FROM images WHERE id = ?').get(imageId) as ImageDbRow | undefined;
   return row ? toRecord(row) : null;
 }
 
 /** Reads one image by its absolute path, or null when there is none. */
 export function findImageByPath(project: Project, filePath: string): ImageRecord | null {
-  const row = project.db.prepare('SELECT * FROM images WHERE path = ?').get(filePath) as ImageRow | undefined;
+  const row = project.db.prepare('SELECT * FROM images WHERE path = ?').get(filePath) as ImageDbRow | undefined;
   return row ? toRecord(row) : null;
 }
 
 /** Lists a page of images matching a filter, in a stable order, with the total count for a virtual grid. */
-export function listImages(project: Project, query: ImageQuery = {}): ImagePage {
+export function listImages(project: Project, query: ImageQuery = {}): ImagePage<ImageRow> {
   const offset = query.offset ?? 0;
   const limit = query.limit ?? 200;
   if (!Number.isInteger(offset) || offset < 0) throw new GraftError('bad-request', 'Page offset must be a whole number ≥ 0.');
@@ -129,7 +129,7 @@ function buildFilter(query: ImageQuery): { where: string; params: Record<string,
   return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
 }
 
-function toListItem(row: ListRow): ImageListItem {
+function toListItem(row: ListRow): ImageRow {
   return {
     id: row.id,
     path: row.path,
@@ -144,7 +144,7 @@ function toListItem(row: ListRow): ImageListItem {
   };
 }
 
-function toRecord(row: ImageRow): ImageRecord {
+function toRecord(row: ImageDbRow): ImageRecord {
   return {
     id: row.id,
     path: row.path,

@@ -19,7 +19,6 @@ export interface ImportIo {
   file?: ImportFileIo;
 }
 
-const PROGRESS_INTERVAL_MS = 150;
 const DEFAULT_BATCH_SIZE = 500;
 /** Bounds one write transaction (and the writes held in memory before it). */
 const MAX_BATCH_SIZE = 10_000;
@@ -165,6 +164,9 @@ async function runImport(project: Project, root: string, settings: Settings, con
     };
     const drain = async () => {
       while (!signal.aborted) {
+        // A paused import holds here, between files; what it committed stays committed.
+        await control.pause?.wait(signal).catch(() => undefined);
+        if (signal.aborted) return;
         const next = await entries.next();
         if (next.done) return;
         const entry = next.value;
@@ -232,14 +234,11 @@ async function countFiles(
   return total;
 }
 
+/** Reports every step with its rate; the job registry thins the stream for clients. */
 function progressReporter(onProgress: ImportControl['onProgress'], summary: ImportSummary) {
   const meter = new RateMeter();
-  let last = 0;
-  const emit = (phase: ImportProgress['phase'], done: number, total: number, force: boolean) => {
+  const emit = (phase: ImportProgress['phase'], done: number, total: number) => {
     if (!onProgress) return;
-    const now = performance.now();
-    if (!force && now - last < PROGRESS_INTERVAL_MS) return;
-    last = now;
     const rate = phase === 'importing' ? meter.read(done, total) : { perSecond: summary.imagesPerSecond, etaSeconds: phase === 'scanning' ? null : 0 };
     onProgress({
       phase,
@@ -253,8 +252,8 @@ function progressReporter(onProgress: ImportControl['onProgress'], summary: Impo
     });
   };
   return {
-    scanning: (found: number) => emit('scanning', 0, found, false),
-    importing: (done: number, total: number) => emit('importing', done, total, false),
-    finished: (cancelled: boolean, done: number, total: number) => emit(cancelled ? 'cancelled' : 'done', done, total, true),
+    scanning: (found: number) => emit('scanning', 0, found),
+    importing: (done: number, total: number) => emit('importing', done, total),
+    finished: (cancelled: boolean, done: number, total: number) => emit(cancelled ? 'cancelled' : 'done', done, total),
   };
 }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Database as Db } from 'better-sqlite3';
-import type { ProjectInfo } from '../../api/contract';
+import type { ProjectInfo } from '../../api/types/app';
 import { GraftError } from '../../api/errors';
 import type { Disposable } from '../../base/lifecycle';
 import { migrate, schemaVersion } from './migrate';

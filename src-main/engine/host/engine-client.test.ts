@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EngineStatus } from '../../api/contract';
+import type { EngineStatus } from '../../api/types/app';
 import { EngineClient } from './engine-client';
 import { forkSpawner, type EngineProcess } from './engine-process';
 import type { FromEngine, ToEngine } from '../protocol';
@@ -20,7 +20,7 @@ describe('EngineClient with the real engine process', () => {
     expect(hello.backend).toBe('cpu');
     expect(hello.tfjsVersion).toMatch(/^4\./);
     const progress: number[] = [];
-    const result = await client.request('selfTest', { size: 32, iterations: 3 }, { onProgress: (p) => progress.push(p.done) });
+    const result = await client.request('selfTest', { size: 32, iterations: 3 }, { onEvent: (p) => progress.push(p.done) });
     expect(result.iterations).toBe(3);
     expect(result.gflops).toBeGreaterThan(0);
     expect(progress).toEqual([1, 2, 3]);
@@ -28,13 +28,68 @@ describe('EngineClient with the real engine process', () => {
     expect(client.status().state).toBe('ready');
   });
 
+  it('pauses and resumes a request: no events while paused, every event in order, none lost', async () => {
+    client = new EngineClient(realSpawner());
+    await client.start();
+    const events: number[] = [];
+    const listeners = new Set<(paused: boolean) => void>();
+    const gate = { paused: false, onChange: (l: (paused: boolean) => void) => (listeners.add(l), () => listeners.delete(l)) };
+    const setPaused = (paused: boolean) => {
+      gate.paused = paused;
+      for (const l of listeners) l(paused);
+    };
+    let pausedAt = -1;
+    const run = client.request('selfTest', { size: 16, iterations: 200 }, {
+      pause: gate,
+      onEvent: (p) => {
+        events.push(p.done);
+        if (p.done === 20) {
+          setPaused(true);
+          pausedAt = events.length;
+        }
+      },
+    });
+    // Steps already under way when the pause arrives still report; then the engine holds.
+    await new Promise((r) => setTimeout(r, 300));
+    const heldAt = events.length;
+    expect(heldAt).toBeGreaterThanOrEqual(pausedAt);
+    expect(heldAt).toBeLessThan(200);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(events.length).toBe(heldAt);
+    setPaused(false);
+    const result = await run;
+    expect(result.iterations).toBe(200);
+    expect(events).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+  });
+
+  it('queues heavy requests one at a time with their position, while a light one answers', async () => {
+    client = new EngineClient(realSpawner());
+    await client.start();
+    const order: string[] = [];
+    const positions: (number | null)[] = [];
+    const first = client.request('selfTest', { size: 64, iterations: 40 }).then(() => order.push('first'));
+    const second = client.request('selfTest', { size: 8, iterations: 1 }, { onQueued: (p) => positions.push(p) }).then(() => order.push('second'));
+    const summary = await client.request('modelSummary', { arch: 'mobilenet_v2', includeTop: false, inputSize: 32 });
+    order.push('summary');
+    await Promise.all([first, second]);
+    expect(summary.layers).toBe(154);
+    expect(order).toEqual(['summary', 'first', 'second']);
+    expect(positions).toEqual([1, null]);
+  });
+
+  it('refuses malformed params in the engine with a message naming the field', async () => {
+    client = new EngineClient(realSpawner());
+    await client.start();
+    await expect(client.request('selfTest', { size: -1, iterations: 1 })).rejects.toMatchObject({ code: 'bad-request', message: expect.stringContaining('"size"') });
+  });
+
   it('cancels a running request and stays usable', async () => {
     client = new EngineClient(realSpawner());
     await client.start();
     const controller = new AbortController();
-    const run = client.request('selfTest', { size: 64, iterations: 1_000_000 }, {
+    const run = client.request('selfTest', { size: 64, iterations: 10_000 }, {
       signal: controller.signal,
-      onProgress: (p) => p.done === 2 && controller.abort(),
+      onEvent: (p) => p.done === 2 && controller.abort(),
     });
     await expect(run).rejects.toMatchObject({ code: 'cancelled' });
     const again = await client.request('selfTest', { size: 16, iterations: 1 });
@@ -46,8 +101,8 @@ describe('EngineClient with the real engine process', () => {
     client = new EngineClient(realSpawner(), { onStatus: (s) => statuses.push(s) });
     await client.start();
     let pid: number | undefined;
-    const run = client.request('selfTest', { size: 64, iterations: 1_000_000 }, {
-      onProgress: () => {
+    const run = client.request('selfTest', { size: 64, iterations: 10_000 }, {
+      onEvent: () => {
         if (pid === undefined) {
           pid = (client as unknown as { process: EngineProcess }).process.pid;
           process.kill(pid!, 'SIGKILL');
@@ -96,8 +151,50 @@ describe('EngineClient cancel guarantee', () => {
     controller.abort();
     await expect(run).rejects.toMatchObject({ code: 'cancelled' });
     await new Promise((r) => setTimeout(r, 60));
-    expect(log).toEqual(['spawn', 'request', 'cancel', 'shutdown', 'kill', 'spawn']);
-    client.dispose();
+    expect(log).toEqual(['spawn', 'request', 'control', 'shutdown', 'kill', 'spawn']);
+    await client.dispose(10);
+  });
+
+  it('restarts an engine that falls silent during a request, and fails the request with the reason', async () => {
+    const log: string[] = [];
+    const statuses: EngineStatus[] = [];
+    const client = new EngineClient(stuckEngine(log), { silenceMs: 50, watchdogIntervalMs: 10, onStatus: (s) => statuses.push(s) });
+    await client.start();
+    const run = client.request('modelSummary', { arch: 'mobilenet_v2', includeTop: false });
+    await expect(run).rejects.toMatchObject({ code: 'engine-crashed', message: expect.stringContaining('stopped responding') });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(log).toEqual(['spawn', 'request', 'shutdown', 'kill', 'spawn']);
+    expect(statuses.some((s) => s.state === 'crashed' && s.lastError === 'Engine hung during modelSummary')).toBe(true);
+    await client.dispose(10);
+  });
+
+  it('does not count a queued or paused request as silent', async () => {
+    const log: string[] = [];
+    let send: (m: FromEngine) => void = () => {};
+    const spawner = () => {
+      const proc = stuckEngine(log)();
+      const onMessage = proc.onMessage.bind(proc);
+      proc.onMessage = (listener) => {
+        send = listener;
+        onMessage(listener);
+      };
+      return proc;
+    };
+    const client = new EngineClient(spawner, { silenceMs: 40, watchdogIntervalMs: 10 });
+    await client.start();
+    const pause = { paused: false, listeners: new Set<(p: boolean) => void>(), onChange(l: (p: boolean) => void) { this.listeners.add(l); return () => this.listeners.delete(l); } };
+    const run = client.request('selfTest', { size: 8, iterations: 1 }, { pause });
+    const settled = run.then(() => 'done', () => 'failed');
+    send({ kind: 'queued', id: 1, position: 1 });
+    await new Promise((r) => setTimeout(r, 100));
+    send({ kind: 'queued', id: 1, position: null });
+    for (const l of pause.listeners) l(true);
+    send({ kind: 'paused', id: 1, paused: true });
+    await new Promise((r) => setTimeout(r, 100));
+    send({ kind: 'reply', id: 1, ok: true, result: { backend: 'cpu', iterations: 1, seconds: 1, gflops: 1 } });
+    expect(await settled).toBe('done');
+    expect(log).toEqual(['spawn', 'request', 'control']);
+    await client.dispose(10);
   });
 });
 
@@ -131,7 +228,7 @@ describe('EngineClient start failures', () => {
     await new Promise((r) => setTimeout(r, 30));
     expect(client.status()).toMatchObject({ state: 'crashed', lastError: 'The engine could not start: No tfjs backend works here' });
     expect(log.filter((l) => l === 'spawn')).toHaveLength(1);
-    client.dispose();
+    await client.dispose(10);
   });
 
   it('gives up on an engine that never says ready, and says so', async () => {
@@ -140,6 +237,6 @@ describe('EngineClient start failures', () => {
     await expect(client.start()).rejects.toThrow('did not start in time');
     expect(client.status()).toMatchObject({ state: 'crashed', lastError: 'The engine did not start in time.' });
     expect(log).toContain('kill');
-    client.dispose();
+    await client.dispose(10);
   });
 });

@@ -1,35 +1,61 @@
-import type { EngineStatus } from '../../api/contract';
-import { GraftError } from '../../api/errors';
 import type { Disposable } from '../../base/lifecycle';
+import { assertNever, GraftError, type ErrorCode } from '../../api/errors';
+import type { EngineStatus } from '../../api/types/app';
 import type { EngineProcess, EngineSpawner } from './engine-process';
-import type { EngineHello, EngineProgress, EngineRequestName, EngineRequests, FromEngine } from '../protocol';
+import type { EngineEvent, EngineHello, EngineParams, EngineRequestName, EngineResult, FromEngine } from '../protocol';
+import { ENGINE_REQUEST_KINDS } from '../request-kinds';
 
-/** Options for one engine request. */
-export interface EngineRequestOptions {
-  signal?: AbortSignal;
-  onProgress?: (progress: EngineProgress) => void;
+/** A pause switch the caller owns (a job's gate); the client forwards its changes to the engine. */
+export interface PauseSource {
+  readonly paused: boolean;
+  onChange(listener: (paused: boolean) => void): () => void;
 }
 
-/** Tuning for the client; defaults suit the app. */
+/** Options for one engine request. */
+export interface EngineRequestOptions<N extends EngineRequestName> {
+  signal?: AbortSignal;
+  /** Every event of the request, in order. */
+  onEvent?: (event: EngineEvent<N>) => void;
+  /** Place in the engine's queue of heavy requests (1 = next); null once it runs. */
+  onQueued?: (position: number | null) => void;
+  /** Pauses and resumes the request in the engine. */
+  pause?: PauseSource;
+}
+
+/** Tuning for the client; defaults suit the app, tests shorten them. */
 export interface EngineClientOptions {
   onStatus?: (status: EngineStatus) => void;
   /** How long to wait for 'ready' before calling the start failed. */
   readyTimeoutMs?: number;
-  /** How long a cancelled request may take to stop before the process is killed and respawned. */
+  /** Overrides every kind's cancel grace (how long a cancelled request may take to stop). */
   cancelGraceMs?: number;
+  /** Overrides every kind's silence limit (how long a running request may say nothing). */
+  silenceMs?: number;
+  /** How often the watchdog looks for silent requests. */
+  watchdogIntervalMs?: number;
   /** Crashes tolerated within a minute before giving up on respawning. */
   maxRestartsPerMinute?: number;
 }
 
 interface Pending {
+  name: EngineRequestName;
   resolve(value: unknown): void;
   reject(error: Error): void;
-  onProgress?: (progress: EngineProgress) => void;
+  onEvent?: (event: never) => void;
+  onQueued?: (position: number | null) => void;
+  /** When the engine last said anything about this request. */
+  lastHeard: number;
+  /** Waiting in the queue or paused: silence is expected then. */
+  waiting: boolean;
+  paused: boolean;
+  detach(): void;
 }
 
 /**
- * Owns the engine process: starts it, matches replies to requests, forwards progress,
- * cancels (killing the process if it will not stop), and respawns it after a crash.
+ * Owns the engine process: starts it, matches replies to requests, forwards each request's
+ * events, pause and resume, cancels (restarting the process when a cancel is not honoured
+ * within that kind's grace), restarts a process that fell silent, and respawns it after a
+ * crash.
  */
 export class EngineClient implements Disposable {
   private process: EngineProcess | null = null;
@@ -39,6 +65,9 @@ export class EngineClient implements Disposable {
   private readonly pending = new Map<number, Pending>();
   /** Cancelled requests whose engine-side work has not yet acknowledged the cancel. */
   private readonly cancelling = new Set<number>();
+  private watchdog: ReturnType<typeof setInterval> | null = null;
+  /** Resolves when each live process has exited. */
+  private readonly exits = new Map<EngineProcess, Promise<void>>();
   private nextId = 1;
   private disposed = false;
   private crashTimes: number[] = [];
@@ -72,12 +101,8 @@ export class EngineClient implements Disposable {
     return this.ready;
   }
 
-  /** Sends a request, starting the engine first if needed. */
-  async request<N extends EngineRequestName>(
-    name: N,
-    params: EngineRequests[N]['params'],
-    options: EngineRequestOptions = {},
-  ): Promise<EngineRequests[N]['result']> {
+  /** Sends a request, starting the engine first if needed; resolves with its typed result. */
+  async request<N extends EngineRequestName>(name: N, params: EngineParams<N>, options: EngineRequestOptions<N> = {}): Promise<EngineResult<N>> {
     // Send to the process that said ready, and only while it is still the current one.
     const { proc } = await this.started();
     if (this.process !== proc) throw new GraftError('engine-unavailable', 'The engine restarted; run the job again.');
@@ -85,46 +110,70 @@ export class EngineClient implements Disposable {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       const onAbort = () => this.cancel(id, proc);
-      const settle = () => options.signal?.removeEventListener('abort', onAbort);
+      const stopPause = options.pause?.onChange((paused) => proc.send({ kind: 'control', id, action: paused ? 'pause' : 'resume' }));
+      const detach = () => {
+        options.signal?.removeEventListener('abort', onAbort);
+        stopPause?.();
+      };
       this.pending.set(id, {
+        name,
         resolve: (value) => {
-          settle();
-          resolve(value as EngineRequests[N]['result']);
+          detach();
+          resolve(value as EngineResult<N>);
         },
         reject: (error) => {
-          settle();
+          detach();
           reject(error);
         },
-        onProgress: options.onProgress,
+        onEvent: options.onEvent as ((event: never) => void) | undefined,
+        onQueued: options.onQueued,
+        lastHeard: Date.now(),
+        waiting: ENGINE_REQUEST_KINDS[name].heavy,
+        paused: false,
+        detach,
       });
       options.signal?.addEventListener('abort', onAbort, { once: true });
       this.setState({ state: 'busy' });
       proc.send({ kind: 'request', id, name, params });
+      if (options.pause?.paused) proc.send({ kind: 'control', id, action: 'pause' });
+      this.armWatchdog();
     });
   }
 
   /** Kills the engine and starts a fresh one. */
   async restart(): Promise<EngineHello> {
     this.crashTimes = [];
-    this.stopProcess('The engine was restarted.');
+    this.stopProcess('cancelled', 'The engine was restarted.');
     return this.start();
   }
 
-  /** Stops the engine for good. */
-  dispose(): void {
+  /**
+   * Stops the engine for good: asks it to shut down (it cancels its work, waits for its
+   * handlers and frees its models) and kills it if it has not exited within `graceMs`.
+   */
+  async dispose(graceMs = 3_000): Promise<void> {
     this.disposed = true;
-    this.stopProcess('Graft is shutting down.');
+    const proc = this.process;
+    const exited = proc ? this.exits.get(proc) : undefined;
+    this.stopProcess('cancelled', 'Graft is shutting down.', { graceful: true });
     this.setState({ state: 'stopped' });
+    if (!proc || !exited) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), graceMs)));
+    if ((await Promise.race([exited, late])) === 'late') proc.kill();
+    clearTimeout(timer);
   }
 
   private launch(): Promise<{ hello: EngineHello; proc: EngineProcess }> {
     this.setState({ state: 'starting', lastError: this.state.lastError });
     const proc = this.spawn();
     this.process = proc;
+    let markExited!: () => void;
+    this.exits.set(proc, new Promise<void>((resolve) => (markExited = resolve)));
     return new Promise((resolve, reject) => {
       const failStart = (message: string) => {
         this.failedStart = proc;
-        this.stopProcess(message);
+        this.stopProcess('engine-unavailable', message);
         this.setState({ state: 'crashed', lastError: message });
         reject(new GraftError('engine-unavailable', message));
       };
@@ -145,6 +194,8 @@ export class EngineClient implements Disposable {
         }
       });
       proc.onExit((reason) => {
+        markExited();
+        this.exits.delete(proc);
         clearTimeout(timeout);
         reject(new GraftError('engine-unavailable', `The engine stopped while starting (${reason}).`));
         this.onExit(proc, reason);
@@ -152,19 +203,32 @@ export class EngineClient implements Disposable {
     });
   }
 
-  private onMessage(message: FromEngine): void {
-    if (message.kind === 'progress') {
-      this.pending.get(message.id)?.onProgress?.(message.progress);
-      return;
-    }
-    if (message.kind !== 'reply') return;
-    this.cancelling.delete(message.id);
+  private onMessage(message: Exclude<FromEngine, { kind: 'ready' | 'fatal' }>): void {
     const pending = this.pending.get(message.id);
-    this.pending.delete(message.id);
-    this.updateBusy();
-    if (!pending) return;
-    if (message.ok) pending.resolve(message.result);
-    else pending.reject(new GraftError(message.error.code, message.error.message));
+    if (pending) pending.lastHeard = Date.now();
+    switch (message.kind) {
+      case 'event':
+        pending?.onEvent?.(message.event as never);
+        return;
+      case 'queued':
+        if (pending) pending.waiting = message.position !== null;
+        pending?.onQueued?.(message.position);
+        return;
+      case 'paused':
+        if (pending) pending.paused = message.paused;
+        return;
+      case 'reply': {
+        this.cancelling.delete(message.id);
+        this.pending.delete(message.id);
+        this.updateBusy();
+        if (!pending) return;
+        if (message.ok) pending.resolve(message.result);
+        else pending.reject(new GraftError(message.error.code, message.error.message));
+        return;
+      }
+      default:
+        assertNever(message, 'engine message');
+    }
   }
 
   private cancel(id: number, proc: EngineProcess): void {
@@ -173,16 +237,42 @@ export class EngineClient implements Disposable {
     this.pending.delete(id);
     this.cancelling.add(id);
     pending.reject(new GraftError('cancelled', 'Cancelled.'));
-    proc.send({ kind: 'cancel', id });
+    proc.send({ kind: 'control', id, action: 'cancel' });
     // Tensor work can run for seconds without yielding; if the engine has not acknowledged
     // the cancel in time the process is replaced, so cancel always frees the machine.
+    const grace = this.options.cancelGraceMs ?? ENGINE_REQUEST_KINDS[pending.name].cancelGraceMs;
     const timer = setTimeout(() => {
       if (this.process === proc && this.cancelling.has(id)) {
-        this.stopProcess('A cancelled job did not stop in time; the engine was restarted.');
+        this.stopProcess('cancelled', 'A cancelled job did not stop in time; the engine was restarted.');
         void this.start().catch(() => undefined);
       }
-    }, this.options.cancelGraceMs ?? 5_000);
+    }, grace);
     timer.unref();
+  }
+
+  /** Looks for running requests the engine has been silent about for longer than their kind allows. */
+  private armWatchdog(): void {
+    if (this.watchdog) return;
+    this.watchdog = setInterval(() => {
+      if (this.pending.size === 0) return this.disarmWatchdog();
+      const now = Date.now();
+      for (const pending of this.pending.values()) {
+        if (pending.waiting || pending.paused) continue;
+        const limit = this.options.silenceMs ?? ENGINE_REQUEST_KINDS[pending.name].silenceMs;
+        if (now - pending.lastHeard <= limit) continue;
+        const seconds = Math.round(limit / 1000);
+        this.stopProcess('engine-crashed', `The engine stopped responding (nothing for ${seconds} s during ${pending.name}); it was restarted. Run the job again.`);
+        this.setState({ state: 'crashed', lastError: `Engine hung during ${pending.name}`, restarts: this.state.restarts + 1 });
+        void this.start().catch(() => undefined);
+        return;
+      }
+    }, this.options.watchdogIntervalMs ?? 1_000);
+    this.watchdog.unref();
+  }
+
+  private disarmWatchdog(): void {
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.watchdog = null;
   }
 
   private updateBusy(): void {
@@ -205,15 +295,16 @@ export class EngineClient implements Disposable {
     void this.start().catch(() => undefined);
   }
 
-  private stopProcess(reason: string): void {
+  private stopProcess(code: ErrorCode, reason: string, how: { graceful?: boolean } = {}): void {
     const proc = this.process;
     this.process = null;
     this.ready = null;
-    this.rejectAll(new GraftError('cancelled', reason));
+    this.rejectAll(new GraftError(code, reason));
     this.cancelling.clear();
+    this.disarmWatchdog();
     if (proc) {
       proc.send({ kind: 'shutdown' });
-      proc.kill();
+      if (!how.graceful) proc.kill();
     }
   }
 

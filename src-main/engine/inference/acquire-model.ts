@@ -5,6 +5,9 @@ import { defaultWeightsCacheDir } from './weights-cache-dir';
 import { modelKey, prepareModel, type ModelSpec, type PreparedModel } from './inference-model';
 import { ModelCache, type Lease } from './model-cache';
 
+/** The context of a request that loads a model and reports inference events. */
+export type InferenceContext = EngineContext<'classify'> | EngineContext<'embed'>;
+
 /** The engine's cache of prepared models, one per process. */
 export type InferenceModels = ModelCache<PreparedModel>;
 
@@ -17,7 +20,7 @@ export function createInferenceModels(): InferenceModels {
  * Lends the model a request needs from the cache, building and loading it on first use;
  * a weights download reports its progress in megabytes through the request.
  */
-export async function acquireModel(models: InferenceModels, spec: ModelSpec, ctx: EngineContext): Promise<Lease<PreparedModel>> {
+export async function acquireModel(models: InferenceModels, spec: ModelSpec, ctx: InferenceContext): Promise<Lease<PreparedModel>> {
   const key = await modelKey(spec);
   return models.acquire(
     key,
@@ -27,7 +30,7 @@ export async function acquireModel(models: InferenceModels, spec: ModelSpec, ctx
         onDownload: (p) => {
           const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
           const of = p.bytesTotal === null ? '' : ` of ${mb(p.bytesTotal)}`;
-          ctx.progress({ done: p.bytesDone, total: p.bytesTotal ?? 0, message: `Downloading ${p.fileName}: ${mb(p.bytesDone)}${of} MB` });
+          ctx.emit({ phase: 'download', done: p.bytesDone, total: p.bytesTotal ?? 0, perSecond: null, message: `Downloading ${p.fileName}: ${mb(p.bytesDone)}${of} MB` });
         },
       }),
     ctx.signal,
@@ -45,9 +48,9 @@ export function acquireForRequest(
   models: InferenceModels,
   request: ModelRequest,
   cut: Pick<ModelSpec, 'includeTop' | 'layer' | 'pooling' | 'inputSize'>,
-  ctx: EngineContext,
+  ctx: InferenceContext,
 ): Promise<Lease<PreparedModel>> {
-  ctx.progress({ done: 0, total: request.images.length, message: `Loading ${ARCHITECTURES[request.arch].displayName}…` });
+  ctx.emit({ phase: 'loading', done: 0, total: request.images.length, perSecond: null, message: `Loading ${ARCHITECTURES[request.arch].displayName}…` });
   const spec: ModelSpec = {
     arch: request.arch,
     weights: request.weights,

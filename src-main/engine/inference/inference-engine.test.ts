@@ -48,7 +48,7 @@ describe('embed in the engine process', () => {
     const result = await client.request(
       'embed',
       { arch: 'mobilenet_v2', weights: 'none', images: [images[0]!, corrupt, ...images.slice(1)], inputSize: 96, batchSize: 4, out },
-      { onProgress: (p) => progress.push(p.done) },
+      { onEvent: (p) => progress.push(p.done) },
     );
     expect(result).toMatchObject({ rows: 10, dims: 1280, out, indexOut: indexPathFor(out), layer: 'out_relu', pooling: 'avg', inputSize: 96 });
     expect(result.failed).toEqual([{ path: corrupt, reason: expect.stringMatching(/not an image/) }]);
@@ -91,7 +91,7 @@ describe('embed in the engine process', () => {
     const run = client.request(
       'embed',
       { arch: 'mobilenet_v2', weights: 'none', images: many, inputSize: 96, batchSize: 2, out },
-      { signal: controller.signal, onProgress: (p) => p.done >= 4 && controller.abort() },
+      { signal: controller.signal, onEvent: (p) => p.done >= 4 && controller.abort() },
     );
     await expect(run).rejects.toMatchObject({ code: 'cancelled' });
     await expect.poll(() => fs.existsSync(partialPathOf(out)) || fs.existsSync(partialPathOf(indexPathFor(out))), { timeout: 5000 }).toBe(false);

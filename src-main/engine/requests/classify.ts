@@ -2,10 +2,8 @@ import { GraftError } from '../../api/errors';
 import { decodePredictions } from '../models/decode-predictions';
 import { ARCHITECTURES } from '../../api/model-catalog';
 import type { EngineContext } from '../worker/engine-context';
-import { throwIfCancelled, yieldToEventLoop } from './self-test';
 import { acquireForRequest, type InferenceModels } from '../inference/acquire-model';
 import { predictPixels, prefetchBatches } from '../inference/image-batches';
-import { parseClassifyParams } from '../inference/inference-params';
 import type { ClassifiedImage, ClassifyParams, ClassifyResult } from '../../api/types/inference';
 
 /** Images per forward pass when classifying. */
@@ -32,9 +30,8 @@ function checkClassifier(params: ClassifyParams, inputSize: number): void {
  * The engine's `classify` request: the top ImageNet classes of each image, from a model with
  * its 1000-class classifier. Unreadable images get an `error` entry; the others are not affected.
  */
-export function createClassifyHandler(models: InferenceModels): (params: unknown, ctx: EngineContext) => Promise<ClassifyResult> {
-  return async (raw, ctx) => {
-    const params = parseClassifyParams(raw);
+export function createClassifyHandler(models: InferenceModels): (params: ClassifyParams, ctx: EngineContext<'classify'>) => Promise<ClassifyResult> {
+  return async (params, ctx) => {
     const inputSize = params.inputSize ?? ARCHITECTURES[params.arch].defaultInputSize;
     checkClassifier(params, inputSize);
     const total = params.images.length;
@@ -43,7 +40,7 @@ export function createClassifyHandler(models: InferenceModels): (params: unknown
       const prepared = lease.value;
       const results: ClassifiedImage[] = [];
       for await (const batch of prefetchBatches(params.images, CLASSIFY_BATCH_SIZE, inputSize)) {
-        throwIfCancelled(ctx.signal);
+        await ctx.checkpoint();
         const ok = batch.filter((item) => 'pixels' in item);
         const scores = ok.length > 0 ? await predictPixels(ctx.tf, prepared, ok.map((item) => item.pixels)) : new Float32Array();
         const rows = ok.map((_, i) => scores.subarray(i * prepared.dims, (i + 1) * prepared.dims));
@@ -52,8 +49,7 @@ export function createClassifyHandler(models: InferenceModels): (params: unknown
         for (const item of batch) {
           results.push('reason' in item ? { path: item.path, error: item.reason } : { path: item.path, predictions: decoded[next++]! });
         }
-        ctx.progress({ done: results.length, total, message: `${results.length}/${total} images` });
-        await yieldToEventLoop();
+        ctx.emit({ phase: 'images', done: results.length, total, perSecond: null, message: `${results.length}/${total} images` });
       }
       return { weightsSource: prepared.weightsSource, inputSize, results };
     } finally {

@@ -1,12 +1,10 @@
 import path from 'node:path';
 import { ARCHITECTURES } from '../../api/model-catalog';
 import type { EngineContext } from '../worker/engine-context';
-import { throwIfCancelled, yieldToEventLoop } from './self-test';
 import { acquireForRequest, type InferenceModels } from '../inference/acquire-model';
 import { EmbeddingFiles, indexPathFor } from '../inference/embedding-files';
 import { predictPixels, prefetchBatches } from '../inference/image-batches';
-import { parseEmbedParams } from '../inference/inference-params';
-import type { EmbedResult, FailedImage } from '../../api/types/inference';
+import type { EmbedParams, EmbedResult, FailedImage } from '../../api/types/inference';
 
 /** Images per forward pass unless the request says otherwise. */
 export const DEFAULT_EMBED_BATCH_SIZE = 16;
@@ -17,9 +15,8 @@ export const DEFAULT_EMBED_BATCH_SIZE = 16;
  * images there are. Unreadable images are listed in `failed` and get no row. Progress is
  * reported per batch; a cancel stops between batches and removes the partial files.
  */
-export function createEmbedHandler(models: InferenceModels): (params: unknown, ctx: EngineContext) => Promise<EmbedResult> {
-  return async (raw, ctx) => {
-    const params = parseEmbedParams(raw);
+export function createEmbedHandler(models: InferenceModels): (params: EmbedParams, ctx: EngineContext<'embed'>) => Promise<EmbedResult> {
+  return async (params, ctx) => {
     const inputSize = params.inputSize ?? ARCHITECTURES[params.arch].defaultInputSize;
     const out = path.resolve(params.out);
     const indexOut = path.resolve(params.indexOut ?? indexPathFor(params.out));
@@ -33,14 +30,14 @@ export function createEmbedHandler(models: InferenceModels): (params: unknown, c
     );
     let files: EmbeddingFiles | null = null;
     try {
-      throwIfCancelled(ctx.signal);
+      await ctx.checkpoint();
       const prepared = lease.value;
       files = await EmbeddingFiles.create(out, indexOut, prepared.dims);
       const failed: FailedImage[] = [];
       const started = performance.now();
       let done = 0;
       for await (const batch of prefetchBatches(params.images, params.batchSize ?? DEFAULT_EMBED_BATCH_SIZE, inputSize)) {
-        throwIfCancelled(ctx.signal);
+        await ctx.checkpoint();
         const ok = batch.filter((item) => 'pixels' in item);
         for (const item of batch) if ('reason' in item) failed.push({ path: item.path, reason: item.reason });
         if (ok.length > 0) {
@@ -49,11 +46,9 @@ export function createEmbedHandler(models: InferenceModels): (params: unknown, c
         }
         done += batch.length;
         const perSecond = done / Math.max((performance.now() - started) / 1000, 1e-3);
-        ctx.progress({ done, total, message: `${done}/${total} images (${perSecond.toFixed(1)} images/s)` });
-        // Let a cancel message in: the forward pass above does not yield.
-        await yieldToEventLoop();
+        ctx.emit({ phase: 'images', done, total, perSecond, message: `${done}/${total} images (${perSecond.toFixed(1)} images/s)` });
       }
-      throwIfCancelled(ctx.signal);
+      await ctx.checkpoint();
       await files.commit();
       return {
         rows: files.rows,

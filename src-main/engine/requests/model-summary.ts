@@ -1,30 +1,30 @@
 import type { ModelSummary, ModelSummaryParams } from '../../api/types/models';
-import { GraftError } from '../../api/errors';
-import type { EngineContext } from '../worker/engine-context';
 import { summarizeModel } from '../models/model-summary';
-import { ARCH_NAMES, isArchName } from '../../api/model-catalog';
+import type { EngineContext } from '../worker/engine-context';
 
-function optionalWhole(value: unknown, name: string): number | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new GraftError('bad-request', `${name} must be a positive whole number; got ${String(value)}.`);
-  }
-  return value;
-}
+/** Summaries kept per configuration: building VGG16 with its top allocates 550 MB and takes seconds. */
+const CACHE_SIZE = 32;
 
-/** The engine's `modelSummary` request: builds the architecture in the engine and summarises it. */
-export async function runModelSummary(params: ModelSummaryParams, ctx: EngineContext): Promise<ModelSummary> {
-  if (typeof params !== 'object' || params === null) throw new GraftError('bad-request', 'Parameters must be an object.');
-  const { arch, includeTop, pooling } = params;
-  if (!isArchName(arch)) throw new GraftError('bad-request', `Unknown architecture "${String(arch)}". Choose one of: ${ARCH_NAMES.join(', ')}.`);
-  if (typeof includeTop !== 'boolean') throw new GraftError('bad-request', '"includeTop" must be true or false.');
-  if (pooling !== undefined && pooling !== null && pooling !== 'avg' && pooling !== 'max') {
-    throw new GraftError('bad-request', `Pooling must be "avg" or "max"; got "${String(pooling)}".`);
-  }
-  return summarizeModel(ctx.tf, arch, {
-    includeTop,
-    pooling: pooling ?? undefined,
-    inputSize: optionalWhole(params.inputSize, 'Input size'),
-    classes: optionalWhole(params.classes, 'Classes'),
-  });
+/**
+ * The engine's `modelSummary` request: builds the architecture (random weights) in the engine
+ * and summarises its layers, blocks and parameter counts. Each configuration is built once
+ * per engine process; later requests get the remembered summary.
+ */
+export function createModelSummaryHandler(): (params: ModelSummaryParams, ctx: EngineContext<'modelSummary'>) => Promise<ModelSummary> {
+  const cache = new Map<string, ModelSummary>();
+  return async (params, ctx) => {
+    const key = JSON.stringify([params.arch, params.includeTop, params.pooling ?? null, params.inputSize ?? null, params.classes ?? null]);
+    const known = cache.get(key);
+    if (known) {
+      // Most recently used last, so the oldest is the one dropped.
+      cache.delete(key);
+      cache.set(key, known);
+      return known;
+    }
+    const { arch, ...options } = params;
+    const summary = summarizeModel(ctx.tf, arch, options);
+    cache.set(key, summary);
+    if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    return summary;
+  };
 }

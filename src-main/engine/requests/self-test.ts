@@ -1,45 +1,33 @@
-import type { EngineSelfTest } from '../../api/contract';
-import { GraftError } from '../../api/errors';
+import type { EngineSelfTest, SelfTestParams } from '../../api/types/jobs';
 import type { EngineContext } from '../worker/engine-context';
 
-/** Yields to the event loop so a cancel message can arrive between synchronous tensor ops. */
-export function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
-
-/** Throws the 'cancelled' error when the request was cancelled. */
-export function throwIfCancelled(signal: AbortSignal): void {
-  if (signal.aborted) throw new GraftError('cancelled', 'Cancelled.');
-}
-
 /**
- * Measures the backend: `iterations` square matrix products of side `size`, timed,
- * reported as GFLOP/s. Used by `graft doctor --speed` and as a cancellable long job.
+ * The engine's `selfTest` request: `iterations` square matrix products of side `size`,
+ * timed and reported as GFLOP/s. Used by `graft doctor --speed` and as a cancellable,
+ * pausable long job.
  */
-export async function runSelfTest(
-  params: { size: number; iterations: number },
-  ctx: EngineContext,
-): Promise<EngineSelfTest> {
-  const size = Math.max(8, Math.min(4096, Math.floor(params.size)));
-  const iterations = Math.max(1, Math.floor(params.iterations));
+export async function runSelfTest(params: SelfTestParams, ctx: EngineContext<'selfTest'>): Promise<EngineSelfTest> {
+  const size = Math.max(8, params.size);
+  const { iterations } = params;
   const { tf } = ctx;
   const a = tf.randomNormal([size, size], 0, 1, 'float32', 1);
   const b = tf.randomNormal([size, size], 0, 1, 'float32', 2);
-  const started = performance.now();
+  let busySeconds = 0;
   try {
     for (let i = 0; i < iterations; i++) {
-      throwIfCancelled(ctx.signal);
+      await ctx.checkpoint();
+      // Time only the products, so a pause does not lower the figure.
+      const started = performance.now();
       const c = tf.matMul(a, b);
       await c.data();
       c.dispose();
-      ctx.progress({ done: i + 1, total: iterations, message: `matmul ${size}×${size}` });
-      await yieldToEventLoop();
+      busySeconds += (performance.now() - started) / 1000;
+      ctx.emit({ done: i + 1, total: iterations, message: `matmul ${size}×${size}` });
     }
   } finally {
     a.dispose();
     b.dispose();
   }
-  const seconds = (performance.now() - started) / 1000;
   const flops = 2 * size ** 3 * iterations;
-  return { backend: ctx.backend, iterations, seconds, gflops: flops / seconds / 1e9 };
+  return { backend: ctx.backend, iterations, seconds: busySeconds, gflops: flops / Math.max(busySeconds, 1e-9) / 1e9 };
 }

@@ -15,7 +15,8 @@ export class ApiCallError extends Error {
 /** The renderer's one way to talk to the main side, whichever transport carries it. */
 export interface ApiClient {
   call<N extends RequestName>(name: N, ...params: ParamsArgs<N>): Promise<ResultOf<N>>;
-  on<E extends EventName>(name: E, listener: (payload: ApiEvents[E]) => void): () => void;
+  /** Listens to an event, or only to one topic of it (a job id); returns the unsubscribe function. */
+  on<E extends EventName>(name: E, listener: (payload: ApiEvents[E]) => void, topic?: string): () => void;
 }
 
 /** Wraps a transport bridge: unwraps replies, throwing ApiCallError on failure. */
@@ -26,6 +27,6 @@ export function createApiClient(bridge: GraftBridge): ApiClient {
       if (!reply.ok) throw new ApiCallError(reply.error);
       return reply.value;
     },
-    on: (name, listener) => bridge.on(name, listener),
+    on: (name, listener, topic) => bridge.on(name, listener, topic),
   };
 }

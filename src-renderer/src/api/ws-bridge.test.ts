@@ -20,17 +20,50 @@ describe('createWsBridge', () => {
   it('queues calls until open, matches replies by id and dispatches events', async () => {
     const sockets: FakeSocket[] = [];
     const bridge = createWsBridge({ url: 'ws://x/ws', createSocket: () => { const s = new FakeSocket(); sockets.push(s); return s as unknown as WebSocket; } });
-    const reply = bridge.call('job.cancel', { jobId: 'a' });
+    const reply = bridge.call('jobs.cancel', { jobId: 'a' });
     const socket = sockets[0]!;
     expect(socket.sent).toEqual([]);
     socket.open();
-    expect(JSON.parse(socket.sent[0]!)).toEqual({ kind: 'call', id: 1, name: 'job.cancel', params: { jobId: 'a' } });
-    const events: number[] = [];
-    bridge.on('job.progress', (p) => events.push(p.done));
-    socket.deliver({ kind: 'event', name: 'job.progress', payload: { jobId: 'a', kind: 'x', done: 3, total: 4, message: '' } });
+    expect(JSON.parse(socket.sent[0]!)).toEqual({ kind: 'call', id: 1, name: 'jobs.cancel', params: { jobId: 'a' } });
+    const events: string[] = [];
+    bridge.on('library.changed', (p) => events.push(p.reason));
+    socket.deliver({ kind: 'event', name: 'library.changed', payload: { reason: 'labels' }, topic: null });
     socket.deliver({ kind: 'reply', id: 1, reply: { ok: true, value: { cancelled: true } } });
     await expect(reply).resolves.toEqual({ ok: true, value: { cancelled: true } });
-    expect(events).toEqual([3]);
+    expect(events).toEqual(['labels']);
+    bridge.close();
+  });
+
+  it('subscribes each listener by event and topic, routes events by topic, and subscribes again after a reconnect', async () => {
+    const sockets: FakeSocket[] = [];
+    const bridge = createWsBridge({ url: 'ws://x/ws', createSocket: () => { const s = new FakeSocket(); sockets.push(s); return s as unknown as WebSocket; } });
+    sockets[0]!.open();
+    const ofA: number[] = [];
+    const all: string[] = [];
+    const stopA = bridge.on('job.progress', (p) => ofA.push((p.progress as { done: number }).done), 'job-a');
+    bridge.on('job.finished', (p) => all.push(p.job.id));
+    expect(sockets[0]!.sent.map((f) => JSON.parse(f))).toEqual([
+      { kind: 'subscribe', name: 'job.progress', topic: 'job-a' },
+      { kind: 'subscribe', name: 'job.finished', topic: null },
+    ]);
+    const progress = (jobId: string, done: number) => ({ kind: 'event', name: 'job.progress', topic: jobId, payload: { jobId, kind: 'self-test', progress: { done, total: 9, message: '' } } });
+    sockets[0]!.deliver(progress('job-a', 1));
+    sockets[0]!.deliver(progress('job-b', 2));
+    sockets[0]!.deliver({ kind: 'event', name: 'job.finished', topic: 'job-b', payload: { job: { id: 'job-b' } } });
+    expect(ofA).toEqual([1]);
+    expect(all).toEqual(['job-b']);
+
+    sockets[0]!.close();
+    await new Promise((r) => setTimeout(r, 300));
+    sockets[1]!.open();
+    expect(sockets[1]!.sent.map((f) => JSON.parse(f))).toEqual([
+      { kind: 'subscribe', name: 'job.progress', topic: 'job-a' },
+      { kind: 'subscribe', name: 'job.finished', topic: null },
+    ]);
+    stopA();
+    expect(JSON.parse(sockets[1]!.sent.at(-1)!)).toEqual({ kind: 'unsubscribe', name: 'job.progress', topic: 'job-a' });
+    sockets[1]!.deliver(progress('job-a', 3));
+    expect(ofA).toEqual([1]);
     bridge.close();
   });
 

@@ -1,4 +1,4 @@
-import type { ApiEvents, EventName, GraftBridge, Reply, WsClientMessage, WsServerMessage } from '../../../src-main/api/contract';
+import type { ApiEvents, EventName, EventSubscription, GraftBridge, Reply, WsClientMessage, WsServerMessage } from '../../../src-main/api/contract';
 
 /** Connection state of the WebSocket transport, for the status bar. */
 export type ConnectionState = 'connecting' | 'open' | 'closed';
@@ -18,18 +18,30 @@ export function defaultSocketUrl(location: Location): string {
   return `${scheme}://${location.host}/ws${token ? `?token=${encodeURIComponent(token)}` : ''}`;
 }
 
+interface Listener {
+  name: EventName;
+  topic: string | null;
+  fn: (payload: never) => void;
+}
+
 /**
  * The contract over a WebSocket (`graft serve`). Calls wait for the socket to open;
- * a dropped connection fails pending calls and reconnects with backoff.
+ * a dropped connection fails pending calls and reconnects with backoff. Each listener
+ * subscribes the socket to its event (and topic); a reconnect subscribes them all again.
  */
 export function createWsBridge(options: WsBridgeOptions): GraftBridge & { close(): void } {
   const pending = new Map<number, (reply: Reply<unknown>) => void>();
-  const listeners = new Map<EventName, Set<(payload: never) => void>>();
+  const listeners = new Set<Listener>();
   const queue: WsClientMessage[] = [];
   let socket: WebSocket | null = null;
   let nextId = 1;
   let retryMs = 250;
   let closed = false;
+
+  const send = (message: WsClientMessage) => {
+    if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
+    else queue.push(message);
+  };
 
   const connect = () => {
     options.onState?.('connecting');
@@ -37,8 +49,10 @@ export function createWsBridge(options: WsBridgeOptions): GraftBridge & { close(
     socket = ws;
     ws.onopen = () => {
       retryMs = 250;
-      options.onState?.('open');
+      // A new connection knows no subscriptions: send every listener's again, before queued calls.
+      for (const { name, topic } of listeners) ws.send(JSON.stringify({ kind: 'subscribe', name, topic } satisfies WsClientMessage));
       for (const message of queue.splice(0)) ws.send(JSON.stringify(message));
+      options.onState?.('open');
     };
     ws.onmessage = (event) => {
       const message = JSON.parse(String(event.data)) as WsServerMessage;
@@ -46,7 +60,9 @@ export function createWsBridge(options: WsBridgeOptions): GraftBridge & { close(
         pending.get(message.id)?.(message.reply);
         pending.delete(message.id);
       } else {
-        for (const listener of listeners.get(message.name) ?? []) listener(message.payload as never);
+        for (const listener of [...listeners]) {
+          if (listener.name === message.name && (listener.topic === null || listener.topic === message.topic)) listener.fn(message.payload as never);
+        }
       }
     };
     ws.onclose = () => {
@@ -69,15 +85,18 @@ export function createWsBridge(options: WsBridgeOptions): GraftBridge & { close(
       const message: WsClientMessage = { kind: 'call', id: nextId++, name, params: params[0] };
       return new Promise((resolve) => {
         pending.set(message.id, resolve as (reply: Reply<unknown>) => void);
-        if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
-        else queue.push(message);
+        send(message);
       });
     },
-    on<E extends EventName>(name: E, listener: (payload: ApiEvents[E]) => void) {
-      const set = listeners.get(name) ?? new Set();
-      set.add(listener as (payload: never) => void);
-      listeners.set(name, set);
-      return () => set.delete(listener as (payload: never) => void);
+    on<E extends EventName>(name: E, listener: (payload: ApiEvents[E]) => void, topic?: string) {
+      const entry: Listener = { name, topic: topic ?? null, fn: listener as (payload: never) => void };
+      const subscription: EventSubscription = { name, topic: entry.topic };
+      listeners.add(entry);
+      if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ kind: 'subscribe', ...subscription } satisfies WsClientMessage));
+      return () => {
+        if (!listeners.delete(entry)) return;
+        if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ kind: 'unsubscribe', ...subscription } satisfies WsClientMessage));
+      };
     },
     close() {
       closed = true;

@@ -1,13 +1,16 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { LibraryImportParams } from '../../../src-main/api/contract';
+import type { LibraryImportParams } from '../../../src-main/api/types/jobs';
 import type { ImportSummary } from '../../../src-main/api/types/import';
 import { ApiCallError } from '../api/api-client';
 import { installApiClient, setApiClient } from '../api/use-api';
 import { useAppStore } from '../stores/useAppStore';
+import { useJobsStore } from '../stores/useJobsStore';
 import ImportPanel from './ImportPanel.vue';
-import { deferred, fakeApi, type FakeApi } from './fake-api';
+import { fakeApi, type FakeApi } from '../test-support/fake-api';
+import { fakeJobs, type FakeJobs } from '../test-support/fake-jobs';
+import type { ImportProgress } from '../../../src-main/api/types/import';
 
 const summary = (over: Partial<ImportSummary> = {}): ImportSummary => ({
   folder: '/photos',
@@ -27,7 +30,19 @@ const summary = (over: Partial<ImportSummary> = {}): ImportSummary => ({
 });
 
 let api: FakeApi;
-let reply: ReturnType<typeof deferred<ImportSummary>>;
+let jobs: FakeJobs;
+let startError: ApiCallError | null;
+const progress = (over: Partial<ImportProgress> = {}): ImportProgress => ({
+  phase: 'importing',
+  done: 30,
+  total: 120,
+  added: 28,
+  skipped: 1,
+  duplicates: 1,
+  imagesPerSecond: 14.2,
+  etaSeconds: 65,
+  ...over,
+});
 
 function mountPanel(canPickFolder = false) {
   useAppStore().info = { version: '0.1.0', mode: canPickFolder ? 'electron' : 'serve', canPickFolder };
@@ -35,20 +50,25 @@ function mountPanel(canPickFolder = false) {
 }
 
 const importParams = () => api.calls.find((c) => c.name === 'library.import')!.params as LibraryImportParams;
+/** The id of the import job the panel started. */
+const importJob = () => api.calls.length && jobs.get('job-1') ? 'job-1' : '';
 
 beforeEach(() => {
   setActivePinia(createPinia());
-  reply = deferred<ImportSummary>();
+  startError = null;
   api = fakeApi({
-    'library.import': () => reply.promise,
-    'job.cancel': () => ({ cancelled: true }),
+    'library.import': (params) => {
+      if (startError) throw startError;
+      return { jobId: jobs.start('import', params, `Import ${params.folder}`) };
+    },
     'project.pickFolder': () => '/picked/folder',
   });
+  jobs = fakeJobs(api);
   setApiClient(api);
 });
 
 describe('ImportPanel', () => {
-  it('starts library.import with the form, a fresh job id and thumbnails', async () => {
+  it('starts library.import with the form and thumbnails', async () => {
     const wrapper = mountPanel();
     expect(wrapper.get('[data-testid="import-start"]').attributes('disabled')).toBeDefined();
     await wrapper.get('[data-testid="import-folder"]').setValue('  /photos ');
@@ -56,8 +76,7 @@ describe('ImportPanel', () => {
     await wrapper.get('[data-testid="import-label-depth"]').setValue('2');
     await wrapper.get('[data-testid="import-start"]').trigger('submit');
     const params = importParams();
-    expect(params).toMatchObject({ folder: '/photos', labelsFromSubfolders: true, labelDepth: 2, allowSvg: false, thumbnails: true });
-    expect(params.jobId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(params).toEqual({ folder: '/photos', labelsFromSubfolders: true, labelDepth: 2, allowSvg: false, thumbnails: true });
   });
 
   it('leaves the depth out when empty, and flags a bad depth inline', async () => {
@@ -72,30 +91,41 @@ describe('ImportPanel', () => {
     expect(importParams()).not.toHaveProperty('labelDepth');
   });
 
-  it('shows progress from its job events, cancels through job.cancel, then shows the result', async () => {
+  it('shows progress from its job events, pauses, cancels through jobs.cancel, then shows the result', async () => {
     const wrapper = mountPanel();
     await wrapper.get('[data-testid="import-folder"]').setValue('/photos');
     await wrapper.get('form').trigger('submit');
-    const { jobId } = importParams();
+    await flushPromises();
+    const jobId = importJob();
     expect(wrapper.get('[data-testid="import-start"]').attributes('disabled')).toBeDefined();
     expect(wrapper.get('[data-testid="import-start"]').text()).toBe('Importing…');
 
-    api.emit('job.progress', { jobId, kind: 'import', done: 30, total: 120, message: '28 added, 1 duplicates, 1 skipped', ratePerSecond: 14.2, etaSeconds: 65 });
-    api.emit('job.progress', { jobId: 'someone-else', kind: 'import', done: 99, total: 100, message: 'not ours' });
+    jobs.progress<'import'>(jobId, progress());
+    const other = jobs.start('self-test', { size: 8, iterations: 1 });
+    jobs.progress<'self-test'>(other, { done: 99, total: 100, message: 'not ours' });
     await flushPromises();
-    const progress = wrapper.get('[data-testid="import-progress"]');
-    expect(progress.get('[data-testid="job-done"]').text()).toBe('30 / 120 images');
-    expect(progress.get('[data-testid="job-rate"]').text()).toBe('14 images/s');
-    expect(progress.get('[data-testid="job-eta"]').text()).toBe('1:05 left');
-    expect(progress.text()).toContain('28 added, 1 duplicates, 1 skipped');
-    expect(progress.get('[role="progressbar"]').attributes('aria-valuenow')).toBe('30');
+    const bar = wrapper.get('[data-testid="import-progress"]');
+    expect(bar.get('[data-testid="job-done"]').text()).toBe('30 / 120 images');
+    expect(bar.get('[data-testid="job-rate"]').text()).toBe('14 images/s');
+    expect(bar.get('[data-testid="job-eta"]').text()).toBe('1:05 left');
+    expect(bar.text()).toContain('28 added, 1 duplicate, 1 skipped');
+    expect(bar.get('[role="progressbar"]').attributes('aria-valuenow')).toBe('30');
+
+    await wrapper.get('[data-testid="import-pause"]').trigger('click');
+    await flushPromises();
+    expect(api.calls.at(-1)).toEqual({ name: 'jobs.pause', params: { jobId } });
+    expect(wrapper.get('[data-testid="import-pause"]').text()).toBe('Resume');
+    expect(bar.get('[data-testid="job-eta"]').text()).toBe('paused');
+    await wrapper.get('[data-testid="import-pause"]').trigger('click');
+    await flushPromises();
+    expect(api.calls.at(-1)).toEqual({ name: 'jobs.resume', params: { jobId } });
 
     await wrapper.get('[data-testid="import-cancel"]').trigger('click');
     await flushPromises();
-    expect(api.calls.at(-1)).toEqual({ name: 'job.cancel', params: { jobId } });
+    expect(api.calls.at(-1)).toEqual({ name: 'jobs.cancel', params: { jobId } });
     expect(wrapper.get('[data-testid="import-cancel"]').text()).toBe('Cancelling…');
 
-    reply.resolve(summary({ cancelled: true, added: 30 }));
+    jobs.finish<'import'>(jobId, summary({ cancelled: true, added: 30 }), 'cancelled');
     await flushPromises();
     expect(wrapper.find('[data-testid="import-progress"]').exists()).toBe(false);
     const result = wrapper.get('[data-testid="import-result"]');
@@ -104,11 +134,17 @@ describe('ImportPanel', () => {
     expect(wrapper.get('[data-testid="import-start"]').attributes('disabled')).toBeUndefined();
   });
 
-  it('shows a failed import in an alert', async () => {
+  it('shows an import that could not start, or that failed, in an alert', async () => {
     const wrapper = mountPanel();
     await wrapper.get('[data-testid="import-folder"]').setValue('/nowhere');
+    startError = new ApiCallError({ code: 'bad-request', message: 'An import is already running (Import /a). Wait for it or cancel it.' });
     await wrapper.get('form').trigger('submit');
-    reply.reject(new ApiCallError({ code: 'not-found', message: 'Folder /nowhere does not exist.' }));
+    await flushPromises();
+    expect(wrapper.get('[role="alert"]').text()).toContain('An import is already running');
+    startError = null;
+    await wrapper.get('form').trigger('submit');
+    await flushPromises();
+    jobs.fail('job-1', { code: 'not-found', message: 'Folder /nowhere does not exist.' });
     await flushPromises();
     expect(wrapper.get('[role="alert"]').text()).toBe('Folder /nowhere does not exist.');
     expect(wrapper.find('[data-testid="import-result"]').exists()).toBe(false);
@@ -126,13 +162,30 @@ describe('ImportPanel', () => {
     const first = mountPanel();
     await first.get('[data-testid="import-folder"]').setValue('/photos');
     await first.get('form').trigger('submit');
+    await flushPromises();
     first.unmount();
     const again = mountPanel();
     expect(again.find('[data-testid="import-progress"]').exists()).toBe(true);
     expect((again.get('[data-testid="import-folder"]').element as HTMLInputElement).value).toBe('/photos');
-    reply.resolve(summary());
+    jobs.finish<'import'>('job-1', summary());
     await flushPromises();
     expect(again.get('[data-testid="import-result"]').text()).toContain('Import finished');
+  });
+
+  it('reattaches to an import that was already running when the page loaded (a reload, a second window)', async () => {
+    const jobId = jobs.start('import', { folder: '/big', labelsFromSubfolders: true, thumbnails: true }, 'Import /big');
+    jobs.progress<'import'>(jobId, progress({ done: 500, total: 2000 }));
+    const wrapper = mountPanel();
+    await useJobsStore().follow();
+    await flushPromises();
+    expect(wrapper.get('[data-testid="import-progress"]').get('[data-testid="job-done"]').text()).toBe('500 / 2,000 images');
+    expect((wrapper.get('[data-testid="import-folder"]').element as HTMLInputElement).value).toBe('/big');
+    jobs.progress<'import'>(jobId, progress({ done: 900, total: 2000 }));
+    await flushPromises();
+    expect(wrapper.get('[data-testid="job-done"]').text()).toBe('900 / 2,000 images');
+    await wrapper.get('[data-testid="import-cancel"]').trigger('click');
+    await flushPromises();
+    expect(api.calls.at(-1)).toEqual({ name: 'jobs.cancel', params: { jobId } });
   });
 });
 

@@ -1,14 +1,15 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { ImageFolderExport } from '../../../src-main/api/types/library';
 import { ApiCallError } from '../api/api-client';
 import { setApiClient } from '../api/use-api';
 import { useAppStore } from '../stores/useAppStore';
 import LabelsExportPanel from './LabelsExportPanel.vue';
-import { deferred, fakeApi, type FakeApi } from './fake-api';
+import { fakeApi, type FakeApi } from '../test-support/fake-api';
+import { fakeJobs, type FakeJobs } from '../test-support/fake-jobs';
 
 let api: FakeApi;
+let jobs: FakeJobs;
 beforeEach(() => {
   setActivePinia(createPinia());
   const app = useAppStore();
@@ -27,6 +28,7 @@ beforeEach(() => {
     }),
     'labels.exportImageFolder': () => Promise.reject(new ApiCallError({ code: 'bad-request', message: '/out is not empty. Choose a new or empty folder for the export.' })),
   });
+  jobs = fakeJobs(api);
   setApiClient(api);
 });
 
@@ -61,35 +63,34 @@ describe('LabelsExportPanel', () => {
     await wrapper.get('[data-testid="labels-export-by-split"]').setValue(true);
     await wrapper.get('[data-testid="labels-export-folder"]').trigger('click');
     await flushPromises();
-    expect(api.calls[0]).toEqual({ name: 'labels.exportImageFolder', params: { dir: '/out', link: true, bySplit: true, jobId: expect.stringMatching(/^[0-9a-f-]{36}$/) } });
+    expect(api.calls[0]).toEqual({ name: 'labels.exportImageFolder', params: { dir: '/out', link: true, bySplit: true } });
     expect(wrapper.get('[role="alert"]').text()).toContain('/out is not empty');
     expect(wrapper.find('[data-testid="folder-export-progress"]').exists()).toBe(false);
   });
 
-  it('shows the ImageFolder export progress, cancels it through job.cancel, and says what stays', async () => {
-    const reply = deferred<ImageFolderExport>();
-    api = fakeApi({ 'labels.exportImageFolder': () => reply.promise, 'job.cancel': () => ({ cancelled: true }) });
-    setApiClient(api);
+  it('shows the ImageFolder export progress, cancels it through jobs.cancel, and says what stays', async () => {
+    api.handlers['labels.exportImageFolder'] = (params) => ({ jobId: jobs.start('image-folder-export', params, 'Copy photos into /projects/pets/imagefolder') });
     const wrapper = mount(LabelsExportPanel);
     await wrapper.get('[data-testid="labels-export-folder"]').trigger('click');
-    const { jobId } = api.calls[0]!.params as { jobId: string };
+    await flushPromises();
+    const jobId = 'job-1';
     expect(wrapper.get('[data-testid="labels-export-folder"]').text()).toBe('Exporting…');
 
-    api.emit('job.progress', { jobId, kind: 'export', done: 250, total: 1000, message: 'Copying photos into /projects/pets/imagefolder', ratePerSecond: 125, etaSeconds: 6 });
-    api.emit('job.progress', { jobId: 'another-job', kind: 'import', done: 9, total: 10, message: 'not ours' });
+    jobs.progress<'image-folder-export'>(jobId, { done: 250, total: 1000, imagesPerSecond: 125, etaSeconds: 6 });
     await flushPromises();
     const progress = wrapper.get('[data-testid="folder-export-progress"]');
     expect(progress.get('[data-testid="job-done"]').text()).toBe('250 / 1,000 images');
     expect(progress.get('[data-testid="job-rate"]').text()).toBe('125 images/s');
     expect(progress.get('[data-testid="job-eta"]').text()).toBe('0:06 left');
+    expect(progress.text()).toContain('Copy photos into /projects/pets/imagefolder');
     expect(progress.get('[role="progressbar"]').attributes('aria-valuenow')).toBe('250');
 
     await wrapper.get('[data-testid="labels-export-cancel"]').trigger('click');
     await flushPromises();
-    expect(api.calls.at(-1)).toEqual({ name: 'job.cancel', params: { jobId } });
+    expect(api.calls.at(-1)).toEqual({ name: 'jobs.cancel', params: { jobId } });
     expect(wrapper.get('[data-testid="labels-export-cancel"]').text()).toBe('Cancelling…');
 
-    reply.resolve({ dir: '/projects/pets/imagefolder', exported: 260, skipped: [], cancelled: true });
+    jobs.finish<'image-folder-export'>(jobId, { dir: '/projects/pets/imagefolder', exported: 260, skipped: [], cancelled: true }, 'cancelled');
     await flushPromises();
     expect(wrapper.find('[data-testid="folder-export-progress"]').exists()).toBe(false);
     const result = wrapper.get('[data-testid="folder-export-result"]');
@@ -99,29 +100,33 @@ describe('LabelsExportPanel', () => {
   });
 
   it('keeps showing a running export after the view is left and opened again', async () => {
-    const reply = deferred<ImageFolderExport>();
-    api = fakeApi({ 'labels.exportImageFolder': () => reply.promise });
-    setApiClient(api);
+    api.handlers['labels.exportImageFolder'] = (params) => ({ jobId: jobs.start('image-folder-export', params) });
     const first = mount(LabelsExportPanel);
     await first.get('[data-testid="labels-export-folder"]').trigger('click');
-    const { jobId } = api.calls[0]!.params as { jobId: string };
+    await flushPromises();
     first.unmount();
-    api.emit('job.progress', { jobId, kind: 'export', done: 40, total: 100, message: '' });
+    jobs.progress<'image-folder-export'>('job-1', { done: 40, total: 100, imagesPerSecond: 10, etaSeconds: 6 });
     const again = mount(LabelsExportPanel);
     await flushPromises();
     expect(again.get('[data-testid="folder-export-progress"]').get('[data-testid="job-done"]').text()).toBe('40 / 100 images');
     expect(again.get('[data-testid="labels-export-folder"]').attributes('disabled')).toBeDefined();
-    reply.resolve({ dir: '/x', exported: 100, skipped: [], cancelled: false });
+    jobs.finish<'image-folder-export'>('job-1', { dir: '/x', exported: 100, skipped: [], cancelled: false });
     await flushPromises();
     expect(again.get('[data-testid="folder-export-result"]').text()).toContain('Exported 100 images');
   });
 
-  it('shows a finished ImageFolder export', async () => {
-    api = fakeApi({ 'labels.exportImageFolder': ({ dir }) => ({ dir, exported: 1000, skipped: [], cancelled: false }) });
-    setApiClient(api);
+  it('shows a finished ImageFolder export, and a failed one in an alert', async () => {
+    api.handlers['labels.exportImageFolder'] = (params) => ({ jobId: jobs.start('image-folder-export', params) });
     const wrapper = mount(LabelsExportPanel);
     await wrapper.get('[data-testid="labels-export-folder"]').trigger('click');
     await flushPromises();
+    jobs.finish<'image-folder-export'>('job-1', { dir: '/projects/pets/imagefolder', exported: 1000, skipped: [], cancelled: false });
+    await flushPromises();
     expect(wrapper.get('[data-testid="folder-export-result"]').text()).toBe('Exported 1,000 images to /projects/pets/imagefolder.');
+    await wrapper.get('[data-testid="labels-export-folder"]').trigger('click');
+    await flushPromises();
+    jobs.fail('job-2', { code: 'io', message: 'The disk is full. Free some space and export again.' });
+    await flushPromises();
+    expect(wrapper.get('[role="alert"]').text()).toBe('The disk is full. Free some space and export again.');
   });
 });

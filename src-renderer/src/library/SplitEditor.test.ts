@@ -5,7 +5,7 @@ import type { SplitCounts, SplitSettings } from '../../../src-main/api/types/lib
 import { ApiCallError } from '../api/api-client';
 import { setApiClient } from '../api/use-api';
 import SplitEditor from './SplitEditor.vue';
-import { fakeApi, type FakeApi } from './fake-api';
+import { fakeApi, type FakeApi } from '../test-support/fake-api';
 
 const counts: SplitCounts = {
   perClass: [

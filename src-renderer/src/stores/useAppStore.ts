@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { AppInfo, ProjectInfo } from '../../../src-main/api/contract';
+import type { AppInfo, ProjectInfo } from '../../../src-main/api/types/app';
 import { useApi } from '../api/use-api';
 
 /** App info and the open project. */

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { EngineStatus } from '../../../src-main/api/contract';
+import type { EngineStatus } from '../../../src-main/api/types/app';
 import { useApi } from '../api/use-api';
 
 /** Engine status, kept live by 'engine.status' events. */

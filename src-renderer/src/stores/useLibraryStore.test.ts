@@ -3,7 +3,7 @@ import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ClassInfo, LibraryCounts } from '../../../src-main/api/types/library';
 import { setApiClient } from '../api/use-api';
-import { fakeApi } from '../library/fake-api';
+import { fakeApi } from '../test-support/fake-api';
 import { useLibraryStore } from './useLibraryStore';
 
 const cls = (id: number, name: string, sortOrder: number): ClassInfo => ({ id, name, color: '#336699', sortOrder, imageCount: 0 });

@@ -7,34 +7,51 @@ export type FakeHandlers = { [N in RequestName]?: (params: ParamsOf<N>) => Resul
 /** An in-memory ApiClient for component tests: records calls and lets the test push events. */
 export interface FakeApi extends ApiClient {
   calls: { name: RequestName; params: unknown }[];
-  /** Delivers an event to every listener of `name`. */
+  handlers: FakeHandlers;
+  /** Delivers an event to every listener of `name` (and of its topic, for job events). */
   emit<E extends EventName>(name: E, payload: ApiEvents[E]): void;
   /** How many listeners `name` has now. */
   listeners(name: EventName): number;
 }
 
+interface Listener {
+  name: EventName;
+  topic: string | null;
+  fn: (payload: never) => void;
+}
+
+/** The topic of a job event (its job id), as the main side computes it; null for other events. */
+function topicOf(payload: unknown): string | null {
+  const p = payload as { jobId?: unknown; job?: { id?: unknown } };
+  if (typeof p.jobId === 'string') return p.jobId;
+  return typeof p.job?.id === 'string' ? p.job.id : null;
+}
+
 /** Builds a fake client; a request without a handler rejects, so a test sees unexpected calls. */
 export function fakeApi(handlers: FakeHandlers = {}): FakeApi {
-  const listeners = new Map<EventName, Set<(payload: never) => void>>();
+  const listeners = new Set<Listener>();
   const calls: FakeApi['calls'] = [];
   return {
     calls,
+    handlers,
     async call(name, ...params) {
       calls.push({ name, params: params[0] });
       const handler = handlers[name] as ((p: unknown) => unknown) | undefined;
       if (!handler) throw new Error(`fake api: no handler for ${name}`);
       return (await handler(params[0])) as never;
     },
-    on(name, listener) {
-      const set = listeners.get(name) ?? new Set();
-      set.add(listener as (payload: never) => void);
-      listeners.set(name, set);
-      return () => set.delete(listener as (payload: never) => void);
+    on(name, listener, topic) {
+      const entry: Listener = { name, topic: topic ?? null, fn: listener as (payload: never) => void };
+      listeners.add(entry);
+      return () => listeners.delete(entry);
     },
     emit(name, payload) {
-      for (const listener of listeners.get(name) ?? []) (listener as (p: typeof payload) => void)(payload);
+      const topic = topicOf(payload);
+      for (const listener of [...listeners]) {
+        if (listener.name === name && (listener.topic === null || listener.topic === topic)) listener.fn(payload as never);
+      }
     },
-    listeners: (name) => listeners.get(name)?.size ?? 0,
+    listeners: (name) => [...listeners].filter((l) => l.name === name).length,
   };
 }
 

@@ -1,0 +1,67 @@
+/**
+ * The table of parameter parsers, one per request of the contract: every transport's call is
+ * checked here once, before a handler runs, so handlers receive typed, checked data.
+ */
+import { array, nothing, object, optional, type Parser } from '../../base/parse';
+import type { ParamsOf, RequestName } from '../contract';
+import { jobIdParams, selfTestParams } from './jobs-params';
+import {
+  className,
+  classColor,
+  imageFolderExportParams,
+  imageIds,
+  imageQuery,
+  libraryImportParams,
+  pathParam,
+  rowId,
+  splitAssignParams,
+  splitPinParams,
+} from './library-params';
+import { modelSummaryParams } from './models-params';
+
+/** For each request, the parser of its parameters. Its type fails to compile when a request is missing. */
+export const REQUEST_PARAMS: { readonly [N in RequestName]: Parser<ParamsOf<N>> } = {
+  'app.info': nothing,
+  'project.current': nothing,
+  'project.open': object({ dir: pathParam }),
+  'project.create': object({ dir: pathParam }),
+  'project.pickFolder': nothing,
+  'engine.status': nothing,
+  'engine.restart': nothing,
+  'engine.selfTest': selfTestParams,
+  'jobs.list': nothing,
+  'jobs.get': jobIdParams,
+  'jobs.cancel': jobIdParams,
+  'jobs.pause': jobIdParams,
+  'jobs.resume': jobIdParams,
+  'models.list': nothing,
+  'models.summary': modelSummaryParams,
+  'library.import': libraryImportParams,
+  'library.list': imageQuery,
+  'library.ids': imageQuery,
+  'library.counts': nothing,
+  'library.image': object({ imageId: rowId }),
+  'classes.list': nothing,
+  'classes.create': object({ name: className, color: optional(classColor) }),
+  'classes.rename': object({ classId: rowId, name: className }),
+  'classes.recolor': object({ classId: rowId, color: classColor }),
+  'classes.reorder': object({ classIds: array(rowId, { maxItems: 100_000 }) }),
+  'classes.merge': object({ sourceIds: array(rowId, { minItems: 1, maxItems: 100_000 }), targetId: rowId }),
+  'classes.delete': object({ classId: rowId }),
+  'labels.assign': object({ imageIds, classId: rowId }),
+  'labels.remove': object({ imageIds }),
+  'labels.undo': nothing,
+  'labels.redo': nothing,
+  'labels.undoState': nothing,
+  'labels.exportCsv': object({ file: pathParam }),
+  'labels.importCsv': object({ file: pathParam }),
+  'labels.exportImageFolder': imageFolderExportParams,
+  'splits.assign': splitAssignParams,
+  'splits.pin': splitPinParams,
+  'splits.summary': nothing,
+};
+
+/** Tells whether a string names a request. */
+export function isRequestName(name: unknown): name is RequestName {
+  return typeof name === 'string' && Object.hasOwn(REQUEST_PARAMS, name);
+}

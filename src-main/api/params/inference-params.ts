@@ -1,0 +1,58 @@
+/** Parameter parsers of the engine's inference requests (classify, embed), shared by the CLI and the engine. */
+import { array, either, int, object, oneOf, optional, ParseError, str, type Parser } from '../../base/parse';
+import { ARCHITECTURES } from '../model-catalog';
+import type { ClassifyParams, EmbedParams, InferenceWeights } from '../types/inference';
+import { archName, inputSize, pooling } from './models-params';
+import { pathParam } from './library-params';
+
+/** A weights choice: 'imagenet', 'bundled', 'none' or a weights file. */
+export const inferenceWeights: Parser<InferenceWeights> = either(
+  oneOf(['imagenet', 'bundled', 'none'] as const),
+  object({ file: pathParam }),
+  '"imagenet", "bundled", "none" or a weights file',
+);
+
+const imagePaths = array(pathParam, { maxItems: 10_000_000 });
+const optionalText = optional(str({ nonEmpty: true, maxLength: 4096 }));
+
+/** Refuses an input side below the architecture's minimum, naming it. */
+function checkInputSize<T extends { arch: ClassifyParams['arch']; inputSize?: number }>(params: T, path = ''): T {
+  const min = ARCHITECTURES[params.arch].minInputSize;
+  if (params.inputSize !== undefined && params.inputSize < min) {
+    throw new ParseError(path ? `${path}.inputSize` : 'inputSize', `at least ${min} for ${ARCHITECTURES[params.arch].displayName}`);
+  }
+  return params;
+}
+
+/** The engine's `classify` request. */
+export const classifyParams: Parser<ClassifyParams> = (value, path) => {
+  const parsed = object({
+    arch: archName,
+    weights: inferenceWeights,
+    images: imagePaths,
+    top: optional(int({ min: 1, max: 1000 })),
+    inputSize: optional(inputSize),
+    cacheDir: optionalText,
+    weightsBaseUrl: optionalText,
+  })(value, path);
+  return checkInputSize({ ...parsed, top: parsed.top ?? 5 }, path);
+};
+
+/** The engine's `embed` request. */
+export const embedParams: Parser<EmbedParams> = (value, path) =>
+  checkInputSize(
+    object({
+      arch: archName,
+      weights: inferenceWeights,
+      images: imagePaths,
+      layer: optionalText,
+      pooling: optional(pooling),
+      inputSize: optional(inputSize),
+      batchSize: optional(int({ min: 1, max: 512 })),
+      out: pathParam,
+      indexOut: optionalText,
+      cacheDir: optionalText,
+      weightsBaseUrl: optionalText,
+    })(value, path),
+    path,
+  );

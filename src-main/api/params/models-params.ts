@@ -1,0 +1,22 @@
+/** Parameter parsers of the model requests, shared by the main-side dispatcher and the engine. */
+import { bool, object, oneOf, optional, positiveInt, type Parser } from '../../base/parse';
+import { ARCH_NAMES } from '../model-catalog';
+import type { ArchName, ModelSummaryParams, Pooling } from '../types/models';
+
+/** An architecture name. */
+export const archName: Parser<ArchName> = oneOf(ARCH_NAMES);
+/** Global pooling of a trunk's output. */
+export const pooling: Parser<Pooling> = oneOf(['avg', 'max'] as const);
+/** A square input side in pixels; the architecture checks its own minimum. */
+export const inputSize = positiveInt(4096);
+/** A number of classes. */
+export const classCount = positiveInt(100_000);
+
+/** `models.summary` and the engine's `modelSummary`. */
+export const modelSummaryParams: Parser<ModelSummaryParams> = object({
+  arch: archName,
+  includeTop: bool,
+  pooling: optional(pooling),
+  inputSize: optional(inputSize),
+  classes: optional(classCount),
+});

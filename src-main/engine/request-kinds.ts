@@ -1,0 +1,37 @@
+/**
+ * What each kind of engine request is, for both sides of the process boundary: the parser
+ * the worker checks its params with, whether it is heavy (heavy requests run one at a time,
+ * queued), how long a cancel may take, and how long it may stay silent before the engine
+ * counts as hung.
+ */
+import type { Parser } from '../base/parse';
+import { classifyParams, embedParams } from '../api/params/inference-params';
+import { selfTestParams } from '../api/params/jobs-params';
+import { modelSummaryParams } from '../api/params/models-params';
+import type { EngineParams, EngineRequestName } from './protocol';
+
+/** How the host and the worker treat one kind of request. */
+export interface EngineRequestKind<N extends EngineRequestName> {
+  parse: Parser<EngineParams<N>>;
+  /** Heavy requests (tensor work on many images) queue behind each other; light ones answer at once. */
+  heavy: boolean;
+  /** How long a cancelled request may take to stop before the engine is restarted. */
+  cancelGraceMs: number;
+  /** How long a running request may send nothing before the engine counts as hung. */
+  silenceMs: number;
+}
+
+/** Every engine request kind. */
+export const ENGINE_REQUEST_KINDS: { readonly [N in EngineRequestName]: EngineRequestKind<N> } = {
+  selfTest: { parse: selfTestParams, heavy: true, cancelGraceMs: 5_000, silenceMs: 120_000 },
+  // A batch of 32 at 224 px on the pure-JS backend takes ~25 s; loading VGG16 longer.
+  classify: { parse: classifyParams, heavy: true, cancelGraceMs: 30_000, silenceMs: 300_000 },
+  embed: { parse: embedParams, heavy: true, cancelGraceMs: 30_000, silenceMs: 300_000 },
+  // Building VGG16 with its top allocates 550 MB; it sends no events while it builds.
+  modelSummary: { parse: modelSummaryParams, heavy: false, cancelGraceMs: 30_000, silenceMs: 300_000 },
+};
+
+/** Tells whether a string names an engine request. */
+export function isEngineRequestName(name: unknown): name is EngineRequestName {
+  return typeof name === 'string' && Object.hasOwn(ENGINE_REQUEST_KINDS, name);
+}

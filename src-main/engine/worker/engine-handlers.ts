@@ -1,0 +1,21 @@
+import { createInferenceModels } from '../inference/acquire-model';
+import { createClassifyHandler } from '../requests/classify';
+import { createEmbedHandler } from '../requests/embed';
+import { createModelSummaryHandler } from '../requests/model-summary';
+import { runSelfTest } from '../requests/self-test';
+import type { EngineHandlers } from './engine-context';
+
+/** The engine's request handlers over one model cache, which shutdown disposes. */
+export function createEngineHandlers(): EngineHandlers {
+  // Models built for classify/embed, kept for the life of the process so repeated calls skip the build.
+  const models = createInferenceModels();
+  return {
+    handlers: {
+      selfTest: runSelfTest,
+      classify: createClassifyHandler(models),
+      embed: createEmbedHandler(models),
+      modelSummary: createModelSummaryHandler(),
+    },
+    dispose: () => models.dispose(),
+  };
+}
