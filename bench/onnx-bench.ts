@@ -145,6 +145,14 @@ async function benchArch(arch: Arch, runtime: OnnxRuntime, seconds: number, with
   }
 }
 
+/** 1, 5 and 15-minute load averages: above ~0.5 other work was competing for the 2 cores. */
+function loadAverage(): string {
+  return os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' / ');
+}
+
 async function main(): Promise<void> {
   const archs = (argValue('--arch') ?? 'mobilenet_v2,resnet50').split(',') as Arch[];
   const seconds = Number(argValue('--seconds') ?? 4);
@@ -158,7 +166,11 @@ async function main(): Promise<void> {
       `peak ${PEAK_GFLOPS} GFLOP/s fp32; onnxruntime-node ${status.runtime.version} (${status.runtime.providers.join(', ')}), tfjs ${tf.version.tfjs} ${tf.getBackend()}`,
   );
   console.log('Timings are wall-clock on a machine other work may share; rerun before trusting a small difference.');
-  for (const arch of archs) await benchArch(arch, status.runtime, seconds, withTfjs);
+  console.log(`load average before: ${loadAverage()}`);
+  for (const arch of archs) {
+    await benchArch(arch, status.runtime, seconds, withTfjs);
+    console.log(`  load average after ${arch}: ${loadAverage()}`);
+  }
 }
 
 main().catch((error: unknown) => {
