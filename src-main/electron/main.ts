@@ -5,9 +5,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain } from 'electron';
-import { createDispatcher } from '../api/dispatcher';
-import { AppContext } from '../core/app-context';
-import { createHandlers } from '../core/api/handlers';
+import { createAppServices, type AppServices } from '../core/app-services';
 import { registerIpcTransport } from './ipc-main';
 import { handleMediaProtocol, registerMediaScheme } from './media-protocol';
 import { utilityEngineSpawner } from './utility-engine';
@@ -31,24 +29,25 @@ async function main(): Promise<void> {
 
   let window: BrowserWindow | null = null;
   const logError = (message: string, error: unknown) => console.error(`[graft] ${message}`, error);
-  const ctx = new AppContext({
-    mode: 'electron',
+  const initialProject = projectDirFromArgv(process.argv);
+  const options = {
+    mode: 'electron' as const,
     spawnEngine: utilityEngineSpawner(path.join(here, 'engine.js'), path.join(app.getPath('userData'), 'models')),
     logError,
     pickFolder: async () => {
-      const options = { properties: ['openDirectory', 'createDirectory'] as Array<'openDirectory' | 'createDirectory'> };
-      const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
+      const dialogOptions = { properties: ['openDirectory', 'createDirectory'] as Array<'openDirectory' | 'createDirectory'> };
+      const result = window ? await dialog.showOpenDialog(window, dialogOptions) : await dialog.showOpenDialog(dialogOptions);
       return result.canceled ? null : (result.filePaths[0] ?? null);
     },
-  });
-  const initialProject = projectDirFromArgv(process.argv);
-  if (initialProject) {
-    try {
-      ctx.session.open(initialProject);
-    } catch (error) {
-      dialog.showErrorBox('Cannot open project', (error as Error).message);
-    }
+  };
+  let services: AppServices;
+  try {
+    services = createAppServices({ ...options, projectDir: initialProject ?? undefined });
+  } catch (error) {
+    dialog.showErrorBox('Cannot open project', (error as Error).message);
+    services = createAppServices(options);
   }
+  const { ctx } = services;
 
   handleMediaProtocol(ctx.session);
 
@@ -57,7 +56,7 @@ async function main(): Promise<void> {
   const rendererFile = path.join(here, '../renderer/index.html');
   const transport = registerIpcTransport(
     ipcMain,
-    createDispatcher(createHandlers(ctx), logError),
+    services.dispatcher,
     ctx.bus,
     { fileUrl: devServerUrl ? null : pathToFileURL(rendererFile).href, devServerUrl },
     () => window?.webContents ?? null,
@@ -67,7 +66,6 @@ async function main(): Promise<void> {
   // A reloaded page subscribes afresh; the old page's subscriptions go.
   const contentsId = window.webContents.id;
   window.webContents.on('did-start-loading', () => transport.forget(contentsId));
-  void ctx.engine.start().catch((error: Error) => logError('engine failed to start', error));
 
   app.on('second-instance', () => window?.focus());
   app.on('window-all-closed', () => app.quit());
@@ -77,7 +75,7 @@ async function main(): Promise<void> {
     if (disposed) return;
     event.preventDefault();
     transport.dispose();
-    void ctx.dispose().finally(() => {
+    void services.dispose().finally(() => {
       disposed = true;
       app.quit();
     });

@@ -1,7 +1,5 @@
-import { createDispatcher } from '../../api/dispatcher';
 import { GraftError } from '../../api/errors';
-import { AppContext } from '../../core/app-context';
-import { createHandlers } from '../../core/api/handlers';
+import { createAppServices } from '../../core/app-services';
 import { mediaRoute } from '../../serve/media-route';
 import { startServeServer } from '../../serve/serve-server';
 import { nodeEngineSpawner, rendererDir } from '../app-paths';
@@ -29,24 +27,27 @@ export const serveCommand: CliCommand = {
   options: { port: { type: 'string' }, host: { type: 'string' } },
   async run({ positionals, values, json, io, signal }) {
     const dir = requirePositional(positionals, 0, 'the project folder', this.usage);
-    const ctx = new AppContext({ mode: 'serve', spawnEngine: nodeEngineSpawner(), logError: (m, e) => io.err(`${m}: ${String(e)}`) });
+    const services = createAppServices({
+      mode: 'serve',
+      spawnEngine: nodeEngineSpawner(),
+      projectDir: dir,
+      logError: (m, e) => io.err(`graft: ${m}: ${e instanceof Error ? (e instanceof GraftError ? e.message : e.stack) : String(e)}`),
+    });
     try {
-      ctx.session.open(dir);
       const server = await startServeServer({
         host: typeof values.host === 'string' ? values.host : '127.0.0.1',
         port: parsePort(values.port),
         rendererDir: rendererDir(),
-        dispatcher: createDispatcher(createHandlers(ctx), (m, e) => io.err(`${m}: ${e instanceof Error ? e.stack : String(e)}`)),
-        bus: ctx.bus,
-        routes: [mediaRoute(ctx.session)],
+        dispatcher: services.dispatcher,
+        bus: services.ctx.bus,
+        routes: [mediaRoute(services.ctx.session)],
       });
-      void ctx.engine.start().catch((error: Error) => io.err(`graft: engine failed to start: ${error.message}`));
       printResult(io, json, { url: server.url, port: server.port, project: dir }, () => `Graft is serving ${dir}\nOpen ${server.url}\nPress Ctrl+C to stop.`);
       await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
       await server.dispose();
       return 0;
     } finally {
-      await ctx.dispose();
+      await services.dispose();
     }
   },
 };

@@ -8,6 +8,7 @@ import { FileImporter, nodeImportFileIo, type FileOutcome, type ImportFileIo } f
 import { finishImportRun, markMissingUnder, startImportRun } from './import-run-log';
 import type { ImportControl, ImportOptions, ImportProgress, ImportSummary } from '../../api/types/import';
 import { ImportWriter } from './import-writer';
+import { projectResource } from '../project/project-resources';
 import { DEFAULT_MAX_PIXELS } from './image-probe';
 import { RateMeter } from '../../base/rate-meter';
 import { defaultDecodeConcurrency } from '../../base/semaphore';
@@ -23,8 +24,16 @@ const DEFAULT_BATCH_SIZE = 500;
 /** Bounds one write transaction (and the writes held in memory before it). */
 const MAX_BATCH_SIZE = 10_000;
 
-// One import per open project at a time: two would race on the same rows.
-const running = new WeakSet<Project>();
+/** One import per open project at a time: two would race on the same rows. */
+class ImportLock {
+  held = false;
+  dispose(): void {
+    this.held = false;
+  }
+}
+
+/** The import lock of an open project, owned by the project. */
+const IMPORT_LOCK = projectResource('import lock', () => new ImportLock());
 
 /**
  * Imports a folder of photos recursively into the project. Bad files never stop it: each is
@@ -42,13 +51,14 @@ export async function importFolder(
   const root = path.resolve(folder);
   const settings = resolveOptions(options);
   // Checked and taken before the first await, so two calls in the same tick cannot both start.
-  if (running.has(project)) throw new GraftError('bad-request', 'An import is already running in this project; wait for it or cancel it.');
-  running.add(project);
+  const lock = project.resources.get(IMPORT_LOCK);
+  if (lock.held) throw new GraftError('bad-request', 'An import is already running in this project; wait for it or cancel it.');
+  lock.held = true;
   try {
     await checkFolder(root);
     return await runImport(project, root, settings, control, io);
   } finally {
-    running.delete(project);
+    lock.held = false;
   }
 }
 

@@ -9,6 +9,7 @@ import { defaultDecodeConcurrency, Semaphore } from '../../base/semaphore';
 import { removeStaleTempFiles, writeFileAtomic } from '../../base/atomic-write';
 import { checkThumbnailSize } from '../../api/media-url';
 import { renderThumbnail } from './thumbnail-render';
+import { projectResource } from '../project/project-resources';
 
 export { checkThumbnailSize, THUMBNAIL_SIZE_RANGE } from '../../api/media-url';
 
@@ -24,26 +25,26 @@ export function thumbnailPath(layout: ProjectLayout, contentHash: string, size: 
   return path.join(layout.thumbnails, String(size), contentHash.slice(0, 2), `${contentHash}.jpg`);
 }
 
-interface ThumbnailQueue {
-  semaphore: Semaphore;
-  inflight: Map<string, Promise<string>>;
-}
+/** The project's thumbnail work: a bounded decode queue and the renders in flight, shared by every request. */
+class ThumbnailQueue {
+  // The grid asks for a screenful at once; decode them as fast as the CPUs allow, no faster.
+  readonly semaphore = new Semaphore(defaultDecodeConcurrency());
+  readonly inflight = new Map<string, Promise<string>>();
 
-// Per open project, so closing a project drops its queue with it.
-const queues = new WeakMap<Project, ThumbnailQueue>();
-
-function queueFor(project: Project): ThumbnailQueue {
-  let queue = queues.get(project);
-  if (!queue) {
-    // The grid asks for a screenful at once; decode them as fast as the CPUs allow, no faster.
-    queue = { semaphore: new Semaphore(defaultDecodeConcurrency()), inflight: new Map() };
-    queues.set(project, queue);
+  constructor(project: Project) {
     // First use of the cache since the project opened: drop what a killed writer left half-done.
     // In the background: a cache of 100,000 files takes a moment to list, and nothing waits on it.
     void removeStaleTempFiles(project.layout.thumbnails).catch(() => undefined);
   }
-  return queue;
+
+  /** Renders in flight finish on their own (each writes atomically); nothing new starts. */
+  dispose(): void {
+    this.inflight.clear();
+  }
 }
+
+/** The thumbnail queue of an open project, owned by the project. */
+const THUMBNAIL_QUEUE = projectResource('thumbnail queue', (project: Project) => new ThumbnailQueue(project));
 
 /**
  * Returns the file path of an image's thumbnail, making it first if it is not cached.
@@ -61,7 +62,7 @@ export function getThumbnail(project: Project, imageId: number, size: number = D
   } catch (error) {
     return Promise.reject(error);
   }
-  const queue = queueFor(project);
+  const queue = project.resources.get(THUMBNAIL_QUEUE);
   const pending = queue.inflight.get(file);
   if (pending) return pending;
   // Registered before the first await, so a second request in the same tick joins this one.

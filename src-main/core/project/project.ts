@@ -9,13 +9,19 @@ import { migrate, schemaVersion } from './migrate';
 import { MIGRATIONS } from './migrations';
 import type { Migration } from './migrations/migration';
 import { projectLayout, type ProjectLayout } from './project-layout';
+import { ProjectResources } from './project-resources';
 
-/** An open project: its folder layout and its database handle, owned here. */
+/** An open project: its folder layout, its database handle and its per-project resources, owned here. */
 export class Project implements Disposable {
+  /** Per-project resources (thumbnail queue, import lock …), made on first use and disposed with the project. */
+  readonly resources: ProjectResources<Project>;
+
   constructor(
     readonly layout: ProjectLayout,
     readonly db: Db,
-  ) {}
+  ) {
+    this.resources = new ProjectResources<Project>(this);
+  }
 
   /** Plain-data summary for the UI and the CLI. */
   info(): ProjectInfo {
@@ -29,8 +35,9 @@ export class Project implements Disposable {
     };
   }
 
-  /** Closes the database (checkpointing the WAL). */
+  /** Releases the project's resources, then closes the database (checkpointing the WAL). */
   dispose(): void {
+    this.resources.dispose();
     if (this.db.open) this.db.close();
   }
 }

@@ -3,6 +3,11 @@ import type { ApiEvents, EventName, EventSubscription, GraftBridge, Reply, WsCli
 /** Connection state of the WebSocket transport, for the status bar. */
 export type ConnectionState = 'connecting' | 'open' | 'closed';
 
+/** True when the socket can send now (compared with the socket's own OPEN, so any WebSocket implementation works). */
+function isOpen(socket: WebSocket | null): socket is WebSocket {
+  return socket !== null && socket.readyState === socket.OPEN;
+}
+
 /** Options for the WebSocket bridge; `url` defaults to this page's server. */
 export interface WsBridgeOptions {
   url: string;
@@ -12,7 +17,7 @@ export interface WsBridgeOptions {
 }
 
 /** The `/ws` URL of the server that served this page, carrying the page's token if it has one. */
-export function defaultSocketUrl(location: Location): string {
+export function defaultSocketUrl(location: { protocol: string; host: string; search: string }): string {
   const token = new URLSearchParams(location.search).get('token');
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
   return `${scheme}://${location.host}/ws${token ? `?token=${encodeURIComponent(token)}` : ''}`;
@@ -39,7 +44,7 @@ export function createWsBridge(options: WsBridgeOptions): GraftBridge & { close(
   let closed = false;
 
   const send = (message: WsClientMessage) => {
-    if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
+    if (isOpen(socket)) socket.send(JSON.stringify(message));
     else queue.push(message);
   };
 
@@ -92,10 +97,10 @@ export function createWsBridge(options: WsBridgeOptions): GraftBridge & { close(
       const entry: Listener = { name, topic: topic ?? null, fn: listener as (payload: never) => void };
       const subscription: EventSubscription = { name, topic: entry.topic };
       listeners.add(entry);
-      if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ kind: 'subscribe', ...subscription } satisfies WsClientMessage));
+      if (isOpen(socket)) socket.send(JSON.stringify({ kind: 'subscribe', ...subscription } satisfies WsClientMessage));
       return () => {
         if (!listeners.delete(entry)) return;
-        if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ kind: 'unsubscribe', ...subscription } satisfies WsClientMessage));
+        if (isOpen(socket)) socket.send(JSON.stringify({ kind: 'unsubscribe', ...subscription } satisfies WsClientMessage));
       };
     },
     close() {
