@@ -75,12 +75,12 @@ function torchPython(): string | null {
   return candidates.find((python) => spawnSync(python, ['-c', 'import torch, torchvision'], { encoding: 'utf8' }).status === 0) ?? null;
 }
 
-/** PyTorch's images/s at batch 16 with 2 threads, or why there is no figure. */
-function torchReference(arch: Arch, seconds: number): { rate: number; version: string } | { missing: string } {
+/** PyTorch's images/s at batch 16 with `threads` threads, or why there is no figure. */
+function torchReference(arch: Arch, seconds: number, threads: number): { rate: number; version: string } | { missing: string } {
   const python = torchPython();
   if (!python) return { missing: MISSING };
   const env = { ...process.env, MALLOC_MMAP_THRESHOLD_: '4294967296', MALLOC_TRIM_THRESHOLD_: '4294967296' };
-  const run = spawnSync(python, [TORCH_SCRIPT, arch, '--batch', String(REFERENCE_BATCH), '--threads', '2', '--seconds', String(seconds)], {
+  const run = spawnSync(python, [TORCH_SCRIPT, arch, '--batch', String(REFERENCE_BATCH), '--threads', String(threads), '--seconds', String(seconds)], {
     encoding: 'utf8',
     env,
   });
@@ -123,21 +123,31 @@ async function benchArch(arch: Arch, runtime: OnnxRuntime, seconds: number, with
       const [a] = await onnx.run(probe, 2);
       const [b] = await tfjs.run(probe, 2);
       let diff = 0;
-      for (let i = 0; i < a!.length; i++) diff = Math.max(diff, Math.abs(a![i]! - b![i]!));
+      let scale = 0;
+      for (let i = 0; i < a!.length; i++) {
+        diff = Math.max(diff, Math.abs(a![i]! - b![i]!));
+        scale = Math.max(scale, Math.abs(b![i]!));
+      }
       onnx.dispose();
       tfjsRate = await imagesPerSecond(tfjs, REFERENCE_BATCH, seconds);
       row(`tfjs ${tf.getBackend()}, batch 16`, tfjsRate, gflop);
-      console.log(`  parity ONNX vs tfjs ${tf.getBackend()} (2 images, logits): max|Δ| ${diff.toExponential(2)}`);
+      console.log(`  parity ONNX vs tfjs ${tf.getBackend()} (2 images, logits): max|Δ| ${diff.toExponential(2)} (max|x| ${scale.toExponential(2)})`);
     }
 
     const best = Math.max(onnxAt16[1] ?? 0, onnxAt16[2] ?? 0);
     const bestThreads = (onnxAt16[1] ?? 0) >= (onnxAt16[2] ?? 0) ? 1 : 2;
-    const reference = torchReference(arch, seconds);
+    const reference = torchReference(arch, seconds, 2);
     if ('missing' in reference) {
       console.log(`  PyTorch CPU: ${reference.missing}`);
     } else {
       row('PyTorch CPU, 2 threads, batch 16', reference.rate, gflop, `  (${reference.version}, channels_last)`);
       console.log(`  ONNX/PyTorch at batch 16: ${(onnxAt16[1]! / reference.rate).toFixed(2)}× (1 thread), ${(onnxAt16[2]! / reference.rate).toFixed(2)}× (2 threads)`);
+      // Not the reference setting; shown because PyTorch's OpenMP threads suffer most when a core is busy elsewhere.
+      const single = torchReference(arch, seconds, 1);
+      if (!('missing' in single)) {
+        row('PyTorch CPU, 1 thread, batch 16', single.rate, gflop, '  (for context)');
+        console.log(`  best ONNX / best PyTorch at batch 16: ${(best / Math.max(reference.rate, single.rate)).toFixed(2)}×`);
+      }
     }
     if (tfjsRate) console.log(`  ONNX/tfjs-${tf.getBackend()} at batch 16: ${(best / tfjsRate).toFixed(1)}× (best ONNX: ${bestThreads} thread${bestThreads === 1 ? '' : 's'})`);
   } finally {
