@@ -4,6 +4,7 @@ import { GraftError } from '../api/errors';
 import type { InferenceWeights } from '../api/types/inference';
 import { ARCH_NAMES, ARCHITECTURES, isArchName } from '../api/model-catalog';
 import type { ArchName } from '../api/types/models';
+import { ParseError, type Parser } from '../base/parse';
 import type { CliValues } from './command';
 
 /** Reads the required `--base <arch>`. */
@@ -37,12 +38,19 @@ export function weightsLabel(weights: InferenceWeights): string {
   return typeof weights === 'string' ? weights : weights.file;
 }
 
-/** Reads an optional positive whole-number option such as `--top` or `--input-size`. */
-export function positiveInt(values: CliValues, name: string): number | undefined {
+/**
+ * Reads an optional option with the contract's own parser (the one the engine and the
+ * dispatcher use), so a flag is checked exactly as the request it becomes. `whole` options
+ * are digits on the command line and numbers in the request.
+ */
+export function option<T>(values: CliValues, name: string, parser: Parser<T>, kind: 'text' | 'whole' = 'text'): T | undefined {
   const raw = values[name];
   if (raw === undefined) return undefined;
-  if (typeof raw !== 'string' || !/^\d+$/.test(raw) || Number(raw) < 1) {
-    throw new GraftError('bad-request', `--${name} must be a positive whole number; got "${String(raw)}".`);
+  const value = kind === 'whole' && typeof raw === 'string' && /^\d{1,15}$/.test(raw) ? Number(raw) : raw;
+  try {
+    return parser(value, `--${name}`);
+  } catch (error) {
+    if (!(error instanceof ParseError)) throw error;
+    throw new GraftError('bad-request', `--${name} must be ${error.expected}; got "${String(raw)}".`);
   }
-  return Number(raw);
 }

@@ -12,11 +12,22 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
+/**
+ * Exits once everything written has reached stdout and stderr: a pipe read by a slow reader
+ * holds what does not fit in its buffer, and exiting before it drains would cut the output.
+ */
+function exitWhenFlushed(code: number): void {
+  process.exitCode = code;
+  let pending = 2;
+  const done = () => {
+    if (--pending === 0) process.exit(code);
+  };
+  process.stdout.write('', done);
+  process.stderr.write('', done);
+}
+
 const io = { out: (text: string) => process.stdout.write(text + '\n'), err: (text: string) => process.stderr.write(text + '\n') };
-runCli(process.argv.slice(2), COMMANDS, io, controller.signal).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    io.err(`graft: ${(error as Error).message}`);
-    process.exit(1);
-  },
-);
+runCli(process.argv.slice(2), COMMANDS, io, controller.signal).then(exitWhenFlushed, (error: unknown) => {
+  io.err(`graft: ${(error as Error).message}`);
+  exitWhenFlushed(1);
+});

@@ -43,6 +43,8 @@ export interface ImportControl {
   /** Holds the import between files while paused. */
   pause?: { wait(signal?: AbortSignal): Promise<void> };
   onProgress?: (progress: ImportProgress) => void;
+  /** Called after each batch of rows is committed (views refresh their counts then). */
+  onCommitted?: () => void;
 }
 
 /** What an import did, as plain data. */

@@ -47,7 +47,7 @@ describe('graft classify', () => {
   it.each([
     [['classify', '--base', 'vgg16'], /Give at least one image/],
     [['classify', 'x.jpg'], /Say which model to use with --base/],
-    [['classify', 'x.jpg', '--base', 'vgg16', '--top', '0'], /--top must be a positive whole number/],
+    [['classify', 'x.jpg', '--base', 'vgg16', '--top', '0'], /--top must be a whole number from 1 to 1000; got "0"/],
   ])('rejects %j with a one-line reason', async (argv, message) => {
     const io = capture();
     expect(await runCli([...argv, '--json'], [command], io)).toBe(2);

@@ -7,7 +7,9 @@ import { defaultWeightsCacheDir } from '../../engine/inference/weights-cache-dir
 import { ARCH_NAMES, ARCHITECTURES } from '../../api/model-catalog';
 import { nodeEngineSpawner } from '../app-paths';
 import { printResult, type CliCommand } from '../command';
-import { parseBase, parseWeights, positiveInt, weightsLabel } from '../inference-options';
+import { positiveInt } from '../../base/parse';
+import { inputSize as inputSizeParser } from '../../api/params/models-params';
+import { option, parseBase, parseWeights, weightsLabel } from '../inference-options';
 import { engineProgressLine, withProgress } from '../progress-printer';
 
 const USAGE = 'classify <image...> --base <arch> [--weights imagenet|FILE|none] [--top 5] [--input-size N] [--json]';
@@ -46,8 +48,8 @@ export function createClassifyCommand(spawner: () => EngineSpawner = () => nodeE
       if (positionals.length === 0) throw new GraftError('bad-request', `Give at least one image. Usage: graft ${USAGE}`);
       const arch = parseBase(values);
       const weights = parseWeights(values, 'imagenet');
-      const top = positiveInt(values, 'top') ?? 5;
-      const inputSize = positiveInt(values, 'input-size');
+      const top = option(values, 'top', positiveInt(1000), 'whole') ?? 5;
+      const inputSize = option(values, 'input-size', inputSizeParser, 'whole');
       const images = positionals.map((p) => path.resolve(p));
       const engine = new EngineClient(spawner());
       try {

@@ -95,7 +95,7 @@ describe('graft embed', () => {
     [['embed', '.', '--base', 'alexnet', '--out', 'x.npy'], /Unknown architecture "alexnet"/],
     [['embed', '.', '--base', 'vgg16'], /--out FILE\.npy/],
     [['embed', '.', '--base', 'vgg16', '--out', 'x.bin'], /--out must name an \.npy file/],
-    [['embed', '.', '--base', 'vgg16', '--out', 'x.npy', '--pooling', 'mean'], /--pooling must be "avg" or "max"/],
+    [['embed', '.', '--base', 'vgg16', '--out', 'x.npy', '--pooling', 'mean'], /--pooling must be one of "avg", "max"; got "mean"/],
     [['embed', '.', '--base', 'vgg16', '--out', 'x.npy', '--weights', '/no/such.h5'], /Weights file not found/],
     [['embed', '/no/such/folder', '--base', 'vgg16', '--out', 'x.npy'], /is not a folder/],
   ])('rejects %j with a one-line reason', async (argv, message) => {

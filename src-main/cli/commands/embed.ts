@@ -10,7 +10,9 @@ import type { ArchName } from '../../api/types/models';
 import { nodeEngineSpawner } from '../app-paths';
 import { printResult, type CliCommand, type CliValues, CANCELLED_EXIT_CODE } from '../command';
 import { collectImages } from '../image-sources';
-import { defaultWeights, parseBase, parseWeights, positiveInt, weightsLabel } from '../inference-options';
+import { positiveInt } from '../../base/parse';
+import { inputSize, pooling } from '../../api/params/models-params';
+import { defaultWeights, option, parseBase, parseWeights, weightsLabel } from '../inference-options';
 import { engineProgressLine, withProgress } from '../progress-printer';
 import { requirePositional } from '../run-cli';
 
@@ -27,12 +29,6 @@ export interface EmbedReport extends EmbedResult {
   weights: string;
   backend: string;
   source: { kind: 'project' | 'folder'; dir: string; images: number };
-}
-
-function parsePooling(values: CliValues): 'avg' | 'max' | undefined {
-  const value = values.pooling;
-  if (value === undefined || value === 'avg' || value === 'max') return value;
-  throw new GraftError('bad-request', `--pooling must be "avg" or "max"; got "${String(value)}".`);
 }
 
 function parseOut(values: CliValues): string {
@@ -82,9 +78,9 @@ export function createEmbedCommand(spawner: () => EngineSpawner = () => nodeEngi
         arch,
         weights,
         layer: typeof values.layer === 'string' ? values.layer : undefined,
-        pooling: parsePooling(values),
-        inputSize: positiveInt(values, 'input-size'),
-        batchSize: positiveInt(values, 'batch-size'),
+        pooling: option(values, 'pooling', pooling),
+        inputSize: option(values, 'input-size', inputSize, 'whole'),
+        batchSize: option(values, 'batch-size', positiveInt(512), 'whole'),
         out,
         indexOut,
         cacheDir: defaultWeightsCacheDir(),

@@ -85,8 +85,8 @@ describe('graft model-summary', () => {
   it.each([
     [['model-summary'], /Missing architecture/],
     [['model-summary', 'alexnet'], /Unknown architecture "alexnet"/],
-    [['model-summary', 'vgg16', '--pooling', 'mean'], /--pooling must be "avg" or "max"/],
-    [['model-summary', 'vgg16', '--input-size', 'big'], /--input-size must be a positive whole number/],
+    [['model-summary', 'vgg16', '--pooling', 'mean'], /--pooling must be one of "avg", "max"; got "mean"/],
+    [['model-summary', 'vgg16', '--input-size', 'big'], /--input-size must be a whole number from 1 to 4096; got "big"/],
     [['model-summary', 'vgg16', '--no-top', '--classes', '3'], /--classes sets the size of the classifier, which --no-top leaves out/],
     [['model-summary', 'vgg16', '--pooling', 'avg'], /--pooling applies only with --no-top/],
   ])('refuses %j before starting an engine, with exit code 2 and a one-line reason', async (argv, message) => {

@@ -1,10 +1,12 @@
 import { ARCH_NAMES, ARCHITECTURES, isArchName } from '../../api/model-catalog';
 import { GraftError } from '../../api/errors';
-import type { ModelSummary, ModelSummaryParams, Pooling } from '../../api/types/models';
+import { classCount, inputSize as inputSizeParser, pooling as poolingParser } from '../../api/params/models-params';
+import type { ModelSummary, ModelSummaryParams } from '../../api/types/models';
 import { EngineClient } from '../../engine/host/engine-client';
 import type { EngineSpawner } from '../../engine/host/engine-process';
 import { nodeEngineSpawner } from '../app-paths';
 import { printResult, type CliCommand, type CliValues } from '../command';
+import { option } from '../inference-options';
 import { kerasSummaryTable } from '../keras-summary';
 import { requirePositional } from '../run-cli';
 
@@ -56,9 +58,9 @@ export const modelSummaryCommand: CliCommand = createModelSummaryCommand();
 function summaryParams(arch: string, values: CliValues): ModelSummaryParams {
   if (!isArchName(arch)) throw new GraftError('bad-request', `Unknown architecture "${arch}". Choose one of: ${ARCH_NAMES.join(', ')}.`);
   const includeTop = values['no-top'] !== true;
-  const pooling = parsePooling(values.pooling);
-  const inputSize = parsePositiveInt(values['input-size'], '--input-size');
-  const classes = parsePositiveInt(values.classes, '--classes');
+  const pooling = option(values, 'pooling', poolingParser);
+  const inputSize = option(values, 'input-size', inputSizeParser, 'whole');
+  const classes = option(values, 'classes', classCount, 'whole');
   if (!includeTop && classes !== undefined) {
     throw new GraftError('bad-request', '--classes sets the size of the classifier, which --no-top leaves out. Drop --classes, or keep the top.');
   }
@@ -66,20 +68,6 @@ function summaryParams(arch: string, values: CliValues): ModelSummaryParams {
     throw new GraftError('bad-request', '--pooling applies only with --no-top (the classifier brings its own). Add --no-top, or drop --pooling.');
   }
   return { arch, includeTop, pooling, inputSize, classes };
-}
-
-function parsePooling(value: CliValues[string]): Pooling | undefined {
-  if (value === undefined) return undefined;
-  if (value === 'avg' || value === 'max') return value;
-  throw new GraftError('bad-request', `--pooling must be "avg" or "max"; got "${String(value)}".`);
-}
-
-function parsePositiveInt(value: CliValues[string], flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || !/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 4096) {
-    throw new GraftError('bad-request', `${flag} must be a positive whole number; got "${String(value)}".`);
-  }
-  return Number(value);
 }
 
 function humanSummary(s: ModelSummary, displayName: string): string {

@@ -48,10 +48,8 @@ export function libraryApi(ctx: AppContext, changed: (reason: LibraryChanged['re
             return await importFolder(scope, folder, options, {
               signal: job.signal,
               pause: job.pause,
-              onProgress: (p) => {
-                job.progress(p);
-                if (p.added > 0) changes.push(undefined);
-              },
+              onProgress: job.progress,
+              onCommitted: () => changes.push(undefined),
             });
           } finally {
             changes.dispose();

@@ -149,6 +149,7 @@ async function runImport(project: Project, root: string, settings: Settings, con
       onCommitted: (writes, ids) => {
         importer.committed(writes);
         for (const id of ids) seen.add(id);
+        control.onCommitted?.();
       },
     });
     const entries = walkFolder(root, { signal, exclude, fs: io.walk });

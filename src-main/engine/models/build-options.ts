@@ -58,9 +58,6 @@ export function resolveOptions(arch: ArchName, options: BuildOptions = {}): Reso
     throw new GraftError('bad-request', `The number of classes must be a positive whole number; got ${classes}.`);
   }
   const pooling = options.pooling;
-  if (pooling !== undefined && pooling !== 'avg' && pooling !== 'max') {
-    throw new GraftError('bad-request', `Pooling must be "avg", "max" or left out; got "${String(pooling)}".`);
-  }
   const activation = options.classifierActivation === undefined ? 'softmax' : options.classifierActivation;
   if (activation !== null && activation !== 'softmax' && activation !== 'linear') {
     throw new GraftError('bad-request', `Classifier activation must be "softmax", "linear" or null; got "${String(activation)}".`);

@@ -12,7 +12,6 @@ export function decodePredictions(
   top = 5,
   classes: readonly ImagenetClass[] = imagenetClasses(),
 ): ImagenetPrediction[][] {
-  if (!Number.isInteger(top) || top < 1) throw new GraftError('bad-request', `top must be a positive whole number; got ${top}.`);
   return rows.map((row, r) => {
     if (row.length !== 1000) {
       throw new GraftError(
