@@ -1,8 +1,9 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { JobInfoOf, LibraryImportParams } from '../../../src-main/api/types/jobs';
+import type { LibraryImportParams } from '../../../src-main/api/types/jobs';
 import { useApi } from '../api/use-api';
-import { isFinished, useJobsStore } from './useJobsStore';
+import { latestJob } from './latest-job';
+import { useJobsStore } from './useJobsStore';
 
 /** What the import form asks for; the store adds thumbnails. */
 export type ImportRequest = Omit<LibraryImportParams, 'thumbnails'>;
@@ -14,28 +15,24 @@ export type ImportRequest = Omit<LibraryImportParams, 'thumbnails'>;
  */
 export const useImportStore = defineStore('import', () => {
   const jobs = useJobsStore();
+  const latest = latestJob('import');
   const startError = ref<string | null>(null);
-  const cancelling = ref(false);
 
-  const job = computed<JobInfoOf<'import'> | null>(() => jobs.latest('import'));
-  const running = computed(() => job.value !== null && !isFinished(job.value));
-  const paused = computed(() => job.value?.status === 'paused');
-  const progress = computed(() => (running.value ? (job.value?.progress ?? null) : null));
-  const result = computed(() => (job.value && isFinished(job.value) ? job.value.result : null));
   /** The last request, so the form shows it again (after a reload too). */
-  const lastRequest = computed<ImportRequest | null>(() => job.value?.params ?? null);
+  const lastRequest = computed<ImportRequest | null>(() => latest.job.value?.params ?? null);
   const error = computed(() => {
     if (startError.value) return startError.value;
-    const failed = job.value?.status === 'failed' || (job.value?.status === 'cancelled' && !job.value.result) ? job.value.error : null;
+    if (latest.cancelError.value) return `Could not cancel the import: ${latest.cancelError.value}`;
+    const job = latest.job.value;
+    const failed = job?.status === 'failed' || (job?.status === 'cancelled' && !job.result) ? job.error : null;
     if (!failed) return null;
     return failed.code === 'cancelled' ? 'The import was cancelled before any photo was read.' : failed.message;
   });
 
   /** Imports a folder as a job, unless one is already running. */
   async function start(request: ImportRequest): Promise<void> {
-    if (running.value) return;
+    if (latest.running.value) return;
     startError.value = null;
-    cancelling.value = false;
     try {
       const { jobId } = await useApi().call('library.import', { ...request, thumbnails: true });
       await jobs.track(jobId);
@@ -44,23 +41,6 @@ export const useImportStore = defineStore('import', () => {
     }
   }
 
-  /** Asks the running import to stop; what it imported so far is kept. */
-  async function cancel(): Promise<void> {
-    if (!job.value || !running.value) return;
-    cancelling.value = true;
-    try {
-      await jobs.cancel(job.value.id);
-    } catch (e) {
-      cancelling.value = false;
-      startError.value = `Could not cancel the import: ${e instanceof Error ? e.message : String(e)}`;
-    }
-  }
-
-  /** Pauses or resumes the running import between files. */
-  async function togglePause(): Promise<void> {
-    if (!job.value || !running.value) return;
-    await (paused.value ? jobs.resume(job.value.id) : jobs.pause(job.value.id));
-  }
-
-  return { job, progress, running, paused, cancelling: computed(() => cancelling.value && running.value), result, error, lastRequest, start, cancel, togglePause };
+  const { job, progress, running, paused, cancelling, result, cancel, togglePause } = latest;
+  return { job, progress, running, paused, cancelling, result, error, lastRequest, start, cancel, togglePause };
 });
