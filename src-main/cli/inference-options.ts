@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { GraftError } from '../api/errors';
-import type { InferenceWeights } from '../api/types/inference';
+import { DEFAULT_ONNX_THREADS } from '../api/params/inference-params';
+import type { InferenceWeights, RuntimeReport } from '../api/types/inference';
 import { ARCH_NAMES, ARCHITECTURES, isArchName } from '../api/model-catalog';
 import type { ArchName } from '../api/types/models';
 import { ParseError, type Parser } from '../base/parse';
@@ -53,4 +54,16 @@ export function option<T>(values: CliValues, name: string, parser: Parser<T>, ki
     if (!(error instanceof ParseError)) throw error;
     throw new GraftError('bad-request', `--${name} must be ${error.expected}; got "${String(raw)}".`);
   }
+}
+
+/** The help lines of `--runtime` and `--threads`, the same for every verb that runs a model. */
+export const RUNTIME_DETAILS: readonly string[] = [
+  '--runtime   auto (default: ONNX Runtime where it loads, else TensorFlow.js), onnx (fail if it cannot be used) or tfjs',
+  `--threads N ONNX Runtime threads (default ${DEFAULT_ONNX_THREADS}: measured fastest here with image decoding beside it)`,
+];
+
+/** Which runtime ran the model, in words, with why ONNX Runtime was not used under 'auto'. */
+export function runtimeLine(report: RuntimeReport, backend: string): string[] {
+  const ran = report.runtime === 'onnx' ? `Runtime: ONNX Runtime (${report.runtimeDetails})` : `Runtime: TensorFlow.js (${backend} backend)`;
+  return report.fallbackReason ? [ran, `  ONNX Runtime not used: ${report.fallbackReason}`] : [ran];
 }

@@ -4,8 +4,8 @@
  * host (main side) and the worker (engine process) import it.
  */
 import type { ApiError } from '../api/errors';
-import type { TfBackendName } from '../api/types/app';
-import type { ClassifyParams, ClassifyResult, EmbedParams, EmbedResult } from '../api/types/inference';
+import type { OnnxRuntimeInfo, TfBackendName } from '../api/types/app';
+import type { ClassifyParams, ClassifyResult, EmbedParams, EmbedResult, OnnxCheckParams, OnnxCheckResult } from '../api/types/inference';
 import type { EngineSelfTest, SelfTestParams, StepProgress } from '../api/types/jobs';
 import type { ModelSummary, ModelSummaryParams } from '../api/types/models';
 
@@ -16,6 +16,8 @@ export interface EngineHello {
   tfjsVersion: string;
   /** Each backend tried, in order, with why it was not used. */
   tried: { pkg: string; error: string }[];
+  /** ONNX Runtime, loaded once at start: its version and providers, or why it cannot be used. */
+  onnx: OnnxRuntimeInfo;
 }
 
 /** What an inference request reports: loading the model, downloading weights, then images. */
@@ -31,6 +33,7 @@ export interface EngineRequests {
   classify: { params: ClassifyParams; result: ClassifyResult; event: InferenceEvent };
   embed: { params: EmbedParams; result: EmbedResult; event: InferenceEvent };
   modelSummary: { params: ModelSummaryParams; result: ModelSummary; event: never };
+  onnxCheck: { params: OnnxCheckParams; result: OnnxCheckResult; event: never };
 }
 
 /** An engine request name. */

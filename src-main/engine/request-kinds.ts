@@ -5,7 +5,7 @@
  * counts as hung.
  */
 import type { Parser } from '../base/parse';
-import { classifyParams, embedParams } from '../api/params/inference-params';
+import { classifyParams, embedParams, onnxCheckParams } from '../api/params/inference-params';
 import { selfTestParams } from '../api/params/jobs-params';
 import { modelSummaryParams } from '../api/params/models-params';
 import type { EngineParams, EngineRequestName } from './protocol';
@@ -29,6 +29,8 @@ export const ENGINE_REQUEST_KINDS: { readonly [N in EngineRequestName]: EngineRe
   embed: { parse: embedParams, heavy: true, cancelGraceMs: 30_000, silenceMs: 300_000 },
   // Building VGG16 with its top allocates 550 MB; it sends no events while it builds.
   modelSummary: { parse: modelSummaryParams, heavy: false, cancelGraceMs: 30_000, silenceMs: 300_000 },
+  // Builds MobileNetV2 twice over (tfjs and ONNX) and runs a few images through each; silent meanwhile.
+  onnxCheck: { parse: onnxCheckParams, heavy: true, cancelGraceMs: 30_000, silenceMs: 120_000 },
 };
 
 /** Tells whether a string names an engine request. */

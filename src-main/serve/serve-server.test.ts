@@ -92,7 +92,7 @@ describe('graft serve WebSocket', () => {
     ws.send(JSON.stringify({ kind: 'subscribe', name: 'library.changed', topic: null }));
     ws.send(JSON.stringify({ kind: 'call', id: 7, name: 'app.info', params: { a: 1 } }));
     setTimeout(() => {
-      bus.emit('engine.status', { state: 'ready', backend: 'wasm', backendPackage: null, tfjsVersion: null, lastError: null, restarts: 0 });
+      bus.emit('engine.status', { state: 'ready', backend: 'wasm', backendPackage: null, tfjsVersion: null, onnx: null, lastError: null, restarts: 0 });
       bus.emit('library.changed', { reason: 'labels' });
     }, 20);
     await done;

@@ -1,7 +1,7 @@
 /** Parameter parsers of the engine's inference requests (classify, embed), shared by the CLI and the engine. */
 import { array, either, int, object, oneOf, optional, ParseError, str, type Parser } from '../../base/parse';
 import { ARCHITECTURES } from '../model-catalog';
-import type { ClassifyParams, EmbedParams, InferenceWeights } from '../types/inference';
+import type { ClassifyParams, EmbedParams, InferenceWeights, OnnxCheckParams, RuntimeChoice } from '../types/inference';
 import { archName, inputSize, pooling } from './models-params';
 import { pathParam } from './library-params';
 
@@ -11,6 +11,18 @@ export const inferenceWeights: Parser<InferenceWeights> = either(
   object({ file: pathParam }),
   '"imagenet", "bundled", "none" or a weights file',
 );
+
+/** Which runtime runs the forward passes: auto, onnx or tfjs. */
+export const runtimeChoice: Parser<RuntimeChoice> = oneOf(['auto', 'onnx', 'tfjs'] as const);
+
+/**
+ * ONNX Runtime intra-op threads when a request names none: measured fastest end to end on
+ * 2 cores, where the other core decodes the next batch (bench/embed-e2e-bench.ts).
+ */
+export const DEFAULT_ONNX_THREADS = 1;
+
+/** ONNX Runtime intra-op threads: a few per core is already too many, 64 is generous. */
+export const threadCount: Parser<number> = int({ min: 1, max: 64 });
 
 const imagePaths = array(pathParam, { maxItems: 10_000_000 });
 const optionalText = optional(str({ nonEmpty: true, maxLength: 4096 }));
@@ -34,6 +46,8 @@ export const classifyParams: Parser<ClassifyParams> = (value, path) => {
     inputSize: optional(inputSize),
     cacheDir: optionalText,
     weightsBaseUrl: optionalText,
+    runtime: optional(runtimeChoice),
+    threads: optional(threadCount),
   })(value, path);
   return checkInputSize({ ...parsed, top: parsed.top ?? 5 }, path);
 };
@@ -53,6 +67,15 @@ export const embedParams: Parser<EmbedParams> = (value, path) =>
       indexOut: optionalText,
       cacheDir: optionalText,
       weightsBaseUrl: optionalText,
+      runtime: optional(runtimeChoice),
+      threads: optional(threadCount),
     })(value, path),
     path,
   );
+
+/** The engine's `onnxCheck` request (MobileNetV2, so its minimum input side applies). */
+export const onnxCheckParams: Parser<OnnxCheckParams> = object({
+  inputSize: optional(int({ min: ARCHITECTURES.mobilenet_v2.minInputSize, max: 512 })),
+  images: optional(int({ min: 1, max: 64 })),
+  threads: optional(threadCount),
+});

@@ -26,7 +26,7 @@ describe('graft classify', () => {
     const argv = ['classify', image!, broken, '--base', 'mobilenet_v2', '--weights', 'none', '--top', '2', '--input-size', '96', '--json'];
     expect(await runCli(argv, [command], io)).toBe(0);
     const report = JSON.parse(io.stdout.join('')) as ClassifyReport;
-    expect(report).toMatchObject({ arch: 'mobilenet_v2', weights: 'none', inputSize: 96, backend: expect.any(String) });
+    expect(report).toMatchObject({ arch: 'mobilenet_v2', weights: 'none', inputSize: 96, backend: expect.any(String), runtime: 'onnx', fallbackReason: null });
     expect(report.results).toEqual([
       { path: image, predictions: [expect.objectContaining({ classId: expect.stringMatching(/^n\d{8}$/) }), expect.anything()] },
       { path: broken, error: expect.stringMatching(/not an image/) },
@@ -35,6 +35,10 @@ describe('graft classify', () => {
     expect(await runCli(argv.slice(0, -1), [command], human)).toBe(0);
     expect(human.stdout.join('\n')).toMatch(new RegExp(`${path.basename(image!)}\\n +\\d+\\.\\d% +\\S+ \\(n\\d{8}\\)`));
     expect(human.stdout.join('\n')).toContain(`${broken}: not an image`);
+    expect(human.stdout.join('\n')).toContain('Runtime: ONNX Runtime (onnxruntime-node 1.30.0, cpu, 1 thread)');
+    const forced = capture();
+    expect(await runCli([...argv.slice(0, -1), '--runtime', 'tfjs'], [command], forced)).toBe(0);
+    expect(forced.stdout.join('\n')).toContain('Runtime: TensorFlow.js (wasm backend)');
   });
 
   it('explains that the bundled weights cannot name ImageNet classes', async () => {
@@ -48,6 +52,8 @@ describe('graft classify', () => {
     [['classify', '--base', 'vgg16'], /Give at least one image/],
     [['classify', 'x.jpg'], /Say which model to use with --base/],
     [['classify', 'x.jpg', '--base', 'vgg16', '--top', '0'], /--top must be a whole number from 1 to 1000; got "0"/],
+    [['classify', 'x.jpg', '--base', 'vgg16', '--runtime', 'gpu'], /--runtime must be one of "auto", "onnx", "tfjs"; got "gpu"/],
+    [['classify', 'x.jpg', '--base', 'vgg16', '--threads', '0'], /--threads must be a whole number from 1 to 64; got "0"/],
   ])('rejects %j with a one-line reason', async (argv, message) => {
     const io = capture();
     expect(await runCli([...argv, '--json'], [command], io)).toBe(2);

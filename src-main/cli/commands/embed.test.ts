@@ -42,6 +42,7 @@ describe('graft embed', () => {
     expect(report.source).toEqual({ kind: 'folder', dir: folder, images: 6 });
     expect(report.failed).toEqual([{ path: broken, reason: expect.stringMatching(/not an image/) }]);
     expect(['wasm', 'cpu', 'tensorflow']).toContain(report.backend);
+    expect(report).toMatchObject({ runtime: 'onnx', runtimeDetails: 'onnxruntime-node 1.30.0, cpu, 1 thread', fallbackReason: null });
     expect(csvLines(report.indexOut)).toEqual(['row,path', ...[...top, ...nested].map((p, i) => `${i},${p}`)]);
     expect(fs.statSync(out).size).toBe(128 + 5 * 1280 * 4);
     expect(io.stderr).toEqual([]); // --json: no progress lines
@@ -67,6 +68,18 @@ describe('graft embed', () => {
     expect(io.stderr[0]).toMatch(/^Embedding 4 images from project /);
     expect(io.stderr.at(-1)).toMatch(/^4\/4 images \(\d+(\.\d)? images\/s\)$/);
     expect(csvLines(path.join(dir, 'project.csv')).slice(1)).toEqual([0, 1, 3].map((i, row) => `${row},${photos[i]}`));
+  });
+
+  it('runs on TensorFlow.js with --runtime tfjs, and on ONNX Runtime with the threads asked for', async () => {
+    const folder = path.join(dir, 'runtime');
+    await writeColourImages(folder, 2);
+    const argv = ['embed', folder, '--base', 'mobilenet_v2', '--weights', 'bundled', '--input-size', '64'];
+    const tfjs = capture();
+    expect(await runCli([...argv, '--runtime', 'tfjs', '--out', path.join(dir, 'tfjs.npy')], [command], tfjs)).toBe(0);
+    expect(tfjs.stdout.join('\n')).toMatch(/\nRuntime: TensorFlow\.js \(wasm backend\)$/);
+    const onnx = capture();
+    expect(await runCli([...argv, '--runtime', 'onnx', '--threads', '2', '--out', path.join(dir, 'onnx.npy'), '--json'], [command], onnx)).toBe(0);
+    expect(JSON.parse(onnx.stdout.join(''))).toMatchObject({ rows: 2, runtime: 'onnx', runtimeDetails: 'onnxruntime-node 1.30.0, cpu, 2 threads' });
   });
 
   it('stops on Ctrl+C and leaves no output files', async () => {
@@ -96,6 +109,8 @@ describe('graft embed', () => {
     [['embed', '.', '--base', 'vgg16'], /--out FILE\.npy/],
     [['embed', '.', '--base', 'vgg16', '--out', 'x.bin'], /--out must name an \.npy file/],
     [['embed', '.', '--base', 'vgg16', '--out', 'x.npy', '--pooling', 'mean'], /--pooling must be one of "avg", "max"; got "mean"/],
+    [['embed', '.', '--base', 'vgg16', '--out', 'x.npy', '--runtime', 'torch'], /--runtime must be one of "auto", "onnx", "tfjs"; got "torch"/],
+    [['embed', '.', '--base', 'vgg16', '--out', 'x.npy', '--threads', 'two'], /--threads must be a whole number from 1 to 64; got "two"/],
     [['embed', '.', '--base', 'vgg16', '--out', 'x.npy', '--weights', '/no/such.h5'], /Weights file not found/],
     [['embed', '/no/such/folder', '--base', 'vgg16', '--out', 'x.npy'], /is not a folder/],
   ])('rejects %j with a one-line reason', async (argv, message) => {

@@ -12,12 +12,13 @@ import { printResult, type CliCommand, type CliValues, CANCELLED_EXIT_CODE } fro
 import { collectImages } from '../image-sources';
 import { positiveInt } from '../../base/parse';
 import { inputSize, pooling } from '../../api/params/models-params';
-import { defaultWeights, option, parseBase, parseWeights, weightsLabel } from '../inference-options';
+import { runtimeChoice, threadCount } from '../../api/params/inference-params';
+import { defaultWeights, option, parseBase, parseWeights, RUNTIME_DETAILS, runtimeLine, weightsLabel } from '../inference-options';
 import { engineProgressLine, withProgress } from '../progress-printer';
 import { requirePositional } from '../run-cli';
 
 const USAGE =
-  'embed <project-dir|folder> --base <arch> [--weights bundled|imagenet|FILE|none] [--layer NAME] [--pooling avg|max] [--input-size N] [--batch-size N] --out FILE.npy [--json]';
+  'embed <project-dir|folder> --base <arch> [--weights bundled|imagenet|FILE|none] [--layer NAME] [--pooling avg|max] [--input-size N] [--batch-size N] [--runtime auto|onnx|tfjs] [--threads N] --out FILE.npy [--json]';
 
 
 /** Failed images listed in the human summary before it says "and N more". */
@@ -56,6 +57,7 @@ export function createEmbedCommand(spawner: () => EngineSpawner = () => nodeEngi
       '--pooling     avg (default without --layer) or max over the feature map; a 4-D layer without it is flattened',
       '--input-size  square input side in pixels (default: the architecture\'s)',
       '--batch-size  images per forward pass (default 16)',
+      ...RUNTIME_DETAILS,
       'Photos are stretched to the input size with bilinear resampling (Keras load_img defaults to nearest).',
       'Ctrl+C stops after the current batch and leaves no output files.',
     ],
@@ -66,6 +68,8 @@ export function createEmbedCommand(spawner: () => EngineSpawner = () => nodeEngi
       pooling: { type: 'string' },
       'input-size': { type: 'string' },
       'batch-size': { type: 'string' },
+      runtime: { type: 'string' },
+      threads: { type: 'string' },
       out: { type: 'string' },
     },
     async run({ positionals, values, json, io, signal }) {
@@ -81,6 +85,8 @@ export function createEmbedCommand(spawner: () => EngineSpawner = () => nodeEngi
         pooling: option(values, 'pooling', pooling),
         inputSize: option(values, 'input-size', inputSize, 'whole'),
         batchSize: option(values, 'batch-size', positiveInt(512), 'whole'),
+        runtime: option(values, 'runtime', runtimeChoice),
+        threads: option(values, 'threads', threadCount, 'whole'),
         out,
         indexOut,
         cacheDir: defaultWeightsCacheDir(),
@@ -123,13 +129,14 @@ export function createEmbedCommand(spawner: () => EngineSpawner = () => nodeEngi
 export const embedCommand: CliCommand = createEmbedCommand();
 
 function describe(r: EmbedReport): string {
-  const rate = r.seconds > 0 ? ` (${((r.rows + r.failed.length) / r.seconds).toFixed(1)} images/s on ${r.backend})` : '';
+  const rate = r.seconds > 0 ? ` (${((r.rows + r.failed.length) / r.seconds).toFixed(1)} images/s)` : '';
   const features = `${r.layer}${r.pooling ? `, ${r.pooling} pooling` : ''}`;
   const lines = [
     `Wrote ${r.rows} × ${r.dims} float32 vectors to ${r.out}`,
     `Index (row,path): ${r.indexOut}`,
     `${ARCHITECTURES[r.arch].displayName} at ${r.inputSize}×${r.inputSize}, features from ${features}, weights: ${r.weightsSource}`,
     `Took ${r.seconds.toFixed(1)} s${rate}.`,
+    ...runtimeLine(r, r.backend),
   ];
   if (r.failed.length > 0) {
     lines.push(r.failed.length === 1 ? '1 image could not be read and has no row:' : `${r.failed.length} images could not be read and have no row:`);

@@ -19,6 +19,8 @@ describe('EngineClient with the real engine process', () => {
     const hello = await client.start();
     expect(hello.backend).toBe('cpu');
     expect(hello.tfjsVersion).toMatch(/^4\./);
+    expect(hello.onnx).toMatchObject({ available: true, version: '1.30.0', providers: ['cpu'] });
+    expect(client.status().onnx).toEqual(hello.onnx);
     const progress: number[] = [];
     const result = await client.request('selfTest', { size: 32, iterations: 3 }, { onEvent: (p) => progress.push(p.done) });
     expect(result.iterations).toBe(3);
@@ -127,7 +129,7 @@ function stuckEngine(log: string[]): () => EngineProcess {
       send: (m: ToEngine) => log.push(m.kind),
       onMessage: (l) => {
         onMessage = l;
-        queueMicrotask(() => onMessage({ kind: 'ready', hello: { backend: 'cpu', backendPackage: 'cpu', tfjsVersion: '4', tried: [] } }));
+        queueMicrotask(() => onMessage({ kind: 'ready', hello: { backend: 'cpu', backendPackage: 'cpu', tfjsVersion: '4', tried: [], onnx: { available: false, error: 'not loaded' } } }));
       },
       onExit: (l) => (onExit = l),
       kill: () => {

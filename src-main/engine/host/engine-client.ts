@@ -76,6 +76,7 @@ export class EngineClient implements Disposable {
     backend: null,
     backendPackage: null,
     tfjsVersion: null,
+    onnx: null,
     lastError: null,
     restarts: 0,
   };
@@ -184,7 +185,7 @@ export class EngineClient implements Disposable {
         if (message.kind === 'ready') {
           clearTimeout(timeout);
           const { hello } = message;
-          this.setState({ state: 'ready', backend: hello.backend, backendPackage: hello.backendPackage, tfjsVersion: hello.tfjsVersion });
+          this.setState({ state: 'ready', backend: hello.backend, backendPackage: hello.backendPackage, tfjsVersion: hello.tfjsVersion, onnx: hello.onnx });
           resolve({ hello, proc });
         } else if (message.kind === 'fatal') {
           clearTimeout(timeout);

@@ -1,10 +1,8 @@
 import type { LayersModel, SymbolicTensor, Tensor } from '@tensorflow/tfjs';
 import { GraftError } from '../../api/errors';
+import type { ForwardRuntime } from '../../api/types/inference';
 import type { Tf } from '../backend';
 import { layerGraph } from '../onnx/convert/layer-graph';
-
-/** Which runtime ran a frozen forward pass; shown to the user. */
-export type ForwardRuntime = 'onnx' | 'tfjs';
 
 /**
  * The one seam for frozen forward passes (features, the activation cache, classify, evaluation):

@@ -9,6 +9,7 @@ import { EngineClient } from '../host/engine-client';
 import { forkSpawner } from '../host/engine-process';
 import { indexPathFor, partialPathOf } from './embedding-files';
 import { writeMobilenetTopH5 } from './test-support/imagenet-top-h5';
+import { readNpy } from './test-support/read-npy';
 import { writeColourImages, writeNotAnImage } from './test-support/test-images';
 
 const entry = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'worker', 'engine-main.ts');
@@ -31,16 +32,6 @@ afterAll(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** Reads back the `.npy` shape and values (NumPy 1.0 header, as the writer's own test checks in detail). */
-function readNpy(file: string): { shape: number[]; values: Float32Array } {
-  const bytes = fs.readFileSync(file);
-  const headerLength = bytes.readUInt16LE(8);
-  const header = bytes.subarray(10, 10 + headerLength).toString('latin1');
-  const shape = /'shape': \((\d+), (\d+)\)/.exec(header)!.slice(1).map(Number);
-  const data = bytes.subarray(10 + headerLength);
-  return { shape, values: new Float32Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.length)) };
-}
-
 describe('embed in the engine process', () => {
   it('writes one 1280-value row per readable image, a row,path index, and lists the unreadable one', async () => {
     const out = path.join(dir, 'out', 'features.npy');
@@ -51,6 +42,8 @@ describe('embed in the engine process', () => {
       { onEvent: (p) => progress.push(p.done) },
     );
     expect(result).toMatchObject({ rows: 10, dims: 1280, out, indexOut: indexPathFor(out), layer: 'out_relu', pooling: 'avg', inputSize: 96 });
+    // ONNX Runtime loads here, so 'auto' runs on it.
+    expect(result).toMatchObject({ runtime: 'onnx', fallbackReason: null });
     expect(result.failed).toEqual([{ path: corrupt, reason: expect.stringMatching(/not an image/) }]);
     expect(progress).toEqual([0, 4, 8, 11]);
     const npy = readNpy(out);

@@ -11,7 +11,12 @@ import { BUNDLED_BASES } from '../../api/model-catalog';
 import type { BundledName } from '../../api/types/models';
 import type { DownloadProgress } from '../models/weights/download-manager';
 import { loadWeights, type WeightsSource } from '../models/weights/load-weights';
-import type { InferenceWeights } from '../../api/types/inference';
+import { modelFingerprint } from '../onnx/model-fingerprint';
+import type { InferenceWeights, RuntimeChoice, RuntimeReport } from '../../api/types/inference';
+import type { OnnxRuntimeStatus } from '../onnx/ort-loader';
+import { DEFAULT_THREADS } from '../onnx/ort-session';
+import { createFrozenForward } from '../onnx/select-frozen-forward';
+import type { FrozenForward } from './frozen-forward';
 
 /** Which model an inference request needs; everything here is part of the cache key. */
 export interface ModelSpec {
@@ -24,9 +29,14 @@ export interface ModelSpec {
   /** Features only: the layer to take them from; null for the end of the trunk. */
   layer: string | null;
   inputSize: number;
+  /** The weights cache; converted ONNX graphs are cached in its `onnx/` folder. */
   cacheDir: string;
   /** Download host override; not part of the key (the file is the same). */
   weightsBaseUrl?: string;
+  /** Which runtime runs the forward passes. */
+  runtime: RuntimeChoice;
+  /** ONNX Runtime intra-op threads. */
+  threads: number;
 }
 
 /**
@@ -36,9 +46,14 @@ export interface ModelSpec {
  */
 export type InputScaling = { kind: 'keras'; mode: PreprocessMode } | { kind: 'unit' };
 
-/** A model ready for inference: input [n, size, size, 3] floats, output [n, dims]. */
+/**
+ * A model ready for inference: its frozen forward takes [n, size, size, 3] scaled floats
+ * and gives [n, dims].
+ */
 export interface PreparedModel {
-  model: LayersModel;
+  forward: FrozenForward;
+  /** Why ONNX Runtime was not used although the choice was 'auto'; null otherwise. */
+  fallbackReason: string | null;
   dims: number;
   inputSize: number;
   scaling: InputScaling;
@@ -50,10 +65,17 @@ export interface PreparedModel {
   dispose(): void;
 }
 
-/** What loading may report and when it must stop. */
+/** Which runtime a prepared model runs on, for a request's reply. */
+export function runtimeReport(prepared: PreparedModel): RuntimeReport {
+  return { runtime: prepared.forward.runtime, runtimeDetails: prepared.forward.description, fallbackReason: prepared.fallbackReason };
+}
+
+/** What loading may report and when it must stop, and how ONNX Runtime is found. */
 export interface PrepareHooks {
   signal?: AbortSignal;
   onDownload?: (progress: DownloadProgress) => void;
+  /** Loads ONNX Runtime (default: onnxruntime-node, once per process); tests inject one that fails. */
+  loadOnnx?: () => Promise<OnnxRuntimeStatus>;
 }
 
 /** The cache key of a spec: a weights file counts by path, size and modification time. */
@@ -65,8 +87,9 @@ export async function modelKey(spec: ModelSpec): Promise<string> {
     const info = await stat(file).catch(() => null);
     weights = `file:${file}:${info?.size ?? 0}:${info?.mtimeMs ?? 0}`;
   }
-  const { arch, includeTop, pooling, layer, inputSize } = spec;
-  return JSON.stringify({ arch, weights, includeTop, pooling, layer, inputSize });
+  const { arch, includeTop, pooling, layer, inputSize, runtime, threads } = spec;
+  // tfjs ignores the thread count: one model serves every count.
+  return JSON.stringify({ arch, weights, includeTop, pooling, layer, inputSize, runtime, threads: runtime === 'tfjs' ? null : threads });
 }
 
 /** Scales a batch of 0–255 RGB pixels for the model; the caller owns the result. */
@@ -112,22 +135,50 @@ export async function prepareModel(tf: Tf, spec: ModelSpec, hooks: PrepareHooks 
     if (model.outputs[0]!.shape.length !== 2 || typeof dims !== 'number') {
       throw new Error(`Unexpected model output shape [${model.outputs[0]!.shape.join(', ')}].`);
     }
-    const owner = base;
+    const layer = cut?.layer ?? base.outputs[0]!.sourceLayer.name;
+    const pooling = cut?.pooling ?? null;
+    // Random weights differ on every build: caching their graph would only fill the disk.
+    const cached = spec.weights !== 'none' && spec.runtime !== 'tfjs';
+    const { forward, fallbackReason } = await createFrozenForward(tf, model, {
+      choice: spec.runtime,
+      threads: spec.threads,
+      loadOnnx: hooks.loadOnnx,
+      ...(cached
+        ? { cacheDir: onnxCacheDir(spec.cacheDir), key: { arch: spec.arch, weights: modelFingerprint(model), inputSize: [spec.inputSize, spec.inputSize], pooling } }
+        : {}),
+    });
+    // ONNX Runtime holds its own copy of the weights: free tfjs's (VGG16's are 550 MB).
+    // The cut model shares the base's layers: disposing the base frees every weight once.
+    if (forward.runtime === 'onnx') base.dispose();
+    const owner = forward.runtime === 'onnx' ? null : base;
     return {
-      model,
+      forward,
+      fallbackReason,
       dims,
       inputSize: spec.inputSize,
       scaling,
-      layer: cut?.layer ?? base.outputs[0]!.sourceLayer.name,
-      pooling: cut?.pooling ?? null,
+      layer,
+      pooling,
       weightsSource: weightsSourceLabel,
-      // The cut model shares the base's layers: disposing the base frees every weight once.
-      dispose: () => owner.dispose(),
+      dispose: () => {
+        forward.dispose();
+        owner?.dispose();
+      },
     };
   } catch (error) {
     base.dispose();
     throw error;
   }
+}
+
+/** Where converted ONNX graphs are cached: beside the weights they were made from. */
+export function onnxCacheDir(weightsCacheDir: string): string {
+  return path.join(weightsCacheDir, 'onnx');
+}
+
+/** The thread count a request asked for, or the measured default. */
+export function threadsOrDefault(threads: number | undefined): number {
+  return threads ?? DEFAULT_THREADS;
 }
 
 function build(tf: Tf, spec: ModelSpec, includeTop: boolean): LayersModel {
@@ -172,5 +223,6 @@ function featureOutput(tf: Tf, base: LayersModel, spec: ModelSpec): { model: Lay
   } else if (x.shape.length !== 2) {
     throw new GraftError('bad-request', `Layer "${layerName}" outputs shape [${x.shape.join(', ')}]; choose a convolutional or dense layer.`);
   }
-  return { model: tf.model({ inputs: base.inputs, outputs: x }), layer: layerName, pooling };
+  // A fixed name (tfjs numbers unnamed models), so the same model fingerprints the same in every process.
+  return { model: tf.model({ inputs: base.inputs, outputs: x, name: `${base.name}_features` }), layer: layerName, pooling };
 }

@@ -34,7 +34,30 @@ function openImage(file: string): Sharp {
  * Returns height × width × 3 bytes, row-major RGB. Throws ImageLoadError with a reason.
  */
 export async function loadImageRgb(file: string, size: TargetSize, resample: Resample = 'bilinear'): Promise<Uint8Array> {
-  const kernel = resample === 'nearest' ? 'nearest' : 'linear';
+  // Most photos have no alpha: one pass (one trip to sharp's threads, JPEG shrink-on-load)
+  // gives exactly what the careful path gives. An image that needed premultiplying, or any
+  // failure, goes the careful way, which also finds the reason a user can act on.
+  const quick = await toModelInput(openImage(file).rotate(), size, resample).catch(() => null);
+  if (quick && !quick.premultiplied) return quick.pixels;
+  return loadCarefully(file, size, resample);
+}
+
+/** Resizes, drops alpha and converts to sRGB bytes; says whether sharp premultiplied alpha to resize. */
+async function toModelInput(pipeline: Sharp, size: TargetSize, resample: Resample): Promise<{ pixels: Uint8Array; premultiplied: boolean }> {
+  const { data, info } = await pipeline
+    .resize(size.width, size.height, { fit: 'fill', kernel: resample === 'nearest' ? 'nearest' : 'linear' })
+    .removeAlpha()
+    .toColourspace('srgb')
+    .raw({ depth: 'uchar' })
+    .toBuffer({ resolveWithObject: true });
+  if (info.channels !== 3 || info.width !== size.width || info.height !== size.height) {
+    throw new Error(`decoded to ${info.width}×${info.height}×${info.channels}, expected ${size.width}×${size.height}×3`);
+  }
+  return { pixels: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), premultiplied: info.premultiplied };
+}
+
+/** The header first (for a precise reason, and to see alpha), then alpha dropped at full size before resizing. */
+async function loadCarefully(file: string, size: TargetSize, resample: Resample): Promise<Uint8Array> {
   let hasAlpha: boolean;
   try {
     hasAlpha = (await openImage(file).metadata()).hasAlpha;
@@ -52,16 +75,7 @@ export async function loadImageRgb(file: string, size: TargetSize, resample: Res
     } else {
       pipeline = openImage(file).rotate();
     }
-    const { data, info } = await pipeline
-      .resize(size.width, size.height, { fit: 'fill', kernel })
-      .removeAlpha()
-      .toColourspace('srgb')
-      .raw({ depth: 'uchar' })
-      .toBuffer({ resolveWithObject: true });
-    if (info.channels !== 3 || info.width !== size.width || info.height !== size.height) {
-      throw new Error(`decoded to ${info.width}×${info.height}×${info.channels}, expected ${size.width}×${size.height}×3`);
-    }
-    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    return (await toModelInput(pipeline, size, resample)).pixels;
   } catch (error) {
     throw new ImageLoadError(`corrupt or truncated image (${firstLine(error)})`);
   }

@@ -17,6 +17,11 @@ describe('scalePixels', () => {
     expect(scalePixels(pixels, scaling)).toEqual(expected);
   });
 
+  it.each(SCALINGS)('gives bytes (table lookup) the same floats as plain numbers: %j', (scaling) => {
+    const bytes = Uint8Array.from({ length: 3 * 256 * 3 }, (_, i) => (i * 5 + (i % 3) * 71 + (i >> 4)) % 256);
+    expect(scalePixels(bytes, scaling)).toEqual(scalePixels(Array.from(bytes), scaling));
+  });
+
   it('writes into a slot of a batch buffer, in place over its own input too', () => {
     const batch = new Float32Array(12);
     const slot = batch.subarray(6, 12);

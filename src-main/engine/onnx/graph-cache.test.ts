@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeFileAtomic } from './atomic-write';
 import { cachedGraph, graphCachePath, type GraphCacheKey } from './graph-cache';
 
 let dir = '';
@@ -53,18 +52,5 @@ describe('graph cache', () => {
     expect([...fs.readFileSync(file)]).toEqual([9]);
     await expect(cachedGraph(dir, { ...KEY, pooling: 'max' }, () => Promise.reject(new Error('conversion failed')))).rejects.toThrow('conversion failed');
     expect(fs.readdirSync(dir)).toEqual([path.basename(file)]);
-  });
-});
-
-describe('writeFileAtomic', () => {
-  it('replaces a file whole and removes its temporary file when the rename fails', async () => {
-    const target = path.join(dir, 'graph.onnx');
-    await writeFileAtomic(target, Uint8Array.of(1));
-    await writeFileAtomic(target, Uint8Array.of(2, 3));
-    expect([...fs.readFileSync(target)]).toEqual([2, 3]);
-    const blocked = path.join(dir, 'a-folder');
-    fs.mkdirSync(path.join(blocked, 'inside'), { recursive: true });
-    await expect(writeFileAtomic(blocked, Uint8Array.of(4))).rejects.toThrow();
-    expect(fs.readdirSync(dir).sort()).toEqual(['a-folder', 'graph.onnx']);
   });
 });

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { writeFileAtomic } from './atomic-write';
+import { writeFileAtomic } from '../../base/atomic-write';
+import { errnoCode } from '../../base/fs-errors';
 
 /** Bumped whenever the converter's output changes, so graphs cached by an older Graft are not reused. */
 export const CONVERTER_VERSION = 1;
@@ -46,7 +47,7 @@ export async function cachedGraph(cacheDir: string, key: GraphCacheKey, convert:
     const stat = await fs.stat(file);
     if (stat.isFile() && stat.size > 0) return { path: file, hit: true };
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    if (errnoCode(error) !== 'ENOENT') throw error;
   }
   await writeFileAtomic(file, await convert());
   return { path: file, hit: false };

@@ -1,19 +1,17 @@
 import type * as OrtModule from 'onnxruntime-node';
+import type { OnnxProvider, OnnxRuntimeInfo } from '../../api/types/app';
 import { importModule, type ModuleLoader } from '../backend';
 import { GraphBuilder } from './convert/graph-builder';
 
 /** The onnxruntime-node API surface we use. */
 export type Ort = typeof OrtModule;
 
-/** Execution providers Graft knows how to use. */
-export type ExecutionProvider = 'cpu' | 'cuda';
-
 /** ONNX Runtime, loaded and checked, with the providers that actually work here. */
 export interface OnnxRuntime {
   ort: Ort;
   version: string;
   /** 'cpu' always; 'cuda' only when a session could be created with it. */
-  providers: ExecutionProvider[];
+  providers: OnnxProvider[];
   /** Why a provider the package lists could not be used, for `graft doctor`. */
   unavailable: { provider: string; error: string }[];
 }
@@ -40,7 +38,7 @@ export async function loadOnnxRuntime(load: ModuleLoader = importModule): Promis
   } catch (error) {
     return { available: false, error: `${ORT_PACKAGE} cannot be used: ${firstLine(error)}` };
   }
-  const providers: ExecutionProvider[] = ['cpu'];
+  const providers: OnnxProvider[] = ['cpu'];
   const unavailable: { provider: string; error: string }[] = [];
   if (listed(ort).includes('cuda')) {
     try {
@@ -51,6 +49,13 @@ export async function loadOnnxRuntime(load: ModuleLoader = importModule): Promis
     }
   }
   return { available: true, runtime: { ort, version: ort.env.versions?.node ?? ort.env.versions?.common ?? 'unknown', providers, unavailable } };
+}
+
+/** The status as plain data for the engine's hello and `graft doctor` (no module handle). */
+export function onnxRuntimeInfo(status: OnnxRuntimeStatus): OnnxRuntimeInfo {
+  if (!status.available) return { available: false, error: status.error };
+  const { version, providers, unavailable } = status.runtime;
+  return { available: true, version, providers: [...providers], unavailable: unavailable.map((u) => ({ ...u })) };
 }
 
 let once: Promise<OnnxRuntimeStatus> | undefined;

@@ -1,12 +1,14 @@
 import type { InferenceSession } from 'onnxruntime-node';
-import type { ExecutionProvider, OnnxRuntime } from './ort-loader';
+import { DEFAULT_ONNX_THREADS } from '../../api/params/inference-params';
+import type { OnnxProvider } from '../../api/types/app';
+import type { OnnxRuntime } from './ort-loader';
 
 /** How a session runs. */
 export interface OrtSessionOptions {
-  /** Intra-op threads (default 1: measured fastest per core on the 2-core machine; see bench/onnx-bench.ts). */
+  /** Intra-op threads (default DEFAULT_ONNX_THREADS). */
   threads?: number;
   /** Default 'cpu'; 'cuda' only when the runtime reported it. */
-  provider?: ExecutionProvider;
+  provider?: OnnxProvider;
   /**
    * Let idle intra-op threads spin (ORT's default). Off frees the cores sooner for work that
    * runs beside inference, such as image decoding.
@@ -25,8 +27,8 @@ export interface OrtSession {
   dispose(): Promise<void>;
 }
 
-/** Default intra-op thread count. */
-export const DEFAULT_THREADS = 1;
+/** Default intra-op thread count (one place for the engine, the CLI's help and the docs). */
+export const DEFAULT_THREADS = DEFAULT_ONNX_THREADS;
 
 /** The session options for these settings (exported for tests). */
 export function sessionOptions(options: OrtSessionOptions): InferenceSession.SessionOptions {

@@ -1,12 +1,10 @@
 import type { LayersModel } from '@tensorflow/tfjs';
 import { GraftError } from '../../api/errors';
+import type { RuntimeChoice } from '../../api/types/inference';
 import type { Tf } from '../backend';
 import { createTfjsFrozenForward, type FrozenForward } from '../inference/frozen-forward';
 import { createOnnxFrozenForward, type OnnxFrozenForwardOptions } from './onnx-frozen-forward';
 import { onnxRuntimeOnce, type OnnxRuntimeStatus } from './ort-loader';
-
-/** What the user asked for: ONNX Runtime when it works ('auto'), or one runtime forced. */
-export type RuntimeChoice = 'auto' | 'onnx' | 'tfjs';
 
 /** Options for picking a runtime; the ONNX ones apply when ONNX Runtime is used. */
 export interface SelectForwardOptions extends Omit<OnnxFrozenForwardOptions, 'onnxRuntime'> {

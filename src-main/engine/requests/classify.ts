@@ -3,7 +3,8 @@ import { decodePredictions } from '../models/decode-predictions';
 import { ARCHITECTURES } from '../../api/model-catalog';
 import type { EngineContext } from '../worker/engine-context';
 import { acquireForRequest, type InferenceModels } from '../inference/acquire-model';
-import { predictPixels, prefetchBatches } from '../inference/image-batches';
+import { scaledBatches } from '../inference/image-batches';
+import { runtimeReport } from '../inference/inference-model';
 import type { ClassifiedImage, ClassifyParams, ClassifyResult } from '../../api/types/inference';
 
 /** Images per forward pass when classifying. */
@@ -28,7 +29,8 @@ function checkClassifier(params: ClassifyParams, inputSize: number): void {
 
 /**
  * The engine's `classify` request: the top ImageNet classes of each image, from a model with
- * its 1000-class classifier. Unreadable images get an `error` entry; the others are not affected.
+ * its 1000-class classifier, run on ONNX Runtime where it loads (tfjs otherwise, or as asked).
+ * Unreadable images get an `error` entry; the others are not affected.
  */
 export function createClassifyHandler(models: InferenceModels): (params: ClassifyParams, ctx: EngineContext<'classify'>) => Promise<ClassifyResult> {
   return async (params, ctx) => {
@@ -39,19 +41,17 @@ export function createClassifyHandler(models: InferenceModels): (params: Classif
     try {
       const prepared = lease.value;
       const results: ClassifiedImage[] = [];
-      for await (const batch of prefetchBatches(params.images, CLASSIFY_BATCH_SIZE, inputSize)) {
+      for await (const batch of scaledBatches(params.images, CLASSIFY_BATCH_SIZE, inputSize, prepared.scaling)) {
         await ctx.checkpoint();
-        const ok = batch.filter((item) => 'pixels' in item);
-        const scores = ok.length > 0 ? await predictPixels(ctx.tf, prepared, ok.map((item) => item.pixels)) : new Float32Array();
-        const rows = ok.map((_, i) => scores.subarray(i * prepared.dims, (i + 1) * prepared.dims));
+        const scores = batch.rows > 0 ? (await prepared.forward.run(batch.data, batch.rows))[0]! : new Float32Array();
+        const rows = Array.from({ length: batch.rows }, (_, i) => scores.subarray(i * prepared.dims, (i + 1) * prepared.dims));
         const decoded = decodePredictions(rows, params.top);
-        let next = 0;
-        for (const item of batch) {
-          results.push('reason' in item ? { path: item.path, error: item.reason } : { path: item.path, predictions: decoded[next++]! });
+        for (const item of batch.items) {
+          results.push('reason' in item ? { path: item.path, error: item.reason } : { path: item.path, predictions: decoded[item.row]! });
         }
         ctx.emit({ phase: 'images', done: results.length, total, perSecond: null, message: `${results.length}/${total} images` });
       }
-      return { weightsSource: prepared.weightsSource, inputSize, results };
+      return { weightsSource: prepared.weightsSource, inputSize, results, ...runtimeReport(prepared) };
     } finally {
       lease.release();
     }

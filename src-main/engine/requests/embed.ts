@@ -3,17 +3,20 @@ import { ARCHITECTURES } from '../../api/model-catalog';
 import type { EngineContext } from '../worker/engine-context';
 import { acquireForRequest, type InferenceModels } from '../inference/acquire-model';
 import { EmbeddingFiles, indexPathFor } from '../inference/embedding-files';
-import { predictPixels, prefetchBatches } from '../inference/image-batches';
+import { scaledBatches } from '../inference/image-batches';
+import { runtimeReport } from '../inference/inference-model';
 import type { EmbedParams, EmbedResult, FailedImage } from '../../api/types/inference';
 
-/** Images per forward pass unless the request says otherwise. */
+/** Images per forward pass unless the request says otherwise (see bench/embed-e2e-bench.ts). */
 export const DEFAULT_EMBED_BATCH_SIZE = 16;
 
 /**
  * The engine's `embed` request: feature vectors of many images written straight to an
  * `.npy` matrix and a `row,path` CSV, batch by batch, so memory stays flat however many
- * images there are. Unreadable images are listed in `failed` and get no row. Progress is
- * reported per batch; a cancel stops between batches and removes the partial files.
+ * images there are. Forward passes run on ONNX Runtime where it loads (tfjs otherwise, or
+ * as asked) while the next batch decodes. Unreadable images are listed in `failed` and get
+ * no row. Progress is reported per batch; a cancel stops between batches and removes the
+ * partial files.
  */
 export function createEmbedHandler(models: InferenceModels): (params: EmbedParams, ctx: EngineContext<'embed'>) => Promise<EmbedResult> {
   return async (params, ctx) => {
@@ -36,15 +39,14 @@ export function createEmbedHandler(models: InferenceModels): (params: EmbedParam
       const failed: FailedImage[] = [];
       const started = performance.now();
       let done = 0;
-      for await (const batch of prefetchBatches(params.images, params.batchSize ?? DEFAULT_EMBED_BATCH_SIZE, inputSize)) {
+      for await (const batch of scaledBatches(params.images, params.batchSize ?? DEFAULT_EMBED_BATCH_SIZE, inputSize, prepared.scaling)) {
         await ctx.checkpoint();
-        const ok = batch.filter((item) => 'pixels' in item);
-        for (const item of batch) if ('reason' in item) failed.push({ path: item.path, reason: item.reason });
-        if (ok.length > 0) {
-          const vectors = await predictPixels(ctx.tf, prepared, ok.map((item) => item.pixels));
-          await files.append(vectors, ok.map((item) => item.path));
+        for (const item of batch.items) if ('reason' in item) failed.push({ path: item.path, reason: item.reason });
+        if (batch.rows > 0) {
+          const [vectors] = await prepared.forward.run(batch.data, batch.rows);
+          await files.append(vectors!, batch.items.flatMap((item) => ('row' in item ? [item.path] : [])));
         }
-        done += batch.length;
+        done += batch.items.length;
         const perSecond = done / Math.max((performance.now() - started) / 1000, 1e-3);
         ctx.emit({ phase: 'images', done, total, perSecond, message: `${done}/${total} images (${perSecond.toFixed(1)} images/s)` });
       }
@@ -61,6 +63,7 @@ export function createEmbedHandler(models: InferenceModels): (params: EmbedParam
         weightsSource: prepared.weightsSource,
         failed,
         seconds: (performance.now() - started) / 1000,
+        ...runtimeReport(prepared),
       };
     } catch (error) {
       await files?.abort();

@@ -2,6 +2,7 @@ import { createInferenceModels } from '../inference/acquire-model';
 import { createClassifyHandler } from '../requests/classify';
 import { createEmbedHandler } from '../requests/embed';
 import { createModelSummaryHandler } from '../requests/model-summary';
+import { createOnnxCheckHandler } from '../requests/onnx-check';
 import { runSelfTest } from '../requests/self-test';
 import type { EngineHandlers } from './engine-context';
 
@@ -15,6 +16,7 @@ export function createEngineHandlers(): EngineHandlers {
       classify: createClassifyHandler(models),
       embed: createEmbedHandler(models),
       modelSummary: createModelSummaryHandler(),
+      onnxCheck: createOnnxCheckHandler(),
     },
     dispose: () => models.dispose(),
   };

@@ -36,6 +36,7 @@ function slowHandlers(dispose = vi.fn()): EngineHandlers {
       classify: notUsed,
       embed: notUsed,
       modelSummary: async (params) => ({ arch: params.arch }) as never,
+      onnxCheck: notUsed,
     },
     dispose,
   };
