@@ -25,6 +25,7 @@ import type {
   UndoState,
 } from './types/library';
 import type { ModelInfo, ModelSummary, ModelSummaryParams } from './types/models';
+import type { EvaluateParams, LrFinderRequest, RunDetail, RunMetricsEvent, RunSummary, TrainingStartParams } from './types/runs';
 
 /** Every request: name → parameters and result. */
 export interface ApiRequests {
@@ -66,6 +67,14 @@ export interface ApiRequests {
   'splits.assign': { params: SplitFractions & { seed: number }; result: SplitCounts };
   'splits.pin': { params: { imageIds: number[]; split: SplitName | null }; result: { changed: number } };
   'splits.summary': { params: void; result: { counts: SplitCounts; settings: SplitSettings | null } };
+  'training.start': { params: TrainingStartParams; result: JobStarted };
+  'training.resume': { params: { runId: number }; result: JobStarted };
+  'training.lrFind': { params: LrFinderRequest; result: JobStarted };
+  'runs.list': { params: void; result: RunSummary[] };
+  'runs.get': { params: { runId: number }; result: RunDetail };
+  'runs.rename': { params: { runId: number; name: string }; result: RunSummary };
+  'runs.delete': { params: { runId: number }; result: { deleted: boolean } };
+  'runs.evaluate': { params: EvaluateParams; result: JobStarted };
 }
 
 /** Pushed after anything changes the library, so every open view refreshes. */
@@ -84,6 +93,10 @@ export interface ApiEvents {
   /** A job failed or was cancelled (`job.error.code` says which). */
   'job.failed': JobEvent;
   'library.changed': LibraryChanged;
+  /** A run's new epochs and sampled batches, in order (topic: the run id). */
+  'run.metrics': RunMetricsEvent;
+  /** A run was created, renamed, deleted or ended: lists refresh. */
+  'runs.changed': { runId: number };
 }
 
 /**
@@ -98,6 +111,8 @@ export const EVENT_TOPICS: { readonly [E in EventName]: ((payload: ApiEvents[E])
   'job.finished': (p) => p.job.id,
   'job.failed': (p) => p.job.id,
   'library.changed': null,
+  'run.metrics': (p) => String(p.runId),
+  'runs.changed': null,
 };
 
 /** The topic of an event message, or null when its kind of event has none. */
@@ -140,6 +155,8 @@ export const EVENT_NAMES: Readonly<Record<EventName, true>> = {
   'job.finished': true,
   'job.failed': true,
   'library.changed': true,
+  'run.metrics': true,
+  'runs.changed': true,
 };
 
 /** Tells whether a string names an event. */

@@ -112,6 +112,19 @@ export function object<S extends Record<string, Parser<unknown>>>(shape: S): Par
   };
 }
 
+/** An object used as a map: any keys (at most `maxKeys`), each value passing `value`. */
+export function record<T>(value: Parser<T>, options: { maxKeys?: number } = {}): Parser<Record<string, T>> {
+  const max = options.maxKeys ?? 10_000;
+  return (input, path = '') => {
+    if (typeof input !== 'object' || input === null || Array.isArray(input) || Object.keys(input).length > max) {
+      throw new ParseError(path, `an object of at most ${max} entries`);
+    }
+    const out: Record<string, T> = {};
+    for (const [key, item] of Object.entries(input)) out[key] = value(item, join(path, key));
+    return out;
+  };
+}
+
 /** The first parser that accepts the value; its error when none does names every choice. */
 export function either<A, B>(a: Parser<A>, b: Parser<B>, expected: string): Parser<A | B> {
   return (value, path = '') => {

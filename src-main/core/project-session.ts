@@ -3,6 +3,7 @@ import { GraftError } from '../api/errors';
 import type { Disposable } from '../base/lifecycle';
 import { createProject, openProject, type Project } from './project/project';
 import { APP_VERSION } from './app-version';
+import { markInterruptedRuns } from './runs/run-store';
 
 /** Holds the one open project of a window or a `graft serve`, and owns its database. */
 export class ProjectSession implements Disposable {
@@ -38,6 +39,8 @@ export class ProjectSession implements Disposable {
   private replace(next: Project): ProjectInfo {
     this.project?.dispose();
     this.project = next;
+    // Runs a crashed or killed Graft left "running" say so, and can be resumed.
+    markInterruptedRuns(next);
     return next.info();
   }
 }

@@ -8,6 +8,39 @@ import type { OnnxRuntimeInfo, TfBackendName } from '../api/types/app';
 import type { ClassifyParams, ClassifyResult, EmbedParams, EmbedResult, OnnxCheckParams, OnnxCheckResult } from '../api/types/inference';
 import type { EngineSelfTest, SelfTestParams, StepProgress } from '../api/types/jobs';
 import type { ModelSummary, ModelSummaryParams } from '../api/types/models';
+import type { DatasetSnapshot, LrFinderResult, RunImage, SplitEvaluation, TrainEvent, TrainingConfig, TrainResult } from '../api/types/runs';
+import type { LrFinderSpec } from '../api/types/training';
+import type { SplitName } from '../api/types/library';
+
+/** Where a run's files go: its folder (checkpoints), the project's activation cache, the weights cache (the engine's default when absent). */
+export interface RunPaths {
+  runDir: string;
+  activationCacheDir: string;
+  weightsCacheDir?: string;
+}
+
+/** The engine's `train`: a run's config and dataset snapshot; `resume` continues from its last checkpoint. */
+export interface EngineTrainParams extends RunPaths {
+  config: TrainingConfig;
+  dataset: DatasetSnapshot;
+  resume: boolean;
+}
+
+/** The engine's `evaluate`: a checkpoint of a run, on the images of one split. */
+export interface EngineEvaluateParams extends RunPaths {
+  config: TrainingConfig;
+  classes: string[];
+  checkpoint: 'best' | 'last';
+  split: SplitName;
+  images: RunImage[];
+}
+
+/** The engine's `lrFind`: the run's stage-one setup on its training images. */
+export interface EngineLrFindParams extends RunPaths {
+  config: TrainingConfig;
+  dataset: DatasetSnapshot;
+  finder: LrFinderSpec;
+}
 
 /** What the engine reports once its backend is up. */
 export interface EngineHello {
@@ -34,6 +67,9 @@ export interface EngineRequests {
   embed: { params: EmbedParams; result: EmbedResult; event: InferenceEvent };
   modelSummary: { params: ModelSummaryParams; result: ModelSummary; event: never };
   onnxCheck: { params: OnnxCheckParams; result: OnnxCheckResult; event: never };
+  train: { params: EngineTrainParams; result: TrainResult; event: TrainEvent };
+  evaluate: { params: EngineEvaluateParams; result: SplitEvaluation; event: StepProgress };
+  lrFind: { params: EngineLrFindParams; result: LrFinderResult; event: StepProgress };
 }
 
 /** An engine request name. */

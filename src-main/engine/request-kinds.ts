@@ -8,6 +8,7 @@ import type { Parser } from '../base/parse';
 import { classifyParams, embedParams, onnxCheckParams } from '../api/params/inference-params';
 import { selfTestParams } from '../api/params/jobs-params';
 import { modelSummaryParams } from '../api/params/models-params';
+import { engineEvaluateParams, engineLrFindParams, engineTrainParams } from '../api/params/training-params';
 import type { EngineParams, EngineRequestName } from './protocol';
 
 /** How the host and the worker treat one kind of request. */
@@ -31,6 +32,10 @@ export const ENGINE_REQUEST_KINDS: { readonly [N in EngineRequestName]: EngineRe
   modelSummary: { parse: modelSummaryParams, heavy: false, cancelGraceMs: 30_000, silenceMs: 300_000 },
   // Builds MobileNetV2 twice over (tfjs and ONNX) and runs a few images through each; silent meanwhile.
   onnxCheck: { parse: onnxCheckParams, heavy: true, cancelGraceMs: 30_000, silenceMs: 120_000 },
+  // One batch through unfrozen convolution blocks on the pure-JS backend can take minutes.
+  train: { parse: engineTrainParams, heavy: true, cancelGraceMs: 180_000, silenceMs: 900_000 },
+  evaluate: { parse: engineEvaluateParams, heavy: true, cancelGraceMs: 60_000, silenceMs: 600_000 },
+  lrFind: { parse: engineLrFindParams, heavy: true, cancelGraceMs: 180_000, silenceMs: 900_000 },
 };
 
 /** Tells whether a string names an engine request. */

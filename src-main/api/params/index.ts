@@ -2,7 +2,7 @@
  * The table of parameter parsers, one per request of the contract: every transport's call is
  * checked here once, before a handler runs, so handlers receive typed, checked data.
  */
-import { array, nothing, object, optional, type Parser } from '../../base/parse';
+import { array, nothing, object, optional, str, type Parser } from '../../base/parse';
 import type { ParamsOf, RequestName } from '../contract';
 import { jobIdParams, selfTestParams } from './jobs-params';
 import {
@@ -18,6 +18,7 @@ import {
   splitPinParams,
 } from './library-params';
 import { modelSummaryParams } from './models-params';
+import { evaluateParams, lrFinderRequest, runId, trainingStartParams } from './training-params';
 
 /** For each request, the parser of its parameters. Its type fails to compile when a request is missing. */
 export const REQUEST_PARAMS: { readonly [N in RequestName]: Parser<ParamsOf<N>> } = {
@@ -59,6 +60,14 @@ export const REQUEST_PARAMS: { readonly [N in RequestName]: Parser<ParamsOf<N>> 
   'splits.assign': splitAssignParams,
   'splits.pin': splitPinParams,
   'splits.summary': nothing,
+  'training.start': trainingStartParams,
+  'training.resume': object({ runId }),
+  'training.lrFind': lrFinderRequest,
+  'runs.list': nothing,
+  'runs.get': object({ runId }),
+  'runs.rename': object({ runId, name: str({ nonEmpty: true, maxLength: 200 }) }),
+  'runs.delete': object({ runId }),
+  'runs.evaluate': evaluateParams,
 };
 
 /** Tells whether a string names a request. */

@@ -5,6 +5,7 @@
 import type { ApiError } from '../errors';
 import type { ImportOptions, ImportProgress, ImportSummary } from './import';
 import type { ImageFolderExport, ImageFolderOptions, ImageFolderProgress } from './library';
+import type { EvaluateParams, EvaluationSummary, LrFinderRequest, LrFinderResult, RunSummary, TrainingStartParams, TrainProgress } from './runs';
 
 /** Parameters of `library.import`: the folder and the import options. */
 export interface LibraryImportParams extends ImportOptions {
@@ -42,6 +43,10 @@ export interface JobKinds {
   import: { params: LibraryImportParams; progress: ImportProgress; result: ImportSummary };
   'image-folder-export': { params: ImageFolderExportParams; progress: ImageFolderProgress; result: ImageFolderExport };
   'self-test': { params: SelfTestParams; progress: StepProgress; result: EngineSelfTest };
+  /** A training run (new, or resumed from its last checkpoint when `resumeRunId` is set). */
+  train: { params: TrainingStartParams & { resumeRunId?: number }; progress: TrainProgress; result: RunSummary };
+  'lr-find': { params: LrFinderRequest; progress: StepProgress; result: LrFinderResult };
+  evaluate: { params: EvaluateParams; progress: StepProgress; result: EvaluationSummary };
 }
 
 /** A kind of job. */

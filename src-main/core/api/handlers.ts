@@ -8,6 +8,7 @@ import { labelsApi } from './labels-api';
 import { libraryApi } from './library-api';
 import { modelsApi } from './models-api';
 import { projectApi } from './project-api';
+import { runsApi } from './runs-api';
 
 /** Every request handler of the contract, built over one app context. */
 export function createHandlers(ctx: AppContext): ApiHandlers {
@@ -20,5 +21,6 @@ export function createHandlers(ctx: AppContext): ApiHandlers {
     ...modelsApi(ctx),
     ...libraryApi(ctx, changed),
     ...labelsApi(ctx, changed),
+    ...runsApi(ctx),
   };
 }

@@ -7,6 +7,8 @@ export interface ProjectLayout {
   thumbnails: string;
   runs: string;
   exports: string;
+  /** Activations of frozen model prefixes, computed once per image and reused by every run. */
+  activations: string;
 }
 
 /** Name of the project database file. */
@@ -21,5 +23,6 @@ export function projectLayout(dir: string): ProjectLayout {
     thumbnails: path.join(root, 'thumbnails'),
     runs: path.join(root, 'runs'),
     exports: path.join(root, 'exports'),
+    activations: path.join(root, 'cache', 'activations'),
   };
 }

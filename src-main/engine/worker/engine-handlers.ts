@@ -4,6 +4,9 @@ import { createEmbedHandler } from '../requests/embed';
 import { createModelSummaryHandler } from '../requests/model-summary';
 import { createOnnxCheckHandler } from '../requests/onnx-check';
 import { runSelfTest } from '../requests/self-test';
+import { runEvaluate } from '../requests/evaluate';
+import { runLrFind } from '../requests/lr-find';
+import { runTrain } from '../requests/train';
 import type { EngineHandlers } from './engine-context';
 
 /** The engine's request handlers over one model cache, which shutdown disposes. */
@@ -16,6 +19,9 @@ export function createEngineHandlers(): EngineHandlers {
       classify: createClassifyHandler(models),
       embed: createEmbedHandler(models),
       modelSummary: createModelSummaryHandler(),
+      train: runTrain,
+      evaluate: runEvaluate,
+      lrFind: runLrFind,
       onnxCheck: createOnnxCheckHandler(),
     },
     dispose: () => models.dispose(),

@@ -37,6 +37,9 @@ function slowHandlers(dispose = vi.fn()): EngineHandlers {
       embed: notUsed,
       modelSummary: async (params) => ({ arch: params.arch }) as never,
       onnxCheck: notUsed,
+      train: notUsed,
+      evaluate: notUsed,
+      lrFind: notUsed,
     },
     dispose,
   };

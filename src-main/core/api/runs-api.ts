@@ -1,0 +1,147 @@
+import type { HandlerSlice } from '../../api/dispatcher';
+import { GraftError } from '../../api/errors';
+import { FINAL_JOB_STATUSES } from '../../api/types/jobs';
+import type { DatasetSnapshot, TrainingConfig } from '../../api/types/runs';
+import type { AppContext } from '../app-context';
+import type { JobContext } from '../jobs/job-registry';
+import type { Project } from '../project/project';
+import { snapshotForTraining } from '../runs/dataset-snapshot';
+import { createRunRecorder } from '../runs/run-recorder';
+import {
+  createRun,
+  deleteRun,
+  failRun,
+  finishRun,
+  getRun,
+  listRuns,
+  recordEvaluation,
+  renameRun,
+  reopenRun,
+  runDir,
+  runImages,
+  runSetup,
+} from '../runs/run-store';
+
+type RunRequests =
+  | 'training.start'
+  | 'training.resume'
+  | 'training.lrFind'
+  | 'runs.list'
+  | 'runs.get'
+  | 'runs.rename'
+  | 'runs.delete'
+  | 'runs.evaluate';
+
+/** Handlers for training runs: start, resume, the LR range test, evaluation, and the runs list. */
+export function runsApi(ctx: AppContext): HandlerSlice<RunRequests> {
+  const project = () => ctx.session.require();
+  const changed = (runId: number) => ctx.bus.emit('runs.changed', { runId });
+  const trainingJobOf = (runId: number) =>
+    ctx.jobs.list().find((job) => job.kind === 'train' && !FINAL_JOB_STATUSES.includes(job.status) && job.progress?.runId === runId);
+
+  /** Runs a training job for run `runId` (new or resumed) and records what its events say. */
+  const startTraining = (scope: Project, runId: number, config: TrainingConfig, dataset: DatasetSnapshot, resume: boolean, name: string) =>
+    ctx.jobs.start({
+      kind: 'train',
+      title: `${resume ? 'Resume' : 'Train'} ${name}`,
+      params: { config, name, ...(resume ? { resumeRunId: runId } : {}) },
+      canPause: true,
+      run: async (job: JobContext<'train'>) => {
+        const recorder = createRunRecorder(scope, ctx.bus, runId, job.progress);
+        try {
+          const result = await ctx.engine.request(
+            'train',
+            { runDir: runDir(scope, runId), activationCacheDir: scope.layout.activations, config, dataset, resume },
+            { signal: job.signal, pause: job.pause, onQueued: job.queued, onEvent: recorder.onEvent },
+          );
+          recorder.flush();
+          finishRun(scope, runId, result);
+          for (const evaluation of result.evaluations) recordEvaluation(scope, runId, evaluation);
+          return getRun(scope, runId);
+        } catch (error) {
+          recorder.flush();
+          const cancelled = job.signal.aborted || (error instanceof GraftError && error.code === 'cancelled');
+          failRun(scope, runId, cancelled ? 'cancelled' : 'failed', cancelled ? 'Cancelled. Resume it to continue from its last checkpoint.' : (error as Error).message);
+          throw error;
+        } finally {
+          changed(runId);
+        }
+      },
+    });
+
+  return {
+    'training.start': ({ config, name }) => {
+      const scope = project();
+      const dataset = snapshotForTraining(scope);
+      const { runId } = createRun(scope, config, dataset, name);
+      changed(runId);
+      const job = startTraining(scope, runId, config, dataset, false, getRun(scope, runId).name);
+      return { jobId: job.id };
+    },
+    'training.resume': ({ runId }) => {
+      const scope = project();
+      const run = getRun(scope, runId);
+      if (trainingJobOf(runId) || run.status === 'running') throw new GraftError('bad-request', `${run.name} is already training.`);
+      if (!run.checkpoints.last) throw new GraftError('bad-request', `${run.name} has no checkpoint to resume from; start a new run instead.`);
+      if (run.status === 'completed' || run.status === 'stopped-early') throw new GraftError('bad-request', `${run.name} has finished; start a new run to train more.`);
+      const { config, classes } = runSetup(scope, runId);
+      reopenRun(scope, runId);
+      const job = startTraining(scope, runId, config, { classes, images: runImages(scope, runId) }, true, run.name);
+      return { jobId: job.id };
+    },
+    'training.lrFind': ({ config, finder }) => {
+      const scope = project();
+      const dataset = snapshotForTraining(scope);
+      const job = ctx.jobs.start({
+        kind: 'lr-find',
+        title: `Find a learning rate for ${config.base.arch}`,
+        params: { config, finder },
+        canPause: true,
+        run: (job) =>
+          ctx.engine.request(
+            'lrFind',
+            { runDir: scope.layout.runs, activationCacheDir: scope.layout.activations, config, dataset, finder },
+            { signal: job.signal, pause: job.pause, onQueued: job.queued, onEvent: job.progress },
+          ),
+      });
+      return { jobId: job.id };
+    },
+    'runs.list': () => listRuns(project()),
+    'runs.get': ({ runId }) => getRun(project(), runId),
+    'runs.rename': ({ runId, name }) => {
+      const summary = renameRun(project(), runId, name);
+      changed(runId);
+      return summary;
+    },
+    'runs.delete': ({ runId }) => {
+      if (trainingJobOf(runId)) throw new GraftError('bad-request', 'This run is training. Cancel it first, then delete it.');
+      deleteRun(project(), runId);
+      changed(runId);
+      return { deleted: true };
+    },
+    'runs.evaluate': (params) => {
+      const scope = project();
+      const run = getRun(scope, params.runId);
+      if (!run.checkpoints[params.checkpoint]) throw new GraftError('bad-request', `${run.name} has no ${params.checkpoint} checkpoint.`);
+      const images = runImages(scope, params.runId, params.split);
+      if (images.length === 0) throw new GraftError('bad-request', `${run.name} has no ${params.split} images to evaluate on.`);
+      const { config, classes } = runSetup(scope, params.runId);
+      const job = ctx.jobs.start({
+        kind: 'evaluate',
+        title: `Evaluate ${run.name} on ${params.split}`,
+        params,
+        run: async (job) => {
+          const evaluation = await ctx.engine.request(
+            'evaluate',
+            { runDir: run.dir, activationCacheDir: scope.layout.activations, config, classes, checkpoint: params.checkpoint, split: params.split, images },
+            { signal: job.signal, onQueued: job.queued, onEvent: job.progress },
+          );
+          const summary = recordEvaluation(scope, params.runId, evaluation);
+          changed(params.runId);
+          return summary;
+        },
+      });
+      return { jobId: job.id };
+    },
+  };
+}

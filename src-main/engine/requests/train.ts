@@ -1,0 +1,201 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { LayersModel } from '@tensorflow/tfjs';
+import type { SplitEvaluation, TrainResult } from '../../api/types/runs';
+import type { BatchRecord, EpochRecord } from '../../api/types/training';
+import { createFrozenForward } from '../onnx/select-frozen-forward';
+import type { EngineTrainParams } from '../protocol';
+import { checkpointFolder, loadCheckpoint, saveCheckpoint } from '../training/checkpoint';
+import { classWeights } from '../training/class-weights';
+import { evaluateModel } from '../training/evaluate-model';
+import { initialEarlyStopping } from '../training/early-stopping';
+import { fitSuffix, type LoopState } from '../training/fit-loop';
+import { createOptimizer, disposeOptimizer } from '../training/optimizers';
+import { planStages, totalEpochs } from '../training/run-stages';
+import { prepareStage } from '../training/stage-setup';
+import { buildTrainingBase, inputSizeOf, scalingOf } from '../training/training-base';
+import { buildTrainingModel } from '../training/training-model';
+import type { EngineContext } from '../worker/engine-context';
+
+/** Saved in a checkpoint's state so a resumed run continues where it was. */
+interface ResumeState {
+  stageIndex: number;
+  loop: LoopState;
+  history: EpochRecord[];
+}
+
+/**
+ * The engine's `train` request: builds base + head, then for each stage (head, then
+ * fine-tune with the two-stage recipe) applies the freeze plan, computes the frozen prefix
+ * once per image and variant into the activation cache (on ONNX Runtime where it loads),
+ * trains the suffix on the cached activations, writes the last and best checkpoints every
+ * epoch, and finally evaluates the best checkpoint on the validation and test splits.
+ */
+export async function runTrain(params: EngineTrainParams, ctx: EngineContext<'train'>): Promise<TrainResult> {
+  const { tf } = ctx;
+  const started = performance.now();
+  const { config, dataset } = params;
+  const classes = dataset.classes.length;
+  const stages = planStages(config);
+  const epochsInAll = totalEpochs(stages);
+  ctx.emit({ type: 'phase', phase: 'building', stage: null, message: 'Building the model and loading its weights…' });
+
+  let model: LayersModel;
+  let weightsIdentity: string;
+  let resume: ResumeState | null = null;
+  let resumeOptimizer: Awaited<ReturnType<typeof loadCheckpoint>>['optimizerVariables'] = [];
+  if (params.resume) {
+    const checkpoint = await loadCheckpoint(tf, params.runDir, 'last', { optimizer: true });
+    model = checkpoint.model;
+    resume = checkpoint.state.loop as ResumeState;
+    resumeOptimizer = checkpoint.optimizerVariables;
+    weightsIdentity = `checkpoint:${params.runDir}:${checkpoint.state.epoch}`;
+  } else {
+    const base = await buildTrainingBase(tf, config.base, { signal: ctx.signal, weightsCacheDir: params.weightsCacheDir });
+    weightsIdentity = base.weightsIdentity;
+    model = buildTrainingModel(tf, base.model, config.head, classes);
+  }
+
+  const counts = new Array<number>(classes).fill(0);
+  for (const image of dataset.images) if (image.split === 'train') counts[image.label]! += 1;
+  const weights = classWeights(config.classWeights, counts, dataset.classes);
+  const history: EpochRecord[] = resume?.history ?? [];
+  const batches: BatchRecord[] = [];
+  let loop: LoopState | undefined = resume?.loop;
+  let stoppedEarly = false;
+  let runtime: 'onnx' | 'tfjs' = 'tfjs';
+  let lastCheckpoint: string | null = null;
+  let bestCheckpoint: string | null = null;
+  const cache = { hits: 0, misses: 0, bytes: 0 };
+  const stageContext = { tf, config, dataset, weightsIdentity, activationCacheDir: params.activationCacheDir, emit: ctx.emit, checkpoint: ctx.checkpoint };
+
+  try {
+    for (let s = resume?.stageIndex ?? 0; s < stages.length; s++) {
+      const stage = stages[s]!;
+      const firstEpoch = stages.slice(0, s).reduce((n, x) => n + x.epochs, 0);
+      if (loop && loop.epoch >= firstEpoch + stage.epochs) continue;
+      await ctx.checkpoint();
+      const prepared = await prepareStage(stageContext, model, stage, config.base.arch);
+      runtime = prepared.forward?.runtime ?? 'tfjs';
+      const optimizer = createOptimizer(tf, { ...config.optimizer, learningRate: stage.learningRate });
+      try {
+        if (resumeOptimizer.length > 0 && resume?.stageIndex === s) await optimizer.setWeights(resumeOptimizer);
+        ctx.emit({ type: 'phase', phase: 'training', stage: stage.stage, message: stage.stage === 'head' ? 'Training the head…' : 'Fine-tuning the unfrozen blocks…' });
+        const outcome = await fitSuffix(
+          tf,
+          prepared.cut.suffix,
+          optimizer,
+          prepared.data,
+          {
+            stage: stage.stage,
+            firstEpoch,
+            epochs: stage.epochs,
+            totalEpochs: epochsInAll,
+            batchSize: config.batchSize,
+            seed: config.seed,
+            baseLr: stage.learningRate,
+            schedule: config.schedule,
+            labelSmoothing: config.labelSmoothing,
+            classWeights: weights,
+            classes,
+            earlyStopping: config.earlyStopping,
+            fromLogits: prepared.cut.fromLogits,
+            asLogits: prepared.cut.asLogits,
+            output: config.head.output ?? 'softmax',
+            // Early stopping counts within a stage; the best checkpoint is the best of the whole run.
+            state: loop ? { ...loop, early: s === resume?.stageIndex ? loop.early : initialEarlyStopping() } : undefined,
+          },
+          {
+            checkpoint: ctx.checkpoint,
+            onBatch: (record, count, perSecond, eta) => {
+              batches.push(record);
+              ctx.emit({ type: 'batch', stage: stage.stage, record, batches: count, imagesPerSecond: perSecond, etaSeconds: eta });
+            },
+            onEpoch: async (record, best, state) => {
+              history.push(record);
+              ctx.emit({ type: 'epoch', stage: stage.stage, record, epochs: epochsInAll, best });
+              const saved = { epoch: state.epoch, stage: stage.stage, loop: { stageIndex: s, loop: state, history } satisfies ResumeState };
+              lastCheckpoint = await saveCheckpoint(tf, params.runDir, 'last', model, optimizer, saved);
+              ctx.emit({ type: 'checkpoint', which: 'last', epoch: record.epoch });
+              if (best) {
+                bestCheckpoint = await saveCheckpoint(tf, params.runDir, 'best', model, null, saved);
+                ctx.emit({ type: 'checkpoint', which: 'best', epoch: record.epoch });
+              }
+            },
+          },
+        );
+        loop = outcome.state;
+        stoppedEarly = stoppedEarly || outcome.stoppedEarly;
+        if (prepared.stats) {
+          cache.hits += prepared.stats.hits;
+          cache.misses += prepared.stats.misses;
+          cache.bytes += prepared.stats.bytes;
+        }
+      } finally {
+        disposeOptimizer(optimizer);
+        for (const v of resumeOptimizer) v.tensor.dispose();
+        resumeOptimizer = [];
+        prepared.dispose();
+      }
+    }
+  } finally {
+    model.dispose();
+  }
+
+  ctx.emit({ type: 'phase', phase: 'evaluating', stage: null, message: 'Evaluating the best checkpoint…' });
+  const evaluations = await evaluateSplits(params, ctx, bestCheckpoint || hasCheckpoint(params.runDir, 'best') ? 'best' : 'last');
+  const best = loop?.best ?? null;
+  return {
+    status: stoppedEarly ? 'stopped-early' : 'completed',
+    history,
+    batches,
+    best: best ? { epoch: best.epoch, valAcc: best.valAcc, valLoss: best.valLoss } : null,
+    checkpoints: { best: bestCheckpoint ?? (hasCheckpoint(params.runDir, 'best') ? checkpointFolder('best') : null), last: lastCheckpoint },
+    cache,
+    backend: ctx.backend,
+    runtime,
+    seconds: (performance.now() - started) / 1000,
+    evaluations,
+  };
+}
+
+/** Evaluates a checkpoint on the run's validation and test images (the splits that have any). */
+async function evaluateSplits(params: EngineTrainParams, ctx: EngineContext<'train'>, which: 'best' | 'last'): Promise<SplitEvaluation[]> {
+  const { tf } = ctx;
+  const { model } = await loadCheckpoint(tf, params.runDir, which);
+  try {
+    const { forward } = await createFrozenForward(tf, model, { choice: params.config.runtime });
+    try {
+      const out: SplitEvaluation[] = [];
+      for (const split of ['validation', 'test'] as const) {
+        const images = params.dataset.images.filter((i) => i.split === split);
+        if (images.length === 0) continue;
+        out.push(
+          await evaluateModel(
+            forward,
+            images,
+            {
+              split,
+              checkpoint: which,
+              classes: params.dataset.classes.length,
+              inputSize: inputSizeOf(params.config.base),
+              scaling: scalingOf(params.config.base),
+              batchSize: params.config.batchSize,
+            },
+            { checkpoint: ctx.checkpoint },
+          ),
+        );
+      }
+      return out;
+    } finally {
+      forward.dispose();
+    }
+  } finally {
+    model.dispose();
+  }
+}
+
+/** True when a checkpoint of that name is on disk (a resumed run may have written it in an earlier process). */
+function hasCheckpoint(runDir: string, which: 'best' | 'last'): boolean {
+  return fs.existsSync(path.join(runDir, checkpointFolder(which), 'model.json'));
+}

@@ -1,0 +1,129 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { writeFileAtomic } from '../../base/atomic-write';
+import { errnoCode } from '../../base/fs-errors';
+
+/** What makes two prefixes compute the same activations: change any part and the cache misses. */
+export interface PrefixIdentity {
+  arch: string;
+  /** Names the weights (bundled package version, ImageNet file hash, a file's path, size and mtime). */
+  weights: string;
+  inputSize: number;
+  /** How pixels are scaled for the weights. */
+  scaling: string;
+  /** Layers whose outputs are cached (the freeze cut). */
+  cut: readonly string[];
+  /** Hash of the prefix's frozen weight values, so a changed weights file never reuses stale activations. */
+  weightsHash: string;
+}
+
+/** Cache figures of one run. */
+export interface ActivationStats {
+  hits: number;
+  misses: number;
+  bytes: number;
+}
+
+/** Version of the stored layout; bump it when what is stored changes meaning. */
+const LAYOUT_VERSION = 1;
+
+/** The cache key of a prefix: a short hash of everything that changes its outputs. */
+export function prefixKey(identity: PrefixIdentity): string {
+  const text = JSON.stringify({ v: LAYOUT_VERSION, ...identity, cut: [...identity.cut] });
+  return createHash('sha256').update(text).digest('hex').slice(0, 24);
+}
+
+/**
+ * Activations of a frozen model prefix at the freeze cut, stored once per image content and
+ * augmentation variant and reused by every epoch and every later run with the same prefix.
+ * One file per entry (float32, the cut's outputs back to back) under
+ * `<root>/<prefix key>/<2 hex>/<content hash>-<variant>.f32`, written atomically, so a killed
+ * run leaves only whole entries. An entry of the wrong size is treated as missing.
+ */
+export class ActivationStore {
+  readonly dir: string;
+  readonly stats: ActivationStats = { hits: 0, misses: 0, bytes: 0 };
+
+  constructor(
+    root: string,
+    readonly key: string,
+    /** Floats per entry (all cut outputs of one image). */
+    readonly floats: number,
+    /** Names the augmentation (settings and seed) of variants above 0; variant 0, the image itself, is shared by every run. */
+    readonly augmentTag = 'none',
+  ) {
+    this.dir = path.join(root, key);
+  }
+
+  /** Reads an entry into `out` (or a new array); null when it is not cached (a miss is counted). */
+  async read(contentHash: string, variant: number, out?: Float32Array): Promise<Float32Array | null> {
+    const file = this.fileOf(contentHash, variant);
+    let bytes: Buffer;
+    try {
+      bytes = await fs.promises.readFile(file);
+    } catch (error) {
+      if (errnoCode(error) !== 'ENOENT') throw error;
+      this.stats.misses += 1;
+      return null;
+    }
+    if (bytes.byteLength !== this.floats * 4) {
+      this.stats.misses += 1;
+      return null;
+    }
+    this.stats.hits += 1;
+    this.stats.bytes += bytes.byteLength;
+    const target = out ?? new Float32Array(this.floats);
+    new Uint8Array(target.buffer, target.byteOffset, this.floats * 4).set(bytes);
+    return target;
+  }
+
+  /** True when an entry is stored (no stats counted). */
+  has(contentHash: string, variant: number): boolean {
+    try {
+      return fs.statSync(this.fileOf(contentHash, variant)).size === this.floats * 4;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Stores an entry. */
+  async write(contentHash: string, variant: number, values: Float32Array): Promise<void> {
+    if (values.length !== this.floats) throw new Error(`An activation entry holds ${this.floats} floats; got ${values.length}.`);
+    const file = this.fileOf(contentHash, variant);
+    await fs.promises.mkdir(path.dirname(file), { recursive: true });
+    await writeFileAtomic(file, Buffer.from(values.buffer, values.byteOffset, values.byteLength));
+    this.stats.bytes += values.byteLength;
+  }
+
+  private fileOf(contentHash: string, variant: number): string {
+    if (!/^[0-9a-f]{16,128}$/.test(contentHash)) throw new Error(`Not a content hash: ${contentHash}`);
+    const tag = variant === 0 ? '0' : `${this.augmentTag}-${variant}`;
+    return path.join(this.dir, contentHash.slice(0, 2), `${contentHash}-${tag}.f32`);
+  }
+}
+
+/** A short name for augmentation settings and their seed, for the cache entries of augmented variants. */
+export function augmentTag(spec: object, seed: number): string {
+  return createHash('sha256').update(JSON.stringify({ spec, seed })).digest('hex').slice(0, 12);
+}
+
+/** Bytes the activation cache takes on disk. */
+export async function activationCacheSize(root: string): Promise<number> {
+  let total = 0;
+  const walk = async (dir: string): Promise<void> => {
+    let entries: fs.Dirent[];
+    try {
+      entries = await fs.promises.readdir(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) await walk(full);
+      else if (entry.isFile()) total += (await fs.promises.stat(full)).size;
+    }
+  };
+  await walk(root);
+  return total;
+}

@@ -1,0 +1,135 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { io, LayersModel, Optimizer, Tensor } from '@tensorflow/tfjs';
+import { GraftError } from '../../api/errors';
+import { errnoCode } from '../../base/fs-errors';
+import { writeFileAtomic } from '../../base/atomic-write';
+import type { Tf } from '../backend';
+
+/** Which checkpoint: the best epoch so far, or the last one written. */
+export type CheckpointName = 'best' | 'last';
+
+/** Where a run's checkpoints live, relative to its folder. */
+export function checkpointFolder(which: CheckpointName): string {
+  return path.join('checkpoints', which);
+}
+
+/** An optimizer variable by name, as tfjs optimizers get and set them. */
+export interface NamedTensor {
+  name: string;
+  tensor: Tensor;
+}
+
+/** What a checkpoint holds besides the weights: enough to resume the run exactly where it was. */
+export interface CheckpointState {
+  /** Epochs finished (global, across stages). */
+  epoch: number;
+  stage: 'head' | 'fine-tune';
+  /** JSON-safe state of the run loop (early stopping, best so far, history). */
+  loop: unknown;
+  /** Names and shapes of the optimizer's variables stored in `optimizer.bin`. */
+  optimizer: { name: string; shape: number[] }[];
+}
+
+/**
+ * Writes the whole model (tfjs layers format: `model.json` + `weights.bin`), the optimizer's
+ * variables and the loop state into `<runDir>/checkpoints/<which>`. The folder is written
+ * aside and swapped in, so a checkpoint is always whole: a kill mid-write leaves the previous one.
+ */
+export async function saveCheckpoint(
+  tf: Tf,
+  runDir: string,
+  which: CheckpointName,
+  model: LayersModel,
+  optimizer: Optimizer | null,
+  state: Omit<CheckpointState, 'optimizer'>,
+): Promise<string> {
+  const target = path.join(runDir, checkpointFolder(which));
+  const aside = `${target}.${process.pid}.writing`;
+  await fs.promises.rm(aside, { recursive: true, force: true });
+  await fs.promises.mkdir(aside, { recursive: true });
+  let artifacts: io.ModelArtifacts | null = null;
+  await model.save(
+    tf.io.withSaveHandler(async (a) => {
+      artifacts = a;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
+  const saved = artifacts as io.ModelArtifacts | null;
+  if (!saved?.weightData || !saved.weightSpecs) throw new GraftError('internal', 'The model gave no weights to save.');
+  const weights = Buffer.from(saved.weightData as ArrayBuffer);
+  const modelJson = {
+    format: 'layers-model',
+    generatedBy: 'Graft',
+    convertedBy: null,
+    modelTopology: saved.modelTopology,
+    weightsManifest: [{ paths: ['weights.bin'], weights: saved.weightSpecs }],
+  };
+  await writeFileAtomic(path.join(aside, 'weights.bin'), weights);
+  await writeFileAtomic(path.join(aside, 'model.json'), JSON.stringify(modelJson));
+  const variables: NamedTensor[] = optimizer ? await optimizer.getWeights() : [];
+  const values = await Promise.all(variables.map(async (v) => Buffer.from(((await v.tensor.data()) as Float32Array).buffer)));
+  // getWeights() hands out the live slot variables, plus a fresh scalar for the step count.
+  for (const v of variables) if (v.name === 'iter') v.tensor.dispose();
+  await writeFileAtomic(path.join(aside, 'optimizer.bin'), Buffer.concat(values));
+  const full: CheckpointState = { ...state, optimizer: variables.map((v) => ({ name: v.name, shape: v.tensor.shape })) };
+  await writeFileAtomic(path.join(aside, 'state.json'), JSON.stringify(full));
+  await swapIn(aside, target);
+  return checkpointFolder(which);
+}
+
+/** Replaces `target` with `aside` so that one of them is whole at every moment. */
+async function swapIn(aside: string, target: string): Promise<void> {
+  const old = `${target}.${process.pid}.old`;
+  await fs.promises.rm(old, { recursive: true, force: true });
+  try {
+    await fs.promises.rename(target, old);
+  } catch (error) {
+    if (errnoCode(error) !== 'ENOENT') throw error;
+  }
+  await fs.promises.rename(aside, target);
+  await fs.promises.rm(old, { recursive: true, force: true });
+}
+
+/** A checkpoint read back: the model (built from its own topology) and its state. */
+export interface LoadedCheckpoint {
+  model: LayersModel;
+  state: CheckpointState;
+  /** The optimizer's variables, to restore into a fresh optimizer of the same kind. */
+  optimizerVariables: NamedTensor[];
+}
+
+/** Loads `<runDir>/checkpoints/<which>` (the optimizer's variables only when asked); a clear error when it is missing or damaged. */
+export async function loadCheckpoint(tf: Tf, runDir: string, which: CheckpointName, options: { optimizer?: boolean } = {}): Promise<LoadedCheckpoint> {
+  const dir = path.join(runDir, checkpointFolder(which));
+  let modelJson: { modelTopology: object; weightsManifest: { weights: io.WeightsManifestEntry[] }[] };
+  let state: CheckpointState;
+  let weights: Buffer;
+  let optimizerBytes: Buffer;
+  try {
+    modelJson = JSON.parse(await fs.promises.readFile(path.join(dir, 'model.json'), 'utf8')) as typeof modelJson;
+    state = JSON.parse(await fs.promises.readFile(path.join(dir, 'state.json'), 'utf8')) as CheckpointState;
+    weights = await fs.promises.readFile(path.join(dir, 'weights.bin'));
+    optimizerBytes = await fs.promises.readFile(path.join(dir, 'optimizer.bin'));
+  } catch (error) {
+    const reason = errnoCode(error) === 'ENOENT' ? 'it is missing' : `it cannot be read (${(error as Error).message})`;
+    throw new GraftError('not-found', `The ${which} checkpoint in ${dir} cannot be used: ${reason}. Train the run again.`);
+  }
+  const model = await tf.loadLayersModel(
+    tf.io.fromMemory({
+      modelTopology: modelJson.modelTopology,
+      weightSpecs: modelJson.weightsManifest.flatMap((m) => m.weights),
+      weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer,
+    }),
+  );
+  if (!options.optimizer) return { model, state, optimizerVariables: [] };
+  const floats = new Float32Array(optimizerBytes.buffer.slice(optimizerBytes.byteOffset, optimizerBytes.byteOffset + optimizerBytes.byteLength));
+  let offset = 0;
+  const optimizerVariables = state.optimizer.map(({ name, shape }) => {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const tensor = tf.tensor(floats.subarray(offset, offset + size), shape);
+    offset += size;
+    return { name, tensor };
+  });
+  return { model, state, optimizerVariables };
+}

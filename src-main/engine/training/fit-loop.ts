@@ -1,0 +1,246 @@
+import type { LayersModel, Optimizer, Scalar, Tensor } from '@tensorflow/tfjs';
+import { GraftError } from '../../api/errors';
+import type { RunStage } from '../../api/types/runs';
+import type { BatchRecord, EarlyStoppingSpec, EpochRecord, LrScheduleSpec } from '../../api/types/training';
+import type { Tf } from '../backend';
+import { earlyStoppingStep, initialEarlyStopping, monitorDirection, type EarlyStoppingState } from './early-stopping';
+import { binaryCrossEntropyPerSample, categoricalCrossEntropyPerSample, reduceWeighted } from './loss';
+import { learningRateAt } from './lr-schedule';
+import { setLearningRate } from './optimizers';
+import { createRng, deriveSeed } from './rng';
+
+/** One training example: an image (by content hash), how many augmented variants it has, its class. */
+export interface FitExample {
+  key: string;
+  /** Cached variants to pick from each epoch (1: the image itself only). */
+  variants: number;
+  label: number;
+}
+
+/** Where the loop reads inputs: the cut's activations of (image, variant) rows, one array per suffix input. */
+export interface FitData {
+  train: readonly FitExample[];
+  validation: readonly FitExample[];
+  read(rows: readonly { key: string; variant: number }[]): Promise<Float32Array[]>;
+}
+
+/** The state of the loop that survives a checkpoint, so a resumed run continues exactly. */
+export interface LoopState {
+  /** Global epochs finished. */
+  epoch: number;
+  step: number;
+  early: EarlyStoppingState;
+  /** Best monitored value for the "best" checkpoint, and its epoch. */
+  best: { value: number; epoch: number; valAcc: number | null; valLoss: number | null } | null;
+}
+
+/** Settings of one stage of a run. */
+export interface FitOptions {
+  stage: RunStage;
+  /** Global index of this stage's first epoch, and the run's total. */
+  firstEpoch: number;
+  epochs: number;
+  totalEpochs: number;
+  batchSize: number;
+  seed: number;
+  baseLr: number;
+  schedule: LrScheduleSpec;
+  labelSmoothing: number;
+  /** Weight of each class (1 each for none). */
+  classWeights: readonly number[];
+  classes: number;
+  earlyStopping: EarlyStoppingSpec | null;
+  /** Whether the loss reads logits (the suffix is called through `asLogits`) or probabilities. */
+  fromLogits: boolean;
+  /** Calls the suffix with its final activation off, so the loss sees logits. */
+  asLogits?: <T>(fn: () => T) => T;
+  output: 'softmax' | 'sigmoid';
+  state?: LoopState;
+  /** At most this many batch events a second (the last batch of an epoch always goes out). */
+  batchEventsPerSecond?: number;
+}
+
+/** What the loop reports and when it yields. */
+export interface FitHooks {
+  checkpoint(): Promise<void>;
+  onBatch(record: BatchRecord, batches: number, imagesPerSecond: number, etaSeconds: number | null): void;
+  /** After each epoch: `best` when the monitored value improved. May write checkpoints. */
+  onEpoch(record: EpochRecord, best: boolean, state: LoopState): Promise<void>;
+}
+
+/** How a stage ended. */
+export interface FitOutcome {
+  history: EpochRecord[];
+  state: LoopState;
+  stoppedEarly: boolean;
+}
+
+/** Picks the monitored value of an epoch for the best checkpoint: the early-stopping monitor, else validation loss. */
+function monitored(record: EpochRecord, spec: EarlyStoppingSpec | null): { value: number; direction: 'min' | 'max' } {
+  const monitor = spec?.monitor ?? (record.valLoss === null ? 'loss' : 'valLoss');
+  const value = record[monitor] ?? record.loss;
+  return { value, direction: monitorDirection({ monitor, mode: spec?.mode }) };
+}
+
+/**
+ * Trains the trainable suffix of a model on the cut's activations: seeded shuffles, the
+ * learning-rate schedule per step, class weights and label smoothing in the loss, a
+ * validation pass each epoch, early stopping, and a NaN guard. Every tensor it makes is freed
+ * by the end of each epoch.
+ */
+export async function fitSuffix(tf: Tf, suffix: LayersModel, optimizer: Optimizer, data: FitData, options: FitOptions, hooks: FitHooks): Promise<FitOutcome> {
+  if (data.train.length === 0) throw new GraftError('bad-request', 'There is no training image to learn from.');
+  const state: LoopState = options.state ?? { epoch: options.firstEpoch, step: 0, early: initialEarlyStopping(), best: null };
+  const history: EpochRecord[] = [];
+  const batches = Math.ceil(data.train.length / options.batchSize);
+  const stageSteps = batches * options.epochs;
+  const minGap = 1000 / (options.batchEventsPerSecond ?? 10);
+  const end = options.firstEpoch + options.epochs;
+  let stoppedEarly = false;
+  while (state.epoch < end) {
+    const epoch = state.epoch;
+    const started = performance.now();
+    const order = createRng(deriveSeed(options.seed, 'shuffle', epoch)).shuffle([...data.train.keys()]);
+    const pick = createRng(deriveSeed(options.seed, 'variant', epoch));
+    let lossSum = 0;
+    let correct = 0;
+    let seen = 0;
+    let lastEvent = -Infinity;
+    let lr = options.baseLr;
+    // Reads of the next batch overlap the current step.
+    const rowsOf = (b: number) =>
+      order.slice(b * options.batchSize, (b + 1) * options.batchSize).map((i) => {
+        const example = data.train[i]!;
+        return { example, variant: example.variants > 1 ? pick.int(example.variants) : 0 };
+      });
+    let nextRows = rowsOf(0);
+    let nextRead = data.read(nextRows.map((r) => ({ key: r.example.key, variant: r.variant })));
+    for (let b = 0; b < batches; b++) {
+      await hooks.checkpoint();
+      const rows = nextRows;
+      const inputs = await nextRead;
+      if (b + 1 < batches) {
+        nextRows = rowsOf(b + 1);
+        nextRead = data.read(nextRows.map((r) => ({ key: r.example.key, variant: r.variant })));
+      }
+      const stageStep = (epoch - options.firstEpoch) * batches + b;
+      lr = learningRateAt(options.baseLr, options.schedule, { step: stageStep, totalSteps: stageSteps, stepsPerEpoch: batches });
+      setLearningRate(optimizer, lr);
+      const labels = rows.map((r) => r.example.label);
+      const { loss, hits } = trainStep(tf, suffix, optimizer, inputs, labels, options);
+      if (!Number.isFinite(loss)) {
+        throw new GraftError(
+          'bad-request',
+          `The training loss became ${loss} at epoch ${epoch + 1}, batch ${b + 1} (learning rate ${lr.toPrecision(3)}). Lower the learning rate (try ${(options.baseLr / 10).toPrecision(2)}) and train again.`,
+          { reason: 'nan-loss' },
+        );
+      }
+      lossSum += loss * rows.length;
+      correct += hits;
+      seen += rows.length;
+      const record: BatchRecord = { epoch, batch: b, step: state.step, loss, acc: hits / rows.length, lr };
+      state.step += 1;
+      const now = performance.now();
+      if (now - lastEvent >= minGap || b === batches - 1) {
+        lastEvent = now;
+        const seconds = (now - started) / 1000;
+        const perSecond = seen / Math.max(seconds, 1e-3);
+        const left = (end - epoch - 1) * data.train.length + (data.train.length - seen);
+        hooks.onBatch(record, batches, perSecond, perSecond > 0 ? left / perSecond : null);
+      }
+    }
+    const validation = data.validation.length > 0 ? await evaluateSuffix(tf, suffix, data, options, hooks) : null;
+    const record: EpochRecord = {
+      epoch,
+      loss: lossSum / seen,
+      acc: correct / seen,
+      valLoss: validation?.loss ?? null,
+      valAcc: validation?.acc ?? null,
+      lr,
+      seconds: (performance.now() - started) / 1000,
+    };
+    history.push(record);
+    const { value, direction } = monitored(record, options.earlyStopping);
+    const improved = state.best === null || (direction === 'min' ? value < state.best.value : value > state.best.value);
+    if (improved) state.best = { value, epoch, valAcc: record.valAcc, valLoss: record.valLoss };
+    let stop = false;
+    if (options.earlyStopping) {
+      const decision = earlyStoppingStep(options.earlyStopping, state.early, epoch, record);
+      state.early = decision.state;
+      stop = decision.stop;
+    }
+    state.epoch += 1;
+    await hooks.onEpoch(record, improved, { ...state, early: { ...state.early } });
+    if (stop) {
+      stoppedEarly = true;
+      break;
+    }
+  }
+  return { history, state, stoppedEarly };
+}
+
+/** One optimisation step of the suffix on a batch; returns the batch's loss and how many it got right. */
+export function trainStep(
+  tf: Tf,
+  suffix: LayersModel,
+  optimizer: Optimizer,
+  inputs: Float32Array[],
+  labels: number[],
+  options: Pick<FitOptions, 'classWeights' | 'output' | 'fromLogits' | 'asLogits' | 'labelSmoothing'>,
+): { loss: number; hits: number } {
+  const n = labels.length;
+  const shapes = suffix.inputs.map((input) => input.shape.slice(1) as number[]);
+  let hitsTensor: Tensor | null = null;
+  const lossTensor = tf.tidy(() => {
+    const xs = inputs.map((values, i) => tf.tensor(values, [n, ...shapes[i]!], 'float32'));
+    const y = tf.tensor1d(labels, 'int32');
+    const weights = tf.tensor1d(labels.map((label) => options.classWeights[label] ?? 1), 'float32');
+    return optimizer.minimize(
+      () => {
+        const call = () => suffix.apply(xs.length === 1 ? xs[0]! : xs, { training: true }) as Tensor;
+        const output = options.fromLogits && options.asLogits ? options.asLogits(call) : call();
+        const perSample =
+          options.output === 'sigmoid'
+            ? binaryCrossEntropyPerSample(tf, output, y, { fromLogits: options.fromLogits, labelSmoothing: options.labelSmoothing })
+            : categoricalCrossEntropyPerSample(tf, output, y, { fromLogits: options.fromLogits, labelSmoothing: options.labelSmoothing });
+        const predicted = options.output === 'sigmoid' ? tf.greater(output.reshape([n]), options.fromLogits ? 0 : 0.5).cast('int32') : tf.argMax(output, 1);
+        hitsTensor = tf.keep(tf.sum(tf.equal(predicted, y).cast('int32')));
+        return reduceWeighted(tf, perSample, weights) as Scalar;
+      },
+      true,
+    ) as Scalar;
+  });
+  const loss = lossTensor.dataSync()[0]!;
+  const hits = (hitsTensor as Tensor | null)?.dataSync()[0] ?? 0;
+  lossTensor.dispose();
+  (hitsTensor as Tensor | null)?.dispose();
+  return { loss, hits };
+}
+
+/** Loss and accuracy of the suffix on the validation examples (variant 0, inference mode). */
+async function evaluateSuffix(tf: Tf, suffix: LayersModel, data: FitData, options: FitOptions, hooks: FitHooks): Promise<{ loss: number; acc: number }> {
+  let lossSum = 0;
+  let correct = 0;
+  const shapes = suffix.inputs.map((input) => input.shape.slice(1) as number[]);
+  for (let start = 0; start < data.validation.length; start += options.batchSize) {
+    await hooks.checkpoint();
+    const rows = data.validation.slice(start, start + options.batchSize);
+    const inputs = await data.read(rows.map((r) => ({ key: r.key, variant: 0 })));
+    const n = rows.length;
+    const [loss, hits] = tf.tidy(() => {
+      const xs = inputs.map((values, i) => tf.tensor(values, [n, ...shapes[i]!], 'float32'));
+      const y = tf.tensor1d(rows.map((r) => r.label), 'int32');
+      const call = () => suffix.apply(xs.length === 1 ? xs[0]! : xs, { training: false }) as Tensor;
+      const output = options.fromLogits && options.asLogits ? options.asLogits(call) : call();
+      const perSample =
+        options.output === 'sigmoid'
+          ? binaryCrossEntropyPerSample(tf, output, y, { fromLogits: options.fromLogits })
+          : categoricalCrossEntropyPerSample(tf, output, y, { fromLogits: options.fromLogits });
+      const predicted = options.output === 'sigmoid' ? tf.greater(output.reshape([n]), options.fromLogits ? 0 : 0.5).cast('int32') : tf.argMax(output, 1);
+      return [tf.sum(perSample).dataSync()[0]!, tf.sum(tf.equal(predicted, y).cast('int32')).dataSync()[0]!];
+    });
+    lossSum += loss;
+    correct += hits;
+  }
+  return { loss: lossSum / data.validation.length, acc: correct / data.validation.length };
+}

@@ -1,0 +1,165 @@
+import { createHash } from 'node:crypto';
+import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs';
+import { GraftError } from '../../api/errors';
+import type { HeadSpec } from '../../api/types/runs';
+import type { Tf } from '../backend';
+
+type Layer = LayersModel['layers'][number];
+
+/** Layers whose output in training differs from inference by chance: never part of a cached prefix. */
+const STOCHASTIC = new Set(['Dropout', 'SpatialDropout1D', 'SpatialDropout2D', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout']);
+
+/**
+ * Grafts a classification head onto a trunk (built without its top): pooling (`head_pool`,
+ * or `head_flatten`), optional dropout, dense layers (`head_dense_<n>`, `head_dropout_<n>`),
+ * then `predictions` — softmax over the classes, or one sigmoid unit for two classes. The
+ * trunk's layers are shared, not copied.
+ */
+export function buildTrainingModel(tf: Tf, base: LayersModel, head: HeadSpec, classes: number): LayersModel {
+  if (classes < 2) throw new GraftError('bad-request', `A classifier needs at least two classes; this run has ${classes}.`);
+  if (head.output === 'sigmoid' && classes !== 2) throw new GraftError('bad-request', `A sigmoid output works for exactly two classes; this run has ${classes}. Use softmax.`);
+  let x = base.outputs[0]!;
+  const pool =
+    head.pooling === 'avg'
+      ? tf.layers.globalAveragePooling2d({ name: 'head_pool' })
+      : head.pooling === 'max'
+        ? tf.layers.globalMaxPooling2d({ name: 'head_pool' })
+        : tf.layers.flatten({ name: 'head_flatten' });
+  x = pool.apply(x) as SymbolicTensor;
+  if (head.dropout) x = tf.layers.dropout({ rate: head.dropout, name: 'head_dropout' }).apply(x) as SymbolicTensor;
+  head.layers.forEach((layer, i) => {
+    x = tf.layers.dense({ units: layer.units, activation: layer.activation ?? 'relu', name: `head_dense_${i + 1}` }).apply(x) as SymbolicTensor;
+    if (layer.dropout) x = tf.layers.dropout({ rate: layer.dropout, name: `head_dropout_${i + 1}` }).apply(x) as SymbolicTensor;
+  });
+  const sigmoid = head.output === 'sigmoid';
+  const outputs = tf.layers.dense({ units: sigmoid ? 1 : classes, activation: sigmoid ? 'sigmoid' : 'softmax', name: 'predictions' }).apply(x) as SymbolicTensor;
+  return tf.model({ inputs: base.inputs, outputs, name: base.name });
+}
+
+/** A model split at its freeze cut: what the cache stores, and the part that trains. */
+export interface FreezeCut {
+  /** Layers whose outputs cross from the frozen prefix into the trainable part, in a fixed order. */
+  boundary: string[];
+  /** Every layer of the frozen prefix (its weights never change). */
+  prefixLayers: string[];
+  /** The trainable part: one input per boundary layer, sharing the model's layers (training it trains the model). */
+  suffix: LayersModel;
+  /** True: the suffix is trained on logits (the final softmax or sigmoid is taken off for the loss, as Keras does). */
+  fromLogits: boolean;
+  /** Runs `fn` with the final activation off (linear), for a training step on logits. */
+  asLogits<T>(fn: () => T): T;
+  /** Puts back what the cut changed (BatchNorm call modes) and releases the suffix (the model keeps the weights). */
+  dispose(): void;
+}
+
+/** True when a layer has weights that train (the model's `trainable` flags as they are now). */
+function trains(layer: Layer): boolean {
+  return layer.trainable && layer.trainableWeights.length > 0;
+}
+
+function inboundOf(layer: Layer): Layer[] {
+  const node = layer.inboundNodes[0];
+  return node ? node.inboundLayers : [];
+}
+
+/**
+ * Finds the freeze cut: the prefix is every layer whose inputs all come from the prefix and
+ * that neither trains nor behaves randomly in training; the boundary is each prefix layer that
+ * feeds a layer outside it (a residual skip or an Inception branch can make several). Builds
+ * the suffix over those boundaries with the same layer objects. Frozen BatchNormalization
+ * layers left in the suffix run in inference mode (Keras semantics: moving statistics used
+ * and kept, whatever the `training` flag says).
+ */
+export function cutOf(tf: Tf, model: LayersModel): FreezeCut {
+  if (model.inputs.length !== 1) throw new GraftError('bad-request', 'Only models with one image input can be trained.');
+  const prefix = new Set<Layer>();
+  for (const layer of model.layers) {
+    const inputs = inboundOf(layer);
+    const isInput = inputs.length === 0;
+    const frozenInputs = inputs.every((l) => prefix.has(l));
+    if (isInput || (frozenInputs && !trains(layer) && !STOCHASTIC.has(layer.getClassName()))) prefix.add(layer);
+  }
+  const outputLayer = model.outputs[0]!.sourceLayer as Layer;
+  if (prefix.has(outputLayer)) throw new GraftError('bad-request', 'Nothing in this model trains: unfreeze the head or some blocks.');
+  const boundary = model.layers.filter((layer) => prefix.has(layer) && model.layers.some((l) => !prefix.has(l) && inboundOf(l).includes(layer)));
+
+  const restoreBn: (() => void)[] = [];
+  const mapped = new Map<Layer, SymbolicTensor>();
+  const inputs = boundary.map((layer) => {
+    const output = layer.output as SymbolicTensor;
+    const input = tf.input({ shape: output.shape.slice(1) as number[], name: `cut_${layer.name}` });
+    mapped.set(layer, input);
+    return input;
+  });
+  for (const layer of model.layers) {
+    if (prefix.has(layer)) continue;
+    if (layer.getClassName() === 'BatchNormalization' && !layer.trainable) restoreBn.push(forceInferenceMode(layer));
+    const args = inboundOf(layer).map((l) => {
+      const tensor = mapped.get(l);
+      if (!tensor) throw new GraftError('internal', `Layer "${layer.name}" comes before its input "${l.name}" in the model's order.`);
+      return tensor;
+    });
+    mapped.set(layer, layer.apply(args.length === 1 ? args[0]! : args) as SymbolicTensor);
+  }
+  const suffix = tf.model({ inputs, outputs: mapped.get(outputLayer)!, name: `${model.name}_trainable` });
+  const activation = outputActivation(outputLayer);
+  const linear = activation ? (tf.layers.dense({ units: 1, activation: 'linear' }) as unknown as { activation: unknown }).activation : null;
+  return {
+    boundary: boundary.map((l) => l.name),
+    prefixLayers: [...prefix].map((l) => l.name),
+    suffix,
+    fromLogits: activation !== null,
+    asLogits: (fn) => {
+      if (!activation) return fn();
+      const holder = outputLayer as unknown as { activation: unknown };
+      const original = holder.activation;
+      holder.activation = linear;
+      try {
+        return fn();
+      } finally {
+        holder.activation = original;
+      }
+    },
+    dispose: () => {
+      for (const restore of restoreBn) restore();
+      // Re-applying a layer counts a reference to it: release the suffix's, so the model's dispose frees the weights.
+      suffix.dispose();
+    },
+  };
+}
+
+/** The final layer's softmax or sigmoid, when it has one to take off for a loss on logits. */
+function outputActivation(layer: Layer): string | null {
+  const config = layer.getConfig() as { activation?: unknown };
+  return layer.getClassName() === 'Dense' && (config.activation === 'softmax' || config.activation === 'sigmoid') ? String(config.activation) : null;
+}
+
+/**
+ * Makes a (frozen) BatchNormalization layer use its moving statistics and leave them alone
+ * even when called with `training: true` — tfjs-layers looks only at that flag, Keras also at
+ * `trainable`. Returns the undo.
+ */
+export function forceInferenceMode(layer: Layer): () => void {
+  const target = layer as unknown as { call: (inputs: unknown, kwargs: Record<string, unknown>) => unknown };
+  const original = target.call;
+  target.call = (inputs, kwargs) => original.call(layer, inputs, { ...kwargs, training: false });
+  return () => {
+    target.call = original;
+  };
+}
+
+/** A hash of the prefix's weight values, so a changed weights file never reuses stale activations. */
+export async function prefixWeightsHash(model: LayersModel, prefixLayers: readonly string[]): Promise<string> {
+  const hash = createHash('sha256');
+  const wanted = new Set(prefixLayers);
+  for (const layer of model.layers) {
+    if (!wanted.has(layer.name)) continue;
+    // By layer name and position: tfjs numbers variable names apart when a process builds a model twice.
+    for (const [i, weight] of layer.weights.entries()) {
+      hash.update(`${layer.name}/${i}`);
+      const values = (await weight.read().data()) as Float32Array;
+      hash.update(Buffer.from(values.buffer, values.byteOffset, values.byteLength));
+    }
+  }
+  return hash.digest('hex').slice(0, 32);
+}
