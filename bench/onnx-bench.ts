@@ -20,13 +20,14 @@ import { buildModel } from '../src-main/engine/models/build-model';
 import { convertToOnnx } from '../src-main/engine/onnx/convert/convert-model';
 import { createOnnxFrozenForward } from '../src-main/engine/onnx/onnx-frozen-forward';
 import { loadOnnxRuntime, type OnnxRuntime } from '../src-main/engine/onnx/ort-loader';
+import { loadAverage } from './load-average';
+import { TORCH_MISSING, torchEnv, torchPython } from './torch-python';
 
 /** This machine's fp32 peak on 2 cores (AVX-512 FMA), from TOOLCHAIN.md. */
 const PEAK_GFLOPS = 523;
 const SIZE = 224;
 const REFERENCE_BATCH = 16;
 const TORCH_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'torch-reference.py');
-const MISSING = 'reference missing: apt-get install -y python3-torch python3-torchvision';
 
 type Arch = 'mobilenet_v2' | 'resnet50';
 
@@ -66,20 +67,11 @@ async function imagesPerSecond(forward: FrozenForward, n: number, seconds: numbe
   }
 }
 
-/**
- * The first Python that imports torch and torchvision: $PYTHON, `python3` on the PATH, then
- * Debian's own interpreter (apt installs python3-torch for it; a pyenv `python3` may shadow it).
- */
-function torchPython(): string | null {
-  const candidates = [process.env.PYTHON, 'python3', '/usr/bin/python3'].filter((c): c is string => Boolean(c));
-  return candidates.find((python) => spawnSync(python, ['-c', 'import torch, torchvision'], { encoding: 'utf8' }).status === 0) ?? null;
-}
-
 /** PyTorch's images/s at batch 16 with `threads` threads, or why there is no figure. */
 function torchReference(arch: Arch, seconds: number, threads: number): { rate: number; version: string } | { missing: string } {
   const python = torchPython();
-  if (!python) return { missing: MISSING };
-  const env = { ...process.env, MALLOC_MMAP_THRESHOLD_: '4294967296', MALLOC_TRIM_THRESHOLD_: '4294967296' };
+  if (!python) return { missing: TORCH_MISSING };
+  const env = torchEnv();
   const run = spawnSync(python, [TORCH_SCRIPT, arch, '--batch', String(REFERENCE_BATCH), '--threads', String(threads), '--seconds', String(seconds)], {
     encoding: 'utf8',
     env,
@@ -153,14 +145,6 @@ async function benchArch(arch: Arch, runtime: OnnxRuntime, seconds: number, with
   } finally {
     model.dispose();
   }
-}
-
-/** 1, 5 and 15-minute load averages: above ~0.5 other work was competing for the 2 cores. */
-function loadAverage(): string {
-  return os
-    .loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' / ');
 }
 
 async function main(): Promise<void> {

@@ -1,0 +1,136 @@
+/**
+ * End to end, JPEG files → `.npy` features: N generated 1024×768 JPEGs through the engine's
+ * `embed` request (what `graft embed` runs: sharp decode + resize, scaling, MobileNetV2 224
+ * with avg pooling → 1280 values, rows streamed to an .npy) on ONNX Runtime, for each
+ * intra-op thread count and batch size asked for; then the same pipeline in PyTorch CPU
+ * (bench/torch-embed-reference.py: PIL decode + resize, torchvision mobilenet_v2, 2 threads,
+ * channels_last, glibc malloc thresholds raised) on the same files, decoding inline and in a
+ * DataLoader worker, with and without PIL's JPEG draft mode. Prints images/s and the ratio of
+ * our best to PyTorch's best. Figures from one run, not pass/fail.
+ *
+ *   npx tsx bench/embed-e2e-bench.ts [N=1000] [--threads 1,2] [--batch 8,16,32] [--tfjs] [--no-torch]
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { nodeEngineSpawner } from '../src-main/cli/app-paths';
+import { makeBaseJpegs, writePhotoFolder } from '../src-main/core/library/library-fixtures';
+import { EngineClient } from '../src-main/engine/host/engine-client';
+import { loadBatch } from '../src-main/engine/inference/image-batches';
+import { loadAverage } from './load-average';
+import { TORCH_MISSING, torchEnv, torchPython } from './torch-python';
+
+const SIZE = 224;
+const TORCH_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'torch-embed-reference.py');
+
+function argValue(name: string): string | undefined {
+  const at = process.argv.indexOf(name);
+  return at >= 0 ? process.argv[at + 1] : undefined;
+}
+
+function numbers(name: string, fallback: number[]): number[] {
+  const value = argValue(name);
+  return value ? value.split(',').map(Number) : fallback;
+}
+
+function row(label: string, rate: number, extra = ''): void {
+  console.log(`  ${label.padEnd(46)} ${rate.toFixed(1).padStart(7)} images/s${extra}`);
+}
+
+/** One PyTorch run over the file list, or why there is none. */
+function torchRun(python: string, list: string, out: string, workers: number, draft: boolean): { rate: number; version: string } | { missing: string } {
+  const args = [TORCH_SCRIPT, list, out, '--threads', '2', '--batch', '16', '--workers', String(workers), ...(draft ? ['--draft'] : [])];
+  const run = spawnSync(python, args, { encoding: 'utf8', env: torchEnv() });
+  if (run.status !== 0) return { missing: `reference failed: ${run.stderr.trim().split('\n').pop() ?? 'no output'}` };
+  const result = JSON.parse(run.stdout.trim().split('\n').pop()!) as { images_per_s: number; torch: string; torchvision: string };
+  return { rate: result.images_per_s, version: `torch ${result.torch}, torchvision ${result.torchvision}` };
+}
+
+async function main(): Promise<void> {
+  const count = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 1000);
+  const threadCounts = numbers('--threads', [1, 2]);
+  const batchSizes = numbers('--batch', [16]);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'graft-embed-e2e-'));
+  const cacheDir = path.join(tmp, 'cache');
+  const engine = new EngineClient(nodeEngineSpawner());
+  try {
+    console.log(`${count} generated JPEGs 1024×768 → MobileNetV2 ${SIZE}×${SIZE} avg-pooled features (1280) → .npy; ${os.availableParallelism()} CPUs (${os.cpus()[0]?.model ?? 'unknown'})`);
+    console.log('Timings are wall-clock on a machine other work may share; rerun before trusting a small difference.');
+    console.log(`load average before: ${loadAverage()}`);
+    const files = writePhotoFolder(path.join(tmp, 'photos'), await makeBaseJpegs(16, 1024, 768), count);
+    const hello = await engine.start();
+    const onnx = hello.onnx.available ? `onnxruntime-node ${hello.onnx.version}` : `ONNX Runtime unavailable (${hello.onnx.error})`;
+    console.log(`engine: ${onnx}; tfjs ${hello.tfjsVersion} ${hello.backend}`);
+
+    let started = performance.now();
+    for (let i = 0; i < files.length; i += 32) await loadBatch(files.slice(i, i + 32), SIZE);
+    row('decode + resize only (sharp, this process)', count / ((performance.now() - started) / 1000));
+
+    const base = { arch: 'mobilenet_v2' as const, weights: 'bundled' as const, cacheDir, out: path.join(tmp, 'features.npy') };
+    let best = { rate: 0, label: '' };
+    for (const threads of threadCounts) {
+      // The first request of a thread count builds the model, converts it (cached on disk after the first) and opens its session.
+      started = performance.now();
+      await engine.request('embed', { ...base, images: files.slice(0, 4), runtime: 'onnx', threads });
+      console.log(`  (first request, ${threads} thread${threads === 1 ? '' : 's'}: ${((performance.now() - started) / 1000).toFixed(2)} s to build, convert, open and run 4 images)`);
+      for (const batchSize of batchSizes) {
+        started = performance.now();
+        const result = await engine.request('embed', { ...base, images: files, runtime: 'onnx', threads, batchSize });
+        const wall = (performance.now() - started) / 1000;
+        if (result.rows !== count || result.dims !== 1280) throw new Error(`expected ${count}×1280, got ${result.rows}×${result.dims}`);
+        const rate = result.rows / result.seconds;
+        const label = `graft embed, ONNX Runtime ${threads} thread${threads === 1 ? '' : 's'}, batch ${String(batchSize).padStart(2)}`;
+        row(label, rate, `  (${wall.toFixed(2)} s wall; load ${loadAverage()})`);
+        if (rate > best.rate) best = { rate, label };
+      }
+    }
+
+    if (process.argv.includes('--tfjs')) {
+      const subset = files.slice(0, Math.min(files.length, 200));
+      await engine.request('embed', { ...base, images: subset.slice(0, 2), runtime: 'tfjs' });
+      const result = await engine.request('embed', { ...base, images: subset, runtime: 'tfjs', batchSize: 16 });
+      row(`graft embed, tfjs ${hello.backend}, batch 16 (${subset.length} images)`, result.rows / result.seconds);
+    }
+
+    if (process.argv.includes('--no-torch')) return;
+    const python = torchPython();
+    if (!python) {
+      console.log(`  PyTorch CPU: ${TORCH_MISSING}`);
+      return;
+    }
+    const list = path.join(tmp, 'files.txt');
+    fs.writeFileSync(list, `${files.join('\n')}\n`);
+    let torchBest = { rate: 0, label: '' };
+    let version = '';
+    for (const workers of [0, 1]) {
+      for (const draft of [false, true]) {
+        const result = torchRun(python, list, path.join(tmp, 'torch.npy'), workers, draft);
+        const label = `PyTorch, 2 threads, batch 16, ${workers === 0 ? 'decode inline' : `${workers} loader worker`}${draft ? ', JPEG draft' : ''}`;
+        if ('missing' in result) {
+          console.log(`  ${label}: ${result.missing}`);
+          continue;
+        }
+        version = result.version;
+        row(label, result.rate, `  (load ${loadAverage()})`);
+        if (result.rate > torchBest.rate) torchBest = { rate: result.rate, label };
+      }
+    }
+    if (torchBest.rate > 0) {
+      console.log(`  (${version}, channels_last, MALLOC_MMAP_THRESHOLD_/MALLOC_TRIM_THRESHOLD_ = 4294967296)`);
+      console.log(`best Graft: ${best.label.trim()}: ${best.rate.toFixed(1)} images/s`);
+      console.log(`best PyTorch: ${torchBest.label}: ${torchBest.rate.toFixed(1)} images/s`);
+      console.log(`ratio Graft / PyTorch, end to end: ${(best.rate / torchBest.rate).toFixed(2)}×`);
+    }
+    console.log(`load average after: ${loadAverage()}`);
+  } finally {
+    await engine.dispose();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
