@@ -1,3 +1,5 @@
+import type { FileRefusal } from '../base/regular-file';
+
 /** Error codes the user can act on; each reply that fails carries one of these. */
 export type ErrorCode =
   | 'bad-request'
@@ -40,4 +42,10 @@ export function toApiError(error: unknown): ApiError {
 /** Marks a switch as exhaustive: TypeScript fails to compile when a case is missing. */
 export function assertNever(value: never, what = 'value'): never {
   throw new Error(`Unhandled ${what}: ${JSON.stringify(value)}`);
+}
+
+/** The GraftError for a file refused before reading: absent is not-found, unreadable is io, the rest a bad request. */
+export function fileRefusalError(refusal: FileRefusal): GraftError {
+  const code: ErrorCode = refusal.reason === 'missing' ? 'not-found' : refusal.reason === 'unreadable' ? 'io' : 'bad-request';
+  return new GraftError(code, refusal.message);
 }

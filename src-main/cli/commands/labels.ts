@@ -42,7 +42,7 @@ export const labelsCommand: CliCommand = {
     const project = openProject(projectDir);
     try {
       if (verb === 'import') {
-        const result = importLabelsCsv(project, csv!);
+        const result = await importLabelsCsv(project, csv!);
         printResult(io, json, result, () => {
           const lines = [
             `Read ${result.rows} rows: ${result.matched} matched, ${result.labelsChanged} labels changed, ` +

@@ -66,7 +66,7 @@ export function labelsApi(ctx: AppContext, changed: (reason: LibraryChanged['rea
     'labels.redo': () => after('labels', redo(project())),
     'labels.undoState': () => undoState(project()),
     'labels.exportCsv': ({ file }) => exportLabelsCsv(project(), file),
-    'labels.importCsv': ({ file }) => after('labels', importLabelsCsv(project(), file)),
+    'labels.importCsv': async ({ file }) => after('labels', await importLabelsCsv(project(), file)),
     'labels.exportImageFolder': (params) => {
       const { dir } = params;
       const options = { link: params.link === true, bySplit: params.bySplit === true };

@@ -3,7 +3,9 @@ import path from 'node:path';
 import { GraftError } from '../../api/errors';
 import type { Project } from '../project/project';
 import type { ImageFolderControl, ImageFolderExport, ImageFolderOptions, ImageFolderProgress, SkippedFile } from '../../api/types/library';
+import { errnoCode } from '../../base/fs-errors';
 import { RateMeter } from '../../base/rate-meter';
+import { fileKind } from '../../base/regular-file';
 export type { ImageFolderControl, ImageFolderExport, ImageFolderOptions, ImageFolderProgress } from '../../api/types/library';
 
 /** The file writes an export makes; tests inject slow or failing ones here instead of stubbing globals. */
@@ -16,7 +18,12 @@ export interface ImageFolderIo {
 /** Writes through node:fs; a copy is a reflink where the file system can (instant, no extra disk). */
 export const nodeImageFolderIo: ImageFolderIo = {
   mkdir: (dir) => fs.promises.mkdir(dir, { recursive: true }),
-  copy: (source, file) => fs.promises.copyFile(source, file, fs.constants.COPYFILE_FICLONE),
+  copy: async (source, file) => {
+    // A photo replaced by a pipe or a device since its import would hang or flood the copy.
+    const stats = await fs.promises.stat(source);
+    if (!stats.isFile()) throw new Error(`it is ${fileKind(stats)} now, not the photo that was imported`);
+    await fs.promises.copyFile(source, file, fs.constants.COPYFILE_FICLONE);
+  },
   link: (source, file) => fs.promises.symlink(source, file),
 };
 
@@ -48,9 +55,7 @@ export async function exportImageFolder(
   io: ImageFolderIo = nodeImageFolderIo,
 ): Promise<ImageFolderExport> {
   const target = path.resolve(dir);
-  if (fs.existsSync(target) && fs.readdirSync(target).length > 0) {
-    throw new GraftError('bad-request', `${target} is not empty. Choose a new or empty folder for the export.`);
-  }
+  await checkExportFolder(target);
   const { files, skipped } = planExport(project, target, options);
   const result: ImageFolderExport = { dir: target, exported: 0, skipped, cancelled: false };
   const { signal } = control;
@@ -86,6 +91,28 @@ export async function exportImageFolder(
   result.cancelled = done < files.length;
   progress.finished(done, result.cancelled);
   return result;
+}
+
+/** The export folder must be new or an empty folder: never a file, a device, or a folder holding files. */
+async function checkExportFolder(target: string): Promise<void> {
+  let stats: fs.Stats;
+  try {
+    stats = await fs.promises.stat(target);
+  } catch (error) {
+    const code = errnoCode(error);
+    if (code === 'ENOENT') return;
+    if (code === 'ENOTDIR') throw new GraftError('bad-request', `${target} cannot be a folder: a file stands in its path. Choose another folder.`);
+    throw new GraftError('io', `Cannot check ${target}: ${(error as Error).message}`);
+  }
+  if (!stats.isDirectory()) throw new GraftError('bad-request', `${target} is ${fileKind(stats)}; choose a new or empty folder for the export.`);
+  const folder = await fs.promises.opendir(target);
+  try {
+    if ((await folder.read()) !== null) {
+      throw new GraftError('bad-request', `${target} is not empty. Choose a new or empty folder for the export.`);
+    }
+  } finally {
+    await folder.close();
+  }
 }
 
 /** Decides every file's place up front (names stay the same whatever order the writes finish in). */

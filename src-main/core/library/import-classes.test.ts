@@ -118,7 +118,7 @@ describe('class names from folder names', () => {
     const copy = makeProject(tmp, 'copy');
     try {
       await importFolder(copy, root);
-      const result = importLabelsCsv(copy, file);
+      const result = await importLabelsCsv(copy, file);
       expect(result).toMatchObject({ matched: 3, labelsChanged: 2, invalidRows: [] });
       expect(result.createdClasses.sort()).toEqual(['paddedname', 'x'.repeat(100)]);
     } finally {

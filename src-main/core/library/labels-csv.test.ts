@@ -71,7 +71,7 @@ describe('labels CSV', () => {
     try {
       seedImageRows(other, 8);
       createClass(other, 'even');
-      const result = importLabelsCsv(other, file);
+      const result = await importLabelsCsv(other, file);
       expect(result).toMatchObject({ rows: 10, matched: 8, createdClasses: ['odd, "quoted" class'], invalidRows: [] });
       expect(result.unknownPaths).toEqual(['/seeded/img-000008.jpg', '/seeded/img-000009.jpg']);
       const expected = (labelRows(project) as { path: string; label: string | null; split: string | null }[])
@@ -86,7 +86,7 @@ describe('labels CSV', () => {
     }
   });
 
-  it('resolves relative paths from the CSV folder, clears labels given as empty, and lists bad rows', () => {
+  it('resolves relative paths from the CSV folder, clears labels given as empty, and lists bad rows', async () => {
     const ids = seedImageRows(project, 3);
     assignLabel(project, ids, createClass(project, 'x').classId);
     const file = path.join(tmp.dir, 'in.csv');
@@ -96,7 +96,7 @@ describe('labels CSV', () => {
     );
     // tmp.dir is two levels below / on Linux (/tmp/graft-lib-…), so ../../seeded is /seeded.
     expect(path.resolve(tmp.dir, '../../seeded')).toBe('/seeded');
-    const result = importLabelsCsv(project, file);
+    const result = await importLabelsCsv(project, file);
     expect(result).toMatchObject({ matched: 2, labelsChanged: 2, splitsSet: 1, createdClasses: ['y'] });
     expect(result.invalidRows).toEqual([
       { line: 4, reason: 'unknown split "holdout" (use train, validation or test)' },
@@ -105,7 +105,7 @@ describe('labels CSV', () => {
     expect(labelRows(project).map((r) => (r as { label: string | null }).label)).toEqual([null, 'y', 'x']);
   });
 
-  it('undoes and redoes the splits it pinned with the labels, leaving splits changed since alone', () => {
+  it('undoes and redoes the splits it pinned with the labels, leaving splits changed since alone', async () => {
     const ids = seedImageRows(project, 4);
     const cat = createClass(project, 'cat').classId;
     assignLabel(project, ids, cat);
@@ -125,7 +125,7 @@ describe('labels CSV', () => {
       ['path,label,split', '/seeded/img-000000.jpg,cat,test', '/seeded/img-000001.jpg,cat,validation', '/seeded/img-000002.jpg,cat,train', '/seeded/img-000003.jpg,cat,test'].join('\n'),
     );
     // Only splits: every label is already "cat".
-    expect(importLabelsCsv(project, file)).toMatchObject({ matched: 4, labelsChanged: 0, splitsSet: 4 });
+    expect(await importLabelsCsv(project, file)).toMatchObject({ matched: 4, labelsChanged: 0, splitsSet: 4 });
     const after = splits();
     expect(after.map((s) => [s.split, s.pinned, s.seed])).toEqual([
       ['test', 1, null],
@@ -146,12 +146,28 @@ describe('labels CSV', () => {
     expect(splits()).toEqual([...before.slice(0, 2), { ...after[3]!, pinned: 0 }]);
   });
 
-  it('refuses a CSV without the header it needs', () => {
+  it('refuses a CSV without the header it needs', async () => {
     const file = path.join(tmp.dir, 'bad.csv');
     fs.writeFileSync(file, 'file,class\na,b\n');
-    expect(() => importLabelsCsv(project, file)).toThrow(/"path" and "label"/);
-    expect(() => importLabelsCsv(project, path.join(tmp.dir, 'none.csv'))).toThrow(/Cannot read/);
+    await expect(importLabelsCsv(project, file)).rejects.toThrow(/"path" and "label"/);
+    await expect(importLabelsCsv(project, path.join(tmp.dir, 'none.csv'))).rejects.toMatchObject({ code: 'not-found', message: /does not exist/ });
+    await expect(importLabelsCsv(project, tmp.dir)).rejects.toMatchObject({ code: 'bad-request', message: /is a folder/ });
   });
+
+  it('reads a CSV in pieces: multi-byte names and quoted line breaks across chunk boundaries', async () => {
+    const ids = seedImageRows(project, 3);
+    const file = path.join(tmp.dir, 'big.csv');
+    // Padding rows push the real ones past the 1 MB read chunk, so they straddle a boundary.
+    const padding = Array.from({ length: 40_000 }, (_, i) => `/elsewhere/${'p'.repeat(20)}-${i}.jpg,`);
+    const label = 'ünïcødé "q", ✓';
+    const broken = csvRow(['/elsewhere/two\nlines.jpg', 'x']);
+    fs.writeFileSync(file, ['path,label', ...padding, broken, ...ids.map((_, i) => `/seeded/img-00000${i}.jpg,${csvRow([label])}`)].join('\r\n'));
+    const result = await importLabelsCsv(project, file);
+    expect(result).toMatchObject({ rows: 40_004, matched: 3, invalidRows: [], createdClasses: [label] });
+    expect(result.unknownPaths).toHaveLength(40_001);
+    expect(result.unknownPaths).toContain('/elsewhere/two\nlines.jpg');
+  });
+
 });
 
 describe('ImageFolder export', () => {

@@ -1,12 +1,12 @@
-import fs from 'node:fs';
 import path from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import type { Database } from 'better-sqlite3';
-import { GraftError } from '../../api/errors';
+import { fileRefusalError, GraftError } from '../../api/errors';
 import type { Project } from '../project/project';
 import { checkClassName, insertClassRow } from './classes';
 import { writeFileAtomic } from '../../base/atomic-write';
-import { csvRow, CsvSyntaxError, parseCsv } from '../../base/csv';
-import { errnoCode } from '../../base/fs-errors';
+import { csvRow, CsvParser, CsvSyntaxError } from '../../base/csv';
+import { FileRefusal, openRegularFile, readRegularFileChunks } from '../../base/regular-file';
 import { recordOperation, type ClassChange, type LabelChange } from './label-journal';
 import { SPLIT_NAMES, type SplitName } from '../../api/types/library';
 import { writeLabels } from './labels';
@@ -54,7 +54,8 @@ async function checkExportTarget(file: string): Promise<string> {
   }
   let head: string;
   try {
-    const handle = await fs.promises.open(target, 'r');
+    // A pipe or a device at the target is refused without opening it for a blocking read.
+    const { handle } = await openRegularFile(target, { maxBytes: Number.MAX_SAFE_INTEGER, what: 'The export target' });
     try {
       const buffer = Buffer.alloc(64);
       head = buffer.subarray(0, (await handle.read(buffer, 0, 64, 0)).bytesRead).toString('utf8');
@@ -62,7 +63,8 @@ async function checkExportTarget(file: string): Promise<string> {
       await handle.close();
     }
   } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return target;
+    if (error instanceof FileRefusal && error.reason === 'missing') return target;
+    if (error instanceof FileRefusal) throw fileRefusalError(error);
     throw new GraftError('io', `Cannot check ${target}: ${(error as Error).message}`);
   }
   if (!/^path,label,split\r?\n/.test(head)) {
@@ -77,15 +79,9 @@ async function checkExportTarget(file: string): Promise<string> {
  * are created, an empty label removes the label, and a split given is pinned so a later
  * automatic assignment keeps it. Undo takes back the labels, the classes and the pins.
  */
-export function importLabelsCsv(project: Project, file: string): LabelsCsvImport {
+export async function importLabelsCsv(project: Project, file: string): Promise<LabelsCsvImport> {
   const source = path.resolve(file);
-  let records: string[][];
-  try {
-    records = parseCsv(fs.readFileSync(source, 'utf8'));
-  } catch (error) {
-    if (error instanceof CsvSyntaxError) throw new GraftError('bad-request', `${source} is not valid CSV: ${error.message}`);
-    throw new GraftError('not-found', `Cannot read ${source}: ${(error as Error).message}`);
-  }
+  const records = await readCsvFile(source);
   const header = records[0]?.map((h) => h.trim().toLowerCase()) ?? [];
   const col = { path: header.indexOf('path'), label: header.indexOf('label'), split: header.indexOf('split') };
   if (col.path < 0 || col.label < 0) {
@@ -156,6 +152,33 @@ export function importLabelsCsv(project: Project, file: string): LabelsCsvImport
     recordOperation(db, 'labels-import', `import labels from ${path.basename(source)}`, classChanges, labelChanges, splitChanges);
   })();
   return result;
+}
+
+/** A labels CSV larger than this is not one (a million rows of long paths stay far below it). */
+export const MAX_LABELS_CSV_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Reads and parses a CSV the user named: only a regular file (never a pipe or a device, which
+ * would hang or flood the process), at most MAX_LABELS_CSV_BYTES, read and parsed in chunks so
+ * the event loop keeps serving other clients meanwhile.
+ */
+async function readCsvFile(source: string): Promise<string[][]> {
+  const parser = new CsvParser();
+  const decoder = new StringDecoder('utf8');
+  const records: string[][] = [];
+  try {
+    const take = (rows: string[][]) => {
+      for (const row of rows) records.push(row);
+    };
+    await readRegularFileChunks(source, { maxBytes: MAX_LABELS_CSV_BYTES, what: 'The labels CSV' }, (chunk) => take(parser.push(decoder.write(chunk))));
+    take(parser.push(decoder.end()));
+    take(parser.end());
+  } catch (error) {
+    if (error instanceof CsvSyntaxError) throw new GraftError('bad-request', `${source} is not valid CSV: ${error.message}`);
+    if (error instanceof FileRefusal) throw fileRefusalError(error);
+    throw error;
+  }
+  return records;
 }
 
 /** Pins each image to its split from the CSV; returns the changes for the journal. */

@@ -1,0 +1,44 @@
+/**
+ * Library calls on paths a client names, as functions a bounded child process can run
+ * (see base/test-support/bounded-child.ts): a FIFO or a device must be refused, not hang or
+ * flood the process.
+ */
+import { createProject } from '../../project/project';
+import { createClass } from '../classes';
+import { exportImageFolder } from '../image-folder-export';
+import { assignLabel } from '../labels';
+import { exportLabelsCsv, importLabelsCsv } from '../labels-csv';
+import { seedImageRows } from '../library-fixtures';
+
+/** Imports labels from `csv` into a new project at `projectDir`. */
+export async function importCsvInto(projectDir: string, csv: string): Promise<unknown> {
+  const project = createProject(projectDir);
+  try {
+    return await importLabelsCsv(project, csv);
+  } finally {
+    project.dispose();
+  }
+}
+
+/** Exports labels of a new project at `projectDir` to `target`. */
+export async function exportCsvFrom(projectDir: string, target: string): Promise<unknown> {
+  const project = createProject(projectDir);
+  try {
+    return await exportLabelsCsv(project, target);
+  } finally {
+    project.dispose();
+  }
+}
+
+/** Exports as an ImageFolder a labelled photo whose file became `replacement` (a FIFO, say). */
+export async function exportReplacedPhoto(projectDir: string, replacement: string, target: string): Promise<unknown> {
+  const project = createProject(projectDir);
+  try {
+    const [id] = seedImageRows(project, 1);
+    project.db.prepare('UPDATE images SET path = ? WHERE id = ?').run(replacement, id);
+    assignLabel(project, [id!], createClass(project, 'cat').classId);
+    return await exportImageFolder(project, target);
+  } finally {
+    project.dispose();
+  }
+}
