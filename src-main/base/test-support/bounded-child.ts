@@ -5,9 +5,12 @@
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
+// By absolute URL, so the child starts whatever the working folder is.
+const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const entry = path.join(path.dirname(fileURLToPath(import.meta.url)), 'bounded-child-entry.ts');
 
 /** The limits of one run. */
@@ -40,7 +43,7 @@ export function runBounded(modulePath: string, exportName: string, args: unknown
   const started = Date.now();
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', `--max-old-space-size=${bounds.heapMb ?? bounds.rssMb}`, entry, modulePath, exportName, JSON.stringify(args)],
+    ['--import', tsxLoader, `--max-old-space-size=${bounds.heapMb ?? bounds.rssMb}`, entry, modulePath, exportName, JSON.stringify(args)],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stdout = '';

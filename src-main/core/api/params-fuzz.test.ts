@@ -6,7 +6,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Reply, RequestName } from '../../api/contract';
 import { REQUEST_PARAMS } from '../../api/params';
@@ -15,6 +16,8 @@ import { forkSpawner } from '../../engine/host/engine-process';
 import { createAppServices, type AppServices } from '../app-services';
 import { makeImage, makeTempDir, type TempDir } from '../library/library-fixtures';
 
+// By absolute URL: the working folder is a temporary one during the test, where 'tsx' does not resolve.
+const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const engineEntry = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'engine', 'worker', 'engine-main.ts');
 
 /** Values a client can send as JSON that no request expects. */
@@ -99,15 +102,18 @@ describe('junk parameters over the real dispatcher', () => {
   let tmp: TempDir;
   let services: AppServices;
   const logged: string[] = [];
+  const cwd = process.cwd();
 
   beforeAll(async () => {
     tmp = makeTempDir('graft-fuzz-');
+    // Junk such as "x" is a valid relative path: whatever it creates must land in the temporary folder.
+    process.chdir(tmp.dir);
     const photos = path.join(tmp.dir, 'photos');
     fs.mkdirSync(photos);
     for (let i = 0; i < 3; i++) fs.writeFileSync(path.join(photos, `p${i}.png`), await makeImage('png', i + 1));
     services = createAppServices({
       mode: 'serve',
-      spawnEngine: forkSpawner(engineEntry, { execArgv: ['--import', 'tsx'], env: { ...process.env, GRAFT_BACKEND: 'cpu' } }),
+      spawnEngine: forkSpawner(engineEntry, { execArgv: ['--import', tsxLoader], env: { ...process.env, GRAFT_BACKEND: 'cpu' } }),
       logError: (message, error) => logged.push(`${message}: ${error instanceof Error ? error.stack : String(error)}`),
     });
     // Up before the junk: an engine.restart while it is still starting would be logged as a failed start.
@@ -119,6 +125,7 @@ describe('junk parameters over the real dispatcher', () => {
 
   afterAll(async () => {
     await services?.dispose();
+    process.chdir(cwd);
     tmp?.cleanup();
   });
 
