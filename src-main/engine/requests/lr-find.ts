@@ -21,7 +21,7 @@ export async function runLrFind(params: EngineLrFindParams, ctx: EngineContext<'
   const { tf } = ctx;
   const { config, dataset, finder } = params;
   const base = await buildTrainingBase(tf, config.base, { signal: ctx.signal, weightsCacheDir: params.weightsCacheDir });
-  const model = buildTrainingModel(tf, base.model, config.head, dataset.classes.length);
+  const model = buildTrainingModel(tf, base.model, config.head, dataset.classes.length, config.seed);
   const rates = lrFinderRates(finder);
   try {
     const stage = planStages(config)[0]!;

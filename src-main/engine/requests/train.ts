@@ -53,7 +53,7 @@ export async function runTrain(params: EngineTrainParams, ctx: EngineContext<'tr
   } else {
     const base = await buildTrainingBase(tf, config.base, { signal: ctx.signal, weightsCacheDir: params.weightsCacheDir });
     weightsIdentity = base.weightsIdentity;
-    model = buildTrainingModel(tf, base.model, config.head, classes);
+    model = buildTrainingModel(tf, base.model, config.head, classes, config.seed);
   }
 
   const counts = new Array<number>(classes).fill(0);

@@ -68,7 +68,13 @@ export async function saveCheckpoint(
   await writeFileAtomic(path.join(aside, 'weights.bin'), weights);
   await writeFileAtomic(path.join(aside, 'model.json'), JSON.stringify(modelJson));
   const variables: NamedTensor[] = optimizer ? await optimizer.getWeights() : [];
-  const values = await Promise.all(variables.map(async (v) => Buffer.from(((await v.tensor.data()) as Float32Array).buffer)));
+  const values = await Promise.all(
+    variables.map(async (v) => {
+      // All stored as float32: the step count comes as an int32 scalar, and its bits must not be read as a float.
+      const data = Float32Array.from(await v.tensor.data());
+      return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    }),
+  );
   // getWeights() hands out the live slot variables, plus a fresh scalar for the step count.
   for (const v of variables) if (v.name === 'iter') v.tensor.dispose();
   await writeFileAtomic(path.join(aside, 'optimizer.bin'), Buffer.concat(values));

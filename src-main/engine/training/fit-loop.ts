@@ -1,4 +1,4 @@
-import type { LayersModel, Optimizer, Scalar, Tensor } from '@tensorflow/tfjs';
+import type { LayersModel, Optimizer, Scalar, Tensor, Variable } from '@tensorflow/tfjs';
 import { GraftError } from '../../api/errors';
 import type { RunStage } from '../../api/types/runs';
 import type { BatchRecord, EarlyStoppingSpec, EpochRecord, LrScheduleSpec } from '../../api/types/training';
@@ -208,6 +208,9 @@ export function trainStep(
         return reduceWeighted(tf, perSample, weights) as Scalar;
       },
       true,
+      // The suffix's own trainable variables, in its order: tfjs optimizers keep their slots by
+      // position, so a resumed run must list the variables exactly as the run that saved them.
+      suffix.trainableWeights.map((w) => w.read() as Variable),
     ) as Scalar;
   });
   const loss = lossTensor.dataSync()[0]!;

@@ -15,7 +15,7 @@ const STOCHASTIC = new Set(['Dropout', 'SpatialDropout1D', 'SpatialDropout2D', '
  * then `predictions` — softmax over the classes, or one sigmoid unit for two classes. The
  * trunk's layers are shared, not copied.
  */
-export function buildTrainingModel(tf: Tf, base: LayersModel, head: HeadSpec, classes: number): LayersModel {
+export function buildTrainingModel(tf: Tf, base: LayersModel, head: HeadSpec, classes: number, seed = 0): LayersModel {
   if (classes < 2) throw new GraftError('bad-request', `A classifier needs at least two classes; this run has ${classes}.`);
   if (head.output === 'sigmoid' && classes !== 2) throw new GraftError('bad-request', `A sigmoid output works for exactly two classes; this run has ${classes}. Use softmax.`);
   let x = base.outputs[0]!;
@@ -26,13 +26,17 @@ export function buildTrainingModel(tf: Tf, base: LayersModel, head: HeadSpec, cl
         ? tf.layers.globalMaxPooling2d({ name: 'head_pool' })
         : tf.layers.flatten({ name: 'head_flatten' });
   x = pool.apply(x) as SymbolicTensor;
-  if (head.dropout) x = tf.layers.dropout({ rate: head.dropout, name: 'head_dropout' }).apply(x) as SymbolicTensor;
+  // Seeded initial weights and dropout masks: the same seed gives the same run.
+  const seeded = (k: number) => ({ kernelInitializer: tf.initializers.glorotUniform({ seed: seed * 101 + k }) });
+  if (head.dropout) x = tf.layers.dropout({ rate: head.dropout, seed: seed * 101 + 50, name: 'head_dropout' }).apply(x) as SymbolicTensor;
   head.layers.forEach((layer, i) => {
-    x = tf.layers.dense({ units: layer.units, activation: layer.activation ?? 'relu', name: `head_dense_${i + 1}` }).apply(x) as SymbolicTensor;
-    if (layer.dropout) x = tf.layers.dropout({ rate: layer.dropout, name: `head_dropout_${i + 1}` }).apply(x) as SymbolicTensor;
+    x = tf.layers.dense({ units: layer.units, activation: layer.activation ?? 'relu', name: `head_dense_${i + 1}`, ...seeded(i + 1) }).apply(x) as SymbolicTensor;
+    if (layer.dropout) x = tf.layers.dropout({ rate: layer.dropout, seed: seed * 101 + 51 + i, name: `head_dropout_${i + 1}` }).apply(x) as SymbolicTensor;
   });
   const sigmoid = head.output === 'sigmoid';
-  const outputs = tf.layers.dense({ units: sigmoid ? 1 : classes, activation: sigmoid ? 'sigmoid' : 'softmax', name: 'predictions' }).apply(x) as SymbolicTensor;
+  const outputs = tf.layers
+    .dense({ units: sigmoid ? 1 : classes, activation: sigmoid ? 'sigmoid' : 'softmax', name: 'predictions', ...seeded(0) })
+    .apply(x) as SymbolicTensor;
   return tf.model({ inputs: base.inputs, outputs, name: base.name });
 }
 

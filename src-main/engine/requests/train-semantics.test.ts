@@ -1,0 +1,96 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DatasetSnapshot } from '../../api/types/runs';
+import type { Tf } from '../backend';
+import { loadCheckpoint } from '../training/checkpoint';
+import { buildTrainingBase } from '../training/training-base';
+import { buildTrainingModel } from '../training/training-model';
+import { writeSeparableDataset } from '../training/test-support/separable-images';
+import { epochsOf, smallConfig, testContext, trainTempDir } from '../training/test-support/train-fixtures';
+import { runTrain } from './train';
+
+const tmp = trainTempDir();
+let dataset: DatasetSnapshot;
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  dataset = await writeSeparableDataset(`${tmp.dir}/images`, { classes: 2, perClass: 10, size: 40 });
+});
+afterAll(() => tmp.cleanup());
+
+/** The moving mean and variance of a BatchNormalization layer, as plain numbers. */
+async function movingStats(model: tf.LayersModel, name: string): Promise<number[]> {
+  const layer = model.getLayer(name);
+  const weights = layer.weights.filter((w) => /moving/.test(w.name));
+  return (await Promise.all(weights.map(async (w) => Array.from((await w.read().data()) as Float32Array)))).flat();
+}
+
+describe('training semantics', () => {
+  it('a frozen BatchNormalization after a trainable layer keeps its moving statistics bit for bit; a trainable one moves', async () => {
+    const config = smallConfig({
+      freeze: { kind: 'layers', layers: ['block_16_project', 'Conv_1', 'Conv_1_bn'] },
+      epochs: 1,
+      optimizer: { name: 'sgd', learningRate: 0.05 },
+    });
+    const base = await buildTrainingBase(tf as unknown as Tf, config.base);
+    const initial = buildTrainingModel(tf as unknown as Tf, base.model, config.head, 2);
+    const frozenBefore = await movingStats(initial, 'block_16_project_BN');
+    const trainableBefore = await movingStats(initial, 'Conv_1_bn');
+    initial.dispose();
+    const result = await runTrain(tmp.params('bn', config, dataset), testContext());
+    expect(result.history).toHaveLength(1);
+    const { model } = await loadCheckpoint(tf as unknown as Tf, `${tmp.dir}/bn`, 'last');
+    try {
+      expect(await movingStats(model, 'block_16_project_BN')).toEqual(frozenBefore);
+      expect(await movingStats(model, 'Conv_1_bn')).not.toEqual(trainableBefore);
+    } finally {
+      model.dispose();
+    }
+  }, 120_000);
+
+  it('the same seed gives the same metrics on the cpu backend', async () => {
+    const a = await runTrain(tmp.params('seed-a', smallConfig({ epochs: 2 }), dataset), testContext());
+    const b = await runTrain(tmp.params('seed-b', smallConfig({ epochs: 2 }), dataset), testContext());
+    expect(b.history.map((h) => [h.loss, h.acc, h.valLoss])).toEqual(a.history.map((h) => [h.loss, h.acc, h.valLoss]));
+  }, 120_000);
+
+  it('cached and uncached runs give the same losses for the same seed', async () => {
+    const cached = await runTrain(tmp.params('cached', smallConfig(), dataset), testContext());
+    const live = await runTrain(tmp.params('live', smallConfig({ useCache: false }), dataset), testContext());
+    expect(live.cache).toEqual({ hits: 0, misses: 0, bytes: 0 });
+    live.history.forEach((h, i) => {
+      expect(h.loss).toBeCloseTo(cached.history[i]!.loss, 4);
+      expect(h.valLoss!).toBeCloseTo(cached.history[i]!.valLoss!, 4);
+    });
+  }, 120_000);
+
+  it('stops with a clear message when the loss is not a number', async () => {
+    const config = smallConfig({ epochs: 4, optimizer: { name: 'sgd', learningRate: 1e4 }, head: { pooling: 'avg', layers: [{ units: 64, activation: 'linear' }, { units: 64, activation: 'linear' }] } });
+    await expect(runTrain(tmp.params('nan', config, dataset), testContext())).rejects.toMatchObject({
+      code: 'bad-request',
+      message: expect.stringMatching(/loss became (NaN|Infinity).*Lower the learning rate/),
+    });
+  }, 120_000);
+
+  it('trains every layer from scratch (weights none) on a tiny input, straight from the images', async () => {
+    const config = smallConfig({ base: { arch: 'mobilenet_v2', weights: 'none', inputSize: 32 }, freeze: { kind: 'all' }, epochs: 2, optimizer: { name: 'adam', learningRate: 0.001 } });
+    const events: unknown[] = [];
+    const result = await runTrain(tmp.params('scratch', config, dataset), testContext(events));
+    expect(result.cache).toEqual({ hits: 0, misses: 0, bytes: 0 });
+    const epochs = epochsOf(events);
+    expect(epochs).toHaveLength(2);
+    expect(Number.isFinite(epochs[1]!.record.loss)).toBe(true);
+  }, 180_000);
+
+  it('runs the two-stage recipe: the head, then the unfrozen block at a tenth of the rate', async () => {
+    const config = smallConfig({ freeze: { kind: 'blocks', blocks: ['Conv_1'] }, twoStage: { fineTuneEpochs: 1 }, epochs: 1 });
+    const events: unknown[] = [];
+    const result = await runTrain(tmp.params('two-stage', config, dataset), testContext(events));
+    const epochs = epochsOf(events);
+    expect(epochs.map((e) => [e.stage, e.record.epoch])).toEqual([
+      ['head', 0],
+      ['fine-tune', 1],
+    ]);
+    expect(epochs[1]!.record.lr).toBeCloseTo(0.001, 10);
+    expect(result.history).toHaveLength(2);
+  }, 180_000);
+});
