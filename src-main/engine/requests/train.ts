@@ -10,6 +10,7 @@ import { classWeights } from '../training/class-weights';
 import { evaluateModel } from '../training/evaluate-model';
 import { initialEarlyStopping } from '../training/early-stopping';
 import { fitSuffix, type LoopState } from '../training/fit-loop';
+import { explainTrainingError } from '../training/training-errors';
 import { createOptimizer, disposeOptimizer } from '../training/optimizers';
 import { planStages, totalEpochs } from '../training/run-stages';
 import { prepareStage } from '../training/stage-setup';
@@ -32,6 +33,14 @@ interface ResumeState {
  * epoch, and finally evaluates the best checkpoint on the validation and test splits.
  */
 export async function runTrain(params: EngineTrainParams, ctx: EngineContext<'train'>): Promise<TrainResult> {
+  try {
+    return await train(params, ctx);
+  } catch (error) {
+    throw explainTrainingError(error, params.config);
+  }
+}
+
+async function train(params: EngineTrainParams, ctx: EngineContext<'train'>): Promise<TrainResult> {
   const { tf } = ctx;
   const started = performance.now();
   const { config, dataset } = params;
