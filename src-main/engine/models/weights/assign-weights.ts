@@ -155,6 +155,8 @@ function readChecked(match: LayerMatch, index: number, source: string): Float32A
   try {
     values = weight.read();
   } catch (error) {
+    // Already worded (a weight stored outside its file): keep its message.
+    if (error instanceof GraftError) throw error;
     const why = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new GraftError(
       'io',

@@ -4,7 +4,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assignWeights } from './assign-weights';
-import { datasetWeight, loadH5wasm } from './h5-file';
+import { allowH5File, datasetWeight, loadH5wasm } from './h5-file';
 import { readKerasH5 } from './keras-h5';
 import { writeKeras2H5 } from './test-support/keras-writers';
 import { differingWeights, fillSeeded, keras2Layers, readModelWeights, tinyCnn } from './test-support/tiny-models';
@@ -208,9 +208,11 @@ describe('Keras 2 .h5 mismatches and bad files', () => {
 
     const h5 = await loadH5wasm();
     const other = path.join(dir, 'other.h5');
+    const release = await allowH5File(other);
     const f = new h5.File(other, 'w');
     f.create_dataset({ name: 'x', data: new Float32Array([1]) });
     f.close();
+    release();
     const notKeras = await caught(readKerasH5(other));
     expect(notKeras.code).toBe('bad-request');
     expect(notKeras.message).toContain('no Keras weights');
@@ -222,6 +224,7 @@ describe('HDF5 datasets', () => {
     const h5 = await loadH5wasm();
     const file = path.join(dir, 'slices.h5');
     const values = Float32Array.from({ length: 30 }, (_, i) => i * 0.5);
+    const release = await allowH5File(file);
     const f = new h5.File(file, 'w');
     f.create_dataset({ name: 'k', data: values, shape: [10, 3], dtype: '<f' });
     f.close();
@@ -232,6 +235,7 @@ describe('HDF5 datasets', () => {
       expect(datasetWeight(dataset, 'k', 'kernel').read()).toEqual(values);
     } finally {
       r.close();
+      release();
     }
   });
 });

@@ -5,6 +5,7 @@ import { childGroup, datasetWeight, isDataset, openH5, readStringList } from './
 import { readKeras3Layout, type KerasLayerConfig } from './keras3-layout';
 import type { StoredLayer, StoredWeight, StoredWeights } from './stored-weights';
 import { weightRole } from './weight-roles';
+import { DEFAULT_WEIGHTS_BUDGET } from './weights-budget';
 
 function prefixOf(weightName: string): string {
   const slash = weightName.lastIndexOf('/');
@@ -48,13 +49,15 @@ function readLegacyLayers(root: Group, layerNames: string[], label: string): Sto
  * datasets under `/<layer>/<weight_name>`), full-model files (the same under `/model_weights`),
  * and Keras 3 `.weights.h5` files (`layers/<…>/vars/0, 1, …`), which carry no config: for
  * those `structure` (usually the target model's, as Keras itself does) says which is which.
+ * A file larger than `maxBytes` (see weightsByteBudget) is refused unopened.
  */
 export async function readKerasH5(
   file: string,
   structure: KerasLayerConfig[] | null = null,
+  maxBytes = DEFAULT_WEIGHTS_BUDGET,
 ): Promise<StoredWeights> {
   const label = path.basename(file);
-  const h5 = await openH5(file, label);
+  const h5 = await openH5(file, label, maxBytes);
   const dispose = (): void => void h5.close();
   try {
     let root: Group = h5;

@@ -1,4 +1,4 @@
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs';
 import { assertNever, GraftError } from '../../../api/errors';
@@ -14,6 +14,9 @@ import { readKerasH5 } from './keras-h5';
 import { modelLayerConfigs } from './keras3-layout';
 import type { StoredWeights } from './stored-weights';
 import { readTfjsModelJson } from './tfjs-model-json';
+import { weightsByteBudget } from './weights-budget';
+import { FileRefusal, openRegularFile } from '../../../base/regular-file';
+import { weightsFileRefusal } from './h5-file';
 
 /** Where weights come from: a local file, a trunk bundled with the app, or Keras's ImageNet files. */
 export type WeightsSource =
@@ -31,8 +34,13 @@ export type WeightsSource =
     };
 
 async function sniff(file: string): Promise<'h5' | 'keras' | 'json' | null> {
-  const handle = await open(file, 'r').catch(() => null);
-  if (!handle) throw new GraftError('io', `Weights file not found: ${path.resolve(file)}`);
+  let opened;
+  try {
+    opened = await openRegularFile(file, { maxBytes: Number.MAX_SAFE_INTEGER, what: 'The weights file' });
+  } catch (error) {
+    throw error instanceof FileRefusal ? weightsFileRefusal(error, path.resolve(file), Number.MAX_SAFE_INTEGER) : error;
+  }
+  const { handle } = opened;
   try {
     const head = Buffer.alloc(8);
     await handle.read(head, 0, 8, 0);
@@ -45,19 +53,24 @@ async function sniff(file: string): Promise<'h5' | 'keras' | 'json' | null> {
   }
 }
 
-/** Opens a weights file by its extension (.h5, .keras, model.json or its folder), else by its first bytes. */
+/**
+ * Opens a weights file by its extension (.h5, .keras, model.json or its folder), else by its
+ * first bytes. Nothing larger than the model's weights budget is read (see weightsByteBudget),
+ * and only regular files are opened.
+ */
 export async function readWeightsFile(file: string, model: LayersModel | null = null): Promise<StoredWeights> {
   const info = await stat(file).catch(() => null);
   if (!info) throw new GraftError('io', `Weights file not found: ${path.resolve(file)}`);
+  const budget = weightsByteBudget(model);
   const ext = path.extname(file).toLowerCase();
   const kind = info.isDirectory() || ext === '.json' ? 'json'
     : ext === '.h5' || ext === '.hdf5' ? 'h5'
     : ext === '.keras' ? 'keras'
     : await sniff(file);
   // Keras 3 `.weights.h5` files carry no layer list: walk them with the model's, as Keras does.
-  if (kind === 'h5') return readKerasH5(file, model ? modelLayerConfigs(model) : null);
-  if (kind === 'keras') return readKerasArchive(file);
-  if (kind === 'json') return readTfjsModelJson(file);
+  if (kind === 'h5') return readKerasH5(file, model ? modelLayerConfigs(model) : null, budget);
+  if (kind === 'keras') return readKerasArchive(file, budget);
+  if (kind === 'json') return readTfjsModelJson(file, budget);
   throw new GraftError(
     'bad-request',
     `${path.basename(file)} is not a weights file Graft reads: choose a Keras .h5 or .keras file or a TensorFlow.js model.json.`,

@@ -53,11 +53,21 @@ function decode(spec: TfjsWeightSpec, bytes: Uint8Array): Float32Array {
 }
 
 function byteLength(spec: TfjsWeightSpec, source: string): number {
-  const per = BYTES[spec.quantization?.dtype ?? spec.dtype];
+  // The manifest is untrusted JSON: a shape must be a list of sizes before anything is computed from it.
+  if (!Array.isArray(spec?.shape) || !spec.shape.every((d) => Number.isSafeInteger(d) && d >= 0) || !Number.isSafeInteger(shapeSize(spec.shape))) {
+    throw new GraftError('bad-request', `A weight in ${source} has no valid shape (${JSON.stringify(spec?.shape)?.slice(0, 80)}); the manifest is corrupt.`);
+  }
+  const key = spec.quantization?.dtype ?? spec.dtype;
+  const per = typeof key === 'string' && Object.hasOwn(BYTES, key) ? BYTES[key] : undefined;
   if (per === undefined) {
     throw new GraftError('bad-request', `Weight "${spec.name}" in ${source} has dtype ${spec.dtype}, which cannot be a model weight.`);
   }
   return shapeSize(spec.shape) * per;
+}
+
+/** The bytes the weights of a manifest take, all groups' shards together (as tfjs concatenates them). */
+export function manifestByteLength(specs: readonly TfjsWeightSpec[], source: string): number {
+  return specs.reduce((sum, spec) => sum + byteLength(spec, source), 0);
 }
 
 /** Layer names in topology order from a Keras/tfjs `modelTopology` (nested models flattened). */

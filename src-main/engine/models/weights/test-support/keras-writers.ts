@@ -2,7 +2,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Group } from 'h5wasm';
 import { zipSync } from 'fflate';
-import { loadH5wasm } from '../h5-file';
+import { allowH5File, loadH5wasm } from '../h5-file';
 
 /** One array to write. */
 export interface ArrayToWrite {
@@ -49,6 +49,7 @@ export async function writeKeras2H5(
 ): Promise<void> {
   const h5 = await loadH5wasm();
   rmSync(file, { force: true });
+  const release = await allowH5File(file);
   const f = new h5.File(file, 'w');
   try {
     let root: Group = f;
@@ -76,6 +77,7 @@ export async function writeKeras2H5(
     }
   } finally {
     f.close();
+    release();
   }
 }
 
@@ -91,6 +93,7 @@ export interface Keras3Layer {
 export async function writeKeras3WeightsH5(file: string, layers: Keras3Layer[], modelName = 'functional'): Promise<void> {
   const h5 = await loadH5wasm();
   rmSync(file, { force: true });
+  const release = await allowH5File(file);
   const f = new h5.File(file, 'w');
   try {
     f.create_group('vars').create_attribute('name', modelName);
@@ -103,6 +106,7 @@ export async function writeKeras3WeightsH5(file: string, layers: Keras3Layer[], 
     writeDataset(opt, '0', { name: 'iterations', shape: [], values: Float32Array.of(10) });
   } finally {
     f.close();
+    release();
   }
 }
 

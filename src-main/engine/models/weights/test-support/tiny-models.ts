@@ -1,4 +1,6 @@
 // Test support: small tfjs models with Keras-style names and deterministic weights.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs';
 import type { Tf } from '../../../backend';
 import { weightedLayers } from '../match-layers';
@@ -112,4 +114,23 @@ export function differingWeights(actual: Map<string, Float32Array>, expected: Ma
     const b = expected.get(key);
     return !a || !b || a.length !== b.length || a.some((v, i) => v !== b[i]);
   });
+}
+
+/** Saves a model the way tfjs's file handlers do: model.json plus one weights shard. */
+export async function saveTfjsFolder(tf: Tf, model: LayersModel, folder: string, shard = 'group1-shard1of1.bin'): Promise<void> {
+  mkdirSync(folder, { recursive: true });
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      writeFileSync(path.join(folder, shard), Buffer.from(artifacts.weightData as ArrayBuffer));
+      writeFileSync(
+        path.join(folder, 'model.json'),
+        JSON.stringify({
+          modelTopology: artifacts.modelTopology,
+          format: 'layers-model',
+          weightsManifest: [{ paths: [shard], weights: artifacts.weightSpecs }],
+        }),
+      );
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
 }
