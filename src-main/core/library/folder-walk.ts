@@ -9,7 +9,8 @@ export type WalkEntry =
 
 /** The directory calls the walk makes; injectable so tests can simulate failures. */
 export interface WalkFs {
-  readdir(dir: string): Promise<fs.Dirent[]>;
+  /** Names as bytes: a name that is not valid UTF-8 must not be turned into another name. */
+  readdir(dir: string): Promise<fs.Dirent<Buffer>[]>;
   stat(target: string): Promise<fs.Stats>;
 }
 
@@ -22,7 +23,7 @@ export interface WalkOptions {
 }
 
 const nodeWalkFs: WalkFs = {
-  readdir: (dir) => fs.promises.readdir(dir, { withFileTypes: true }),
+  readdir: (dir) => fs.promises.readdir(dir, { withFileTypes: true, encoding: 'buffer' }),
   stat: (target) => fs.promises.stat(target),
 };
 
@@ -50,17 +51,24 @@ export async function* walkFolder(root: string, options: WalkOptions = {}): Asyn
   while (stack.length > 0) {
     if (options.signal?.aborted) return;
     const dir = stack.pop()!;
-    let entries: fs.Dirent[];
+    let listed: fs.Dirent<Buffer>[];
     try {
-      entries = await io.readdir(dir.path);
+      listed = await io.readdir(dir.path);
     } catch (error) {
       yield { kind: 'skip', path: dir.path, reason: fsErrorReason(error, 'folder') };
       continue;
     }
+    const entries = listed.map((entry) => ({ entry, name: entry.name.toString('utf8') }));
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const subdirs: PendingDir[] = [];
-    for (const entry of entries) {
-      const full = path.join(dir.path, entry.name);
+    for (const { entry, name } of entries) {
+      const full = path.join(dir.path, name);
+      // Paths are text everywhere in Graft (database, media URLs, exports, the engine): a name
+      // that does not survive as UTF-8 would point at a file that does not exist.
+      if (!Buffer.from(name, 'utf8').equals(entry.name)) {
+        yield { kind: 'skip', path: full, reason: notUtf8Reason(entry) };
+        continue;
+      }
       let isDir = entry.isDirectory();
       let isFile = entry.isFile();
       if (entry.isSymbolicLink() || isDir) {
@@ -87,7 +95,7 @@ export async function* walkFolder(root: string, options: WalkOptions = {}): Asyn
           yield { kind: 'skip', path: full, reason: 'is the Graft project folder (its thumbnails are not photos)' };
           continue;
         }
-        subdirs.push({ path: full, dirs: [...dir.dirs, entry.name] });
+        subdirs.push({ path: full, dirs: [...dir.dirs, name] });
       } else if (isFile) {
         yield { kind: 'file', path: full, dirs: dir.dirs };
       } else {
@@ -96,6 +104,15 @@ export async function* walkFolder(root: string, options: WalkOptions = {}): Asyn
     }
     for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i]!);
   }
+}
+
+function notUtf8Reason(entry: fs.Dirent<Buffer>): string {
+  const what = entry.isDirectory() ? 'folder' : 'file';
+  const hex = [...entry.name].map((b) => (b < 0x80 ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`)).join('');
+  return (
+    `${what} name is not valid UTF-8 (${hex}); Graft keeps paths as text, so rename the ${what} to import ` +
+    (what === 'folder' ? 'the photos in it' : 'it')
+  );
 }
 
 function dirKey(stats: fs.Stats): string {

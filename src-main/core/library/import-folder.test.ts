@@ -72,7 +72,7 @@ describe('importFolder', () => {
         readFile: (file, signal) => (file.endsWith('dog3.jpeg') ? Promise.reject(denied) : nodeImportFileIo.readFile(file, signal)),
       },
       walk: {
-        readdir: (dir) => (dir.endsWith(`${path.sep}big`) ? Promise.reject(denied) : fs.promises.readdir(dir, { withFileTypes: true })),
+        readdir: (dir) => (dir.endsWith(`${path.sep}big`) ? Promise.reject(denied) : fs.promises.readdir(dir, { withFileTypes: true, encoding: 'buffer' })),
         stat: (target) => fs.promises.stat(target),
       },
     });

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Database } from 'better-sqlite3';
 import type { ImportSummary } from '../../api/types/import';
+import { errnoCode } from '../../base/fs-errors';
 
 /** Import runs kept in the log (with their skipped and duplicate lists); older ones are dropped. */
 export const KEPT_IMPORT_RUNS = 50;
@@ -43,6 +44,19 @@ export function finishImportRun(db: Database, runId: number, status: 'done' | 'c
 }
 
 /**
+ * True when no photo is at `file` any more: nothing there, or something that is not a regular
+ * file (a folder now stands where the photo was). Unreadable is not gone.
+ */
+function isGone(file: string): boolean {
+  try {
+    return !fs.statSync(file).isFile();
+  } catch (error) {
+    const code = errnoCode(error);
+    return code === 'ENOENT' || code === 'ENOTDIR' || code === 'ELOOP';
+  }
+}
+
+/**
  * Flags rows under `root` that this import did not see and whose file is really gone
  * (a file the walk passed over — unreadable, now corrupt — is still there and keeps its flag).
  * Returns how many rows became missing.
@@ -55,7 +69,7 @@ export function markMissingUnder(db: Database, root: string, seen: ReadonlySet<n
     id: number;
     path: string;
   }[];
-  const gone = rows.filter((row) => !seen.has(row.id) && !fs.existsSync(row.path));
+  const gone = rows.filter((row) => !seen.has(row.id) && isGone(row.path));
   const mark = db.prepare('UPDATE images SET missing = 1 WHERE id = ?');
   db.transaction(() => {
     for (const row of gone) mark.run(row.id);
