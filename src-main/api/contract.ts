@@ -25,7 +25,22 @@ import type {
   UndoState,
 } from './types/library';
 import type { ModelInfo, ModelSummary, ModelSummaryParams } from './types/models';
-import type { EvaluateParams, LrFinderRequest, RunDetail, RunMetricsEvent, RunSummary, TrainingStartParams } from './types/runs';
+import type {
+  AugmentPreview,
+  AugmentPreviewParams,
+  DatasetCheck,
+  EvaluateParams,
+  GradCam,
+  GradCamParams,
+  LrFinderRequest,
+  PredictionPage,
+  PredictionQuery,
+  RunDetail,
+  RunMetricsEvent,
+  RunSummary,
+  TrainingConfig,
+  TrainingStartParams,
+} from './types/runs';
 
 /** Every request: name → parameters and result. */
 export interface ApiRequests {
@@ -75,6 +90,11 @@ export interface ApiRequests {
   'runs.rename': { params: { runId: number; name: string }; result: RunSummary };
   'runs.delete': { params: { runId: number }; result: { deleted: boolean } };
   'runs.evaluate': { params: EvaluateParams; result: JobStarted };
+  'runs.predictions': { params: PredictionQuery; result: PredictionPage };
+  'runs.gradCam': { params: GradCamParams; result: GradCam };
+  'training.check': { params: void; result: DatasetCheck };
+  'training.lastConfig': { params: void; result: TrainingConfig | null };
+  'training.augmentPreview': { params: AugmentPreviewParams; result: AugmentPreview };
 }
 
 /** Pushed after anything changes the library, so every open view refreshes. */

@@ -8,7 +8,8 @@ import type { OnnxRuntimeInfo, TfBackendName } from '../api/types/app';
 import type { ClassifyParams, ClassifyResult, EmbedParams, EmbedResult, OnnxCheckParams, OnnxCheckResult } from '../api/types/inference';
 import type { EngineSelfTest, SelfTestParams, StepProgress } from '../api/types/jobs';
 import type { ModelSummary, ModelSummaryParams } from '../api/types/models';
-import type { DatasetSnapshot, LrFinderResult, RunImage, SplitEvaluation, TrainEvent, TrainingConfig, TrainResult } from '../api/types/runs';
+import type { AugmentPreview, DatasetSnapshot, GradCam, LrFinderResult, RunImage, SplitEvaluation, TrainEvent, TrainingConfig, TrainResult } from '../api/types/runs';
+import type { AugmentSpec } from '../api/types/training';
 import type { LrFinderSpec } from '../api/types/training';
 import type { SplitName } from '../api/types/library';
 
@@ -33,6 +34,24 @@ export interface EngineEvaluateParams extends RunPaths {
   checkpoint: 'best' | 'last';
   split: SplitName;
   images: RunImage[];
+}
+
+/** The engine's `augmentPreview`: images (by path) and the augmentation to show. */
+export interface EngineAugmentPreviewParams {
+  images: { imageId: number; path: string; contentHash: string }[];
+  augment: AugmentSpec;
+  seed: number;
+  variants: number;
+  size: number;
+}
+
+/** The engine's `gradCam`: a run's checkpoint and one image. */
+export interface EngineGradCamParams {
+  runDir: string;
+  checkpoint: 'best' | 'last';
+  config: TrainingConfig;
+  image: { path: string; contentHash: string };
+  classIndex?: number;
 }
 
 /** The engine's `lrFind`: the run's stage-one setup on its training images. */
@@ -70,6 +89,8 @@ export interface EngineRequests {
   train: { params: EngineTrainParams; result: TrainResult; event: TrainEvent };
   evaluate: { params: EngineEvaluateParams; result: SplitEvaluation; event: StepProgress };
   lrFind: { params: EngineLrFindParams; result: LrFinderResult; event: StepProgress };
+  augmentPreview: { params: EngineAugmentPreviewParams; result: AugmentPreview; event: never };
+  gradCam: { params: EngineGradCamParams; result: GradCam; event: never };
 }
 
 /** An engine request name. */

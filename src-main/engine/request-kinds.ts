@@ -8,7 +8,7 @@ import type { Parser } from '../base/parse';
 import { classifyParams, embedParams, onnxCheckParams } from '../api/params/inference-params';
 import { selfTestParams } from '../api/params/jobs-params';
 import { modelSummaryParams } from '../api/params/models-params';
-import { engineEvaluateParams, engineLrFindParams, engineTrainParams } from '../api/params/training-params';
+import { engineAugmentPreviewParams, engineEvaluateParams, engineGradCamParams, engineLrFindParams, engineTrainParams } from '../api/params/training-params';
 import type { EngineParams, EngineRequestName } from './protocol';
 
 /** How the host and the worker treat one kind of request. */
@@ -36,6 +36,9 @@ export const ENGINE_REQUEST_KINDS: { readonly [N in EngineRequestName]: EngineRe
   train: { parse: engineTrainParams, heavy: true, cancelGraceMs: 180_000, silenceMs: 900_000 },
   evaluate: { parse: engineEvaluateParams, heavy: true, cancelGraceMs: 60_000, silenceMs: 600_000 },
   lrFind: { parse: engineLrFindParams, heavy: true, cancelGraceMs: 180_000, silenceMs: 900_000 },
+  // A few images: answered between the batches of a run.
+  augmentPreview: { parse: engineAugmentPreviewParams, heavy: false, cancelGraceMs: 10_000, silenceMs: 60_000 },
+  gradCam: { parse: engineGradCamParams, heavy: false, cancelGraceMs: 30_000, silenceMs: 300_000 },
 };
 
 /** Tells whether a string names an engine request. */

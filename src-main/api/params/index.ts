@@ -18,7 +18,7 @@ import {
   splitPinParams,
 } from './library-params';
 import { modelSummaryParams } from './models-params';
-import { evaluateParams, lrFinderRequest, runId, trainingStartParams } from './training-params';
+import { augmentPreviewParams, evaluateParams, gradCamParams, lrFinderRequest, predictionQuery, runId, trainingStartParams } from './training-params';
 
 /** For each request, the parser of its parameters. Its type fails to compile when a request is missing. */
 export const REQUEST_PARAMS: { readonly [N in RequestName]: Parser<ParamsOf<N>> } = {
@@ -68,6 +68,11 @@ export const REQUEST_PARAMS: { readonly [N in RequestName]: Parser<ParamsOf<N>> 
   'runs.rename': object({ runId, name: str({ nonEmpty: true, maxLength: 200 }) }),
   'runs.delete': object({ runId }),
   'runs.evaluate': evaluateParams,
+  'runs.predictions': predictionQuery,
+  'runs.gradCam': gradCamParams,
+  'training.check': nothing,
+  'training.lastConfig': nothing,
+  'training.augmentPreview': augmentPreviewParams,
 };
 
 /** Tells whether a string names a request. */

@@ -189,3 +189,46 @@ export const engineEvaluateParams = object({
 
 /** The engine's `lrFind`. */
 export const engineLrFindParams = object({ ...runPaths, config: trainingConfig, dataset: datasetSnapshot, finder: lrFinderSpec });
+
+/** `training.augmentPreview`. */
+export const augmentPreviewParams = object({
+  imageIds: array(positiveInt(), { minItems: 1, maxItems: 8 }),
+  augment: augmentSpec,
+  seed: int({ min: 0, max: 2 ** 32 - 1 }),
+  variants: positiveInt(8),
+  size: int({ min: 16, max: 256 }),
+});
+
+/** `runs.gradCam`. */
+export const gradCamParams = object({ runId, checkpoint: oneOf(['best', 'last'] as const), imageId: positiveInt(), classIndex: optional(int({ min: 0, max: 100_000 })) });
+
+/** `runs.predictions`. */
+export const predictionQuery = object({
+  evaluationId: positiveInt(),
+  misclassified: optional(bool),
+  trueClass: optional(int({ min: 0, max: 100_000 })),
+  predictedClass: optional(int({ min: 0, max: 100_000 })),
+  orderBy: optional(oneOf(['loss', 'confidence'] as const)),
+  offset: optional(int({ min: 0 })),
+  limit: optional(int({ min: 1, max: 500 })),
+});
+
+const imageRef = object({ imageId: positiveInt(), path: folder, contentHash: str({ nonEmpty: true, maxLength: 128 }) });
+
+/** The engine's `augmentPreview`. */
+export const engineAugmentPreviewParams = object({
+  images: array(imageRef, { minItems: 1, maxItems: 8 }),
+  augment: augmentSpec,
+  seed: int({ min: 0, max: 2 ** 32 - 1 }),
+  variants: positiveInt(8),
+  size: int({ min: 16, max: 256 }),
+});
+
+/** The engine's `gradCam`. */
+export const engineGradCamParams = object({
+  runDir: folder,
+  checkpoint: oneOf(['best', 'last'] as const),
+  config: trainingConfig,
+  image: object({ path: folder, contentHash: str({ nonEmpty: true, maxLength: 128 }) }),
+  classIndex: optional(int({ min: 0, max: 100_000 })),
+});

@@ -260,3 +260,85 @@ export interface EvaluateParams {
   checkpoint: 'best' | 'last';
   split: SplitName;
 }
+
+/** What the wizard's data check shows: counts per class and split, and what stands in the way. */
+export interface DatasetCheck {
+  classes: { name: string; train: number; validation: number; test: number; unsplit: number }[];
+  unlabelled: number;
+  missing: number;
+  /** Problems that stop training, each with what to do. */
+  problems: { code: string; message: string }[];
+  /** Things that train poorly but train: tiny classes, imbalance. */
+  warnings: { code: 'tiny-class' | 'imbalance' | 'unlabelled' | 'missing'; message: string }[];
+}
+
+/** Parameters of `runs.predictions`: one evaluation's predictions, filtered and ordered for the gallery. */
+export interface PredictionQuery {
+  evaluationId: number;
+  /** Only wrong predictions. */
+  misclassified?: boolean;
+  /** Only images of this true class (index in the run's classes). */
+  trueClass?: number;
+  /** Only images predicted as this class. */
+  predictedClass?: number;
+  /** Highest loss first (default), or least confident first. */
+  orderBy?: 'loss' | 'confidence';
+  offset?: number;
+  limit?: number;
+}
+
+/** One prediction as the gallery shows it. */
+export interface PredictionItem {
+  imageId: number;
+  path: string;
+  thumbUrl: string;
+  /** True class index in the run's classes. */
+  label: number;
+  predicted: number;
+  probability: number;
+  loss: number;
+  probabilities: number[];
+  /** The image's label in the library now, by class name (it may have been relabelled since). */
+  currentLabel: string | null;
+}
+
+/** A page of predictions. */
+export interface PredictionPage {
+  total: number;
+  offset: number;
+  items: PredictionItem[];
+}
+
+/** Parameters of `training.augmentPreview`: a few of the project's images and the augmentation to show. */
+export interface AugmentPreviewParams {
+  imageIds: number[];
+  augment: AugmentSpec;
+  seed: number;
+  /** Variants per image (1–8). */
+  variants: number;
+  /** Side of the previews in pixels (the run's input size, at most 256). */
+  size: number;
+}
+
+/** Augmented variants of each image, as PNG data URLs (variant 0 is the image itself). */
+export interface AugmentPreview {
+  images: { imageId: number; variants: string[] }[];
+}
+
+/** Parameters of `runs.gradCam`: a run's checkpoint, an image, and the class to explain (the predicted one when absent). */
+export interface GradCamParams {
+  runId: number;
+  checkpoint: 'best' | 'last';
+  imageId: number;
+  classIndex?: number;
+}
+
+/** A Grad-CAM heatmap: where the last convolutional feature map supports the class. */
+export interface GradCam {
+  classIndex: number;
+  probabilities: number[];
+  /** The layer whose feature map was used. */
+  layer: string;
+  /** RGBA PNG at the model's input size, to overlay on the image (data URL). */
+  heatmap: string;
+}

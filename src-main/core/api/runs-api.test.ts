@@ -73,6 +73,13 @@ describe('training through the contract', () => {
 
   it('trains as a job, records history and metrics in SQLite, pushes run.metrics, evaluates, renames and deletes', async () => {
     await call('splits.assign', { train: 0.6, validation: 0.2, test: 0.2, seed: 1 });
+    const check = await call('training.check');
+    expect(check.problems).toEqual([]);
+    expect(check.classes.map((c) => [c.name, c.train + c.validation + c.test])).toEqual([
+      ['class0', 12],
+      ['class1', 12],
+    ]);
+    expect(await call('training.lastConfig')).toBeNull();
     const { jobId } = await call('training.start', { config, name: 'first' });
     const job = await services.ctx.jobs.settled(jobId);
     expect(job).toMatchObject({ kind: 'train', status: 'succeeded' });
@@ -96,6 +103,28 @@ describe('training through the contract', () => {
     const evaluated = await services.ctx.jobs.settled(evaluation.jobId);
     expect(evaluated).toMatchObject({ kind: 'evaluate', status: 'succeeded', result: { split: 'test', checkpoint: 'last' } });
     expect((await call('runs.get', { runId })).evaluations).toHaveLength(3);
+
+    expect(await call('training.lastConfig')).toEqual(config);
+    const testEvaluation = run.evaluations.find((e) => e.split === 'test')!;
+    const page = await call('runs.predictions', { evaluationId: testEvaluation.id, orderBy: 'loss', limit: 3 });
+    expect(page.total).toBe(run.splitCounts.test);
+    expect(page.items).toHaveLength(3);
+    expect(page.items[0]!.loss).toBeGreaterThanOrEqual(page.items[1]!.loss);
+    expect(page.items[0]).toMatchObject({ thumbUrl: expect.stringMatching(/^\/media\/thumb\/\d+\?size=256$/), currentLabel: expect.stringMatching(/^class[01]$/) });
+    const wrong = await call('runs.predictions', { evaluationId: testEvaluation.id, misclassified: true });
+    expect(wrong.items.every((i) => i.predicted !== i.label)).toBe(true);
+    const cam = await call('runs.gradCam', { runId, checkpoint: 'best', imageId: page.items[0]!.imageId });
+    expect(cam).toMatchObject({ layer: 'out_relu', heatmap: expect.stringMatching(/^data:image\/png;base64,/) });
+    expect(cam.probabilities).toHaveLength(2);
+    const preview = await call('training.augmentPreview', {
+      imageIds: [page.items[0]!.imageId],
+      augment: { horizontalFlip: true, rotationDegrees: 15 },
+      seed: 1,
+      variants: 3,
+      size: 64,
+    });
+    expect(preview.images[0]!.variants).toHaveLength(3);
+    expect(new Set(preview.images[0]!.variants).size).toBe(3);
 
     await expect(call('training.resume', { runId })).rejects.toMatchObject({ code: 'bad-request', message: expect.stringContaining('has finished') });
     expect((await call('runs.rename', { runId, name: 'renamed' })).name).toBe('renamed');

@@ -5,7 +5,12 @@ import type { DatasetSnapshot, TrainingConfig } from '../../api/types/runs';
 import type { AppContext } from '../app-context';
 import type { JobContext } from '../jobs/job-registry';
 import type { Project } from '../project/project';
+import { checkDataset, lastTrainingConfig, rememberTrainingConfig } from '../runs/dataset-check';
 import { snapshotForTraining } from '../runs/dataset-snapshot';
+import { listPredictions } from '../runs/predictions';
+import { getImage } from '../library';
+import { mediaUrl } from '../../api/media-url';
+import { trainingConfig } from '../../api/params/training-params';
 import { createRunRecorder } from '../runs/run-recorder';
 import {
   createRun,
@@ -22,7 +27,19 @@ import {
   runSetup,
 } from '../runs/run-store';
 
+/** An image of the library by id, as the engine needs it. */
+function imageRef(project: Project, imageId: number): { path: string; contentHash: string } {
+  const image = getImage(project, imageId);
+  if (!image) throw new GraftError('not-found', `Image ${imageId} is not in this project.`);
+  return { path: image.path, contentHash: image.contentHash };
+}
+
 type RunRequests =
+  | 'training.check'
+  | 'training.lastConfig'
+  | 'training.augmentPreview'
+  | 'runs.predictions'
+  | 'runs.gradCam'
   | 'training.start'
   | 'training.resume'
   | 'training.lrFind'
@@ -70,9 +87,32 @@ export function runsApi(ctx: AppContext): HandlerSlice<RunRequests> {
     });
 
   return {
+    'training.check': () => checkDataset(project()),
+    'training.lastConfig': () => {
+      // A config saved by an older Graft that no longer parses is simply not offered.
+      try {
+        return trainingConfig(lastTrainingConfig(project()));
+      } catch {
+        return null;
+      }
+    },
+    'training.augmentPreview': async (params) => {
+      const scope = project();
+      const images = params.imageIds.map((imageId) => ({ imageId, ...imageRef(scope, imageId) }));
+      return ctx.engine.request('augmentPreview', { ...params, images });
+    },
+    'runs.predictions': (query) =>
+      listPredictions(project(), query, (imageId) => mediaUrl({ kind: 'thumb', imageId, size: 256 }, ctx.options.mode)),
+    'runs.gradCam': async (params) => {
+      const scope = project();
+      const run = getRun(scope, params.runId);
+      const image = runImages(scope, params.runId).find((i) => i.imageId === params.imageId) ?? imageRef(scope, params.imageId);
+      return ctx.engine.request('gradCam', { runDir: run.dir, checkpoint: params.checkpoint, config: run.config, image, classIndex: params.classIndex });
+    },
     'training.start': ({ config, name }) => {
       const scope = project();
       const dataset = snapshotForTraining(scope);
+      rememberTrainingConfig(scope, config);
       const { runId } = createRun(scope, config, dataset, name);
       changed(runId);
       const job = startTraining(scope, runId, config, dataset, false, getRun(scope, runId).name);

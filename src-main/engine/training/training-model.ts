@@ -88,48 +88,70 @@ export function cutOf(tf: Tf, model: LayersModel): FreezeCut {
   const boundary = model.layers.filter((layer) => prefix.has(layer) && model.layers.some((l) => !prefix.has(l) && inboundOf(l).includes(layer)));
 
   const restoreBn: (() => void)[] = [];
-  const mapped = new Map<Layer, SymbolicTensor>();
-  const inputs = boundary.map((layer) => {
-    const output = layer.output as SymbolicTensor;
-    const input = tf.input({ shape: output.shape.slice(1) as number[], name: `cut_${layer.name}` });
-    mapped.set(layer, input);
-    return input;
-  });
   for (const layer of model.layers) {
-    if (prefix.has(layer)) continue;
-    if (layer.getClassName() === 'BatchNormalization' && !layer.trainable) restoreBn.push(forceInferenceMode(layer));
-    const args = inboundOf(layer).map((l) => {
-      const tensor = mapped.get(l);
-      if (!tensor) throw new GraftError('internal', `Layer "${layer.name}" comes before its input "${l.name}" in the model's order.`);
-      return tensor;
-    });
-    mapped.set(layer, layer.apply(args.length === 1 ? args[0]! : args) as SymbolicTensor);
+    if (!prefix.has(layer) && layer.getClassName() === 'BatchNormalization' && !layer.trainable) restoreBn.push(forceInferenceMode(layer));
   }
-  const suffix = tf.model({ inputs, outputs: mapped.get(outputLayer)!, name: `${model.name}_trainable` });
-  const activation = outputActivation(outputLayer);
-  const linear = activation ? (tf.layers.dense({ units: 1, activation: 'linear' }) as unknown as { activation: unknown }).activation : null;
+  const suffix = modelFrom(tf, model, boundary, `${model.name}_trainable`);
   return {
     boundary: boundary.map((l) => l.name),
     prefixLayers: [...prefix].map((l) => l.name),
     suffix,
-    fromLogits: activation !== null,
-    asLogits: (fn) => {
-      if (!activation) return fn();
-      const holder = outputLayer as unknown as { activation: unknown };
-      const original = holder.activation;
-      holder.activation = linear;
-      try {
-        return fn();
-      } finally {
-        holder.activation = original;
-      }
-    },
+    fromLogits: outputActivation(outputLayer) !== null,
+    asLogits: (fn) => withLinearOutput(tf, model, fn),
     dispose: () => {
       for (const restore of restoreBn) restore();
       // Re-applying a layer counts a reference to it: release the suffix's, so the model's dispose frees the weights.
       suffix.dispose();
     },
   };
+}
+
+/**
+ * The part of a model after the given layers: one new input per layer (its output's shape),
+ * the model's later layers applied again in order (the same layer objects, so the weights are
+ * shared). Release it with `dispose()` before the model's own dispose.
+ */
+export function modelFrom(tf: Tf, model: LayersModel, from: readonly Layer[], name: string): LayersModel {
+  const mapped = new Map<Layer, SymbolicTensor>();
+  const inputs = from.map((layer) => {
+    const output = layer.output as SymbolicTensor;
+    const input = tf.input({ shape: output.shape.slice(1) as number[], name: `cut_${layer.name}` });
+    mapped.set(layer, input);
+    return input;
+  });
+  // Everything the boundary layers depend on stays out.
+  const before = new Set<Layer>();
+  const stack = [...from];
+  for (let layer = stack.pop(); layer; layer = stack.pop()) {
+    if (before.has(layer)) continue;
+    before.add(layer);
+    stack.push(...inboundOf(layer));
+  }
+  for (const layer of model.layers) {
+    if (before.has(layer)) continue;
+    const args = inboundOf(layer).map((l) => {
+      const tensor = mapped.get(l);
+      if (!tensor) throw new GraftError('internal', `Layer "${layer.name}" needs "${l.name}", which is neither after the cut nor on it.`);
+      return tensor;
+    });
+    mapped.set(layer, layer.apply(args.length === 1 ? args[0]! : args) as SymbolicTensor);
+  }
+  const outputLayer = model.outputs[0]!.sourceLayer as Layer;
+  return tf.model({ inputs, outputs: mapped.get(outputLayer)!, name });
+}
+
+/** Runs `fn` with a final Dense softmax/sigmoid switched to linear (logits), as a loss or Grad-CAM wants. */
+export function withLinearOutput<T>(tf: Tf, model: LayersModel, fn: () => T): T {
+  const layer = model.outputs[0]!.sourceLayer as Layer;
+  if (!outputActivation(layer)) return fn();
+  const holder = layer as unknown as { activation: unknown };
+  const original = holder.activation;
+  holder.activation = (tf.layers.dense({ units: 1, activation: 'linear' }) as unknown as { activation: unknown }).activation;
+  try {
+    return fn();
+  } finally {
+    holder.activation = original;
+  }
 }
 
 /** The final layer's softmax or sigmoid, when it has one to take off for a loss on logits. */

@@ -6,6 +6,8 @@ import { createOnnxCheckHandler } from '../requests/onnx-check';
 import { runSelfTest } from '../requests/self-test';
 import { runEvaluate } from '../requests/evaluate';
 import { runLrFind } from '../requests/lr-find';
+import { runAugmentPreview } from '../requests/augment-preview';
+import { runGradCam } from '../requests/grad-cam';
 import { runTrain } from '../requests/train';
 import type { EngineHandlers } from './engine-context';
 
@@ -22,6 +24,8 @@ export function createEngineHandlers(): EngineHandlers {
       train: runTrain,
       evaluate: runEvaluate,
       lrFind: runLrFind,
+      augmentPreview: runAugmentPreview,
+      gradCam: runGradCam,
       onnxCheck: createOnnxCheckHandler(),
     },
     dispose: () => models.dispose(),

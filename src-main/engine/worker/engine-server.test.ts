@@ -40,6 +40,8 @@ function slowHandlers(dispose = vi.fn()): EngineHandlers {
       train: notUsed,
       evaluate: notUsed,
       lrFind: notUsed,
+      augmentPreview: notUsed,
+      gradCam: notUsed,
     },
     dispose,
   };
