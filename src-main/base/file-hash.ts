@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
+import { openRegularFile } from './regular-file';
 
 /** The content-hash algorithm; sha256 runs at ~1.4 GB/s with SHA-NI, far above decode speed. */
 export const HASH_ALGORITHM = 'sha256';
@@ -19,11 +19,19 @@ export interface HashFileOptions {
   signal?: AbortSignal;
 }
 
-/** Hex hash of a file, streamed so a large file never sits in memory. */
+/**
+ * Hex hash of a file, streamed so a large file never sits in memory. Only a regular file is
+ * read: a path that became a FIFO or a device is refused (FileRefusal) instead of hanging.
+ */
 export async function hashFile(filePath: string, options: HashFileOptions = {}): Promise<string> {
   const { algorithm = HASH_ALGORITHM, signal } = options;
   const hash = createHash(algorithm);
-  const stream = fs.createReadStream(filePath, { signal, highWaterMark: 1 << 20 });
-  for await (const chunk of stream) hash.update(chunk as Buffer);
+  const { handle } = await openRegularFile(filePath, { maxBytes: Number.MAX_SAFE_INTEGER });
+  try {
+    const stream = handle.createReadStream({ signal, highWaterMark: 1 << 20, autoClose: false });
+    for await (const chunk of stream) hash.update(chunk as Buffer);
+  } finally {
+    await handle.close();
+  }
   return hash.digest('hex');
 }

@@ -106,9 +106,35 @@ export async function readRegularFileChunks(
   }
 }
 
-/** Reads a whole regular file of at most `maxBytes` (see `openRegularFile` for what is refused). */
+/**
+ * Reads a whole regular file of at most `maxBytes` (see `openRegularFile` for what is refused).
+ * The size known at open is read into one buffer; a file still growing is read on, in chunks,
+ * until the limit.
+ */
 export async function readRegularFile(file: string, options: RegularFileOptions): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  await readRegularFileChunks(file, options, (chunk) => parts.push(chunk));
-  return Buffer.concat(parts);
+  const what = options.what ?? 'The file';
+  const { handle, size } = await openRegularFile(file, options);
+  try {
+    const parts = [Buffer.allocUnsafe(size)];
+    let total = 0;
+    while (total < size) {
+      options.signal?.throwIfAborted();
+      const { bytesRead } = await handle.read(parts[0]!, total, size - total, null);
+      if (bytesRead === 0) return parts[0]!.subarray(0, total);
+      total += bytesRead;
+    }
+    for (;;) {
+      const more = Buffer.allocUnsafe(64 * 1024);
+      const { bytesRead } = await handle.read(more, 0, more.length, null);
+      if (bytesRead === 0) return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+      total += bytesRead;
+      if (total > options.maxBytes) throw tooLarge(file, what, options.maxBytes);
+      parts.push(more.subarray(0, bytesRead));
+    }
+  } catch (error) {
+    if (error instanceof FileRefusal || options.signal?.aborted) throw error;
+    throw new FileRefusal('unreadable', `${what} ${file} cannot be read: ${(error as Error).message}`);
+  } finally {
+    await handle.close();
+  }
 }

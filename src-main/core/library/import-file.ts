@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { Database, Statement } from 'better-sqlite3';
 import { hashBuffer, hashFile } from '../../base/file-hash';
 import { errnoCode, fsErrorReason } from '../../base/fs-errors';
+import { readRegularFile } from '../../base/regular-file';
 import { hasImageExtension, unsupportedExtensionReason } from './image-formats';
 import { probeImage, ProbeRejection } from './image-probe';
 import type { ImageFacts, ImportWrite } from './import-writer';
@@ -15,10 +16,10 @@ export interface ImportFileIo {
   readFile(filePath: string, signal: AbortSignal): Promise<Buffer>;
 }
 
-/** Plain Node file access. */
+/** Plain Node file access; a file is read only while it is a regular one (never a FIFO swapped in after the walk). */
 export const nodeImportFileIo: ImportFileIo = {
   stat: (filePath) => fs.promises.stat(filePath),
-  readFile: (filePath, signal) => fs.promises.readFile(filePath, { signal }),
+  readFile: (filePath, signal) => readRegularFile(filePath, { maxBytes: BUFFER_LIMIT, signal }),
 };
 
 /** What happened to one file, with the database write it needs (if any). */

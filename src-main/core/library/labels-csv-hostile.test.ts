@@ -66,4 +66,12 @@ describe('paths a client names for labels and exports', () => {
       expect(outcome).toMatchObject({ status: 'threw', error: { code: 'bad-request', message: expect.stringMatching(message) } });
     }
   }, 30_000);
+
+  it('reads a photo for import only while it is a regular file (a FIFO swapped in after the walk is refused)', async () => {
+    const photo = path.join(tmp.dir, 'photo.jpg');
+    fs.writeFileSync(photo, Buffer.alloc(1000, 7));
+    expect(await runBounded(scenarios, 'readAsImport', [photo], bounds)).toMatchObject({ status: 'returned', value: { bytes: 1000 } });
+    const outcome = await runBounded(scenarios, 'readAsImport', [makeFifo('swapped.jpg')], bounds);
+    expect(outcome).toMatchObject({ status: 'threw', error: { message: expect.stringMatching(/named pipe \(FIFO\), not a regular file/) } });
+  }, 30_000);
 });

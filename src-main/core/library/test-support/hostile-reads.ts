@@ -3,7 +3,9 @@
  * (see base/test-support/bounded-child.ts): a FIFO or a device must be refused, not hang or
  * flood the process.
  */
+import { hashFile } from '../../../base/file-hash';
 import { createProject } from '../../project/project';
+import { nodeImportFileIo } from '../import-file';
 import { createClass } from '../classes';
 import { exportImageFolder } from '../image-folder-export';
 import { assignLabel } from '../labels';
@@ -41,4 +43,10 @@ export async function exportReplacedPhoto(projectDir: string, replacement: strin
   } finally {
     project.dispose();
   }
+}
+
+/** Reads a file as an import does (whole when small, hashed when large). */
+export async function readAsImport(file: string): Promise<unknown> {
+  const bytes = await nodeImportFileIo.readFile(file, new AbortController().signal);
+  return { bytes: bytes.length, hash: await hashFile(file) };
 }
