@@ -24,7 +24,7 @@ import type {
   UndoResult,
   UndoState,
 } from './types/library';
-import type { ModelInfo, ModelSummary, ModelSummaryParams } from './types/models';
+import type { DownloadWeightsParams, ModelInfo, ModelSummary, ModelSummaryParams } from './types/models';
 import type {
   AugmentPreview,
   AugmentPreviewParams,
@@ -59,6 +59,7 @@ export interface ApiRequests {
   'jobs.resume': { params: { jobId: string }; result: JobInfo };
   'models.list': { params: void; result: ModelInfo[] };
   'models.summary': { params: ModelSummaryParams; result: ModelSummary };
+  'models.download': { params: DownloadWeightsParams; result: JobStarted };
   'library.import': { params: LibraryImportParams; result: JobStarted };
   'library.list': { params: ImageQuery; result: ImagePage };
   'library.ids': { params: ImageQuery; result: number[] };

@@ -7,7 +7,7 @@
 import type { Parser } from '../base/parse';
 import { classifyParams, embedParams, onnxCheckParams } from '../api/params/inference-params';
 import { selfTestParams } from '../api/params/jobs-params';
-import { modelSummaryParams } from '../api/params/models-params';
+import { downloadWeightsParams, modelSummaryParams } from '../api/params/models-params';
 import { engineAugmentPreviewParams, engineEvaluateParams, engineGradCamParams, engineLrFindParams, engineTrainParams } from '../api/params/training-params';
 import type { EngineParams, EngineRequestName } from './protocol';
 
@@ -39,6 +39,8 @@ export const ENGINE_REQUEST_KINDS: { readonly [N in EngineRequestName]: EngineRe
   // A few images: answered between the batches of a run.
   augmentPreview: { parse: engineAugmentPreviewParams, heavy: false, cancelGraceMs: 10_000, silenceMs: 60_000 },
   gradCam: { parse: engineGradCamParams, heavy: false, cancelGraceMs: 30_000, silenceMs: 300_000 },
+  // Network work: not queued behind a run, and a stalled connection is retried inside.
+  downloadWeights: { parse: downloadWeightsParams, heavy: false, cancelGraceMs: 10_000, silenceMs: 300_000 },
 };
 
 /** Tells whether a string names an engine request. */

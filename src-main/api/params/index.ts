@@ -17,7 +17,7 @@ import {
   splitAssignParams,
   splitPinParams,
 } from './library-params';
-import { modelSummaryParams } from './models-params';
+import { downloadWeightsParams, modelSummaryParams } from './models-params';
 import { augmentPreviewParams, evaluateParams, gradCamParams, lrFinderRequest, predictionQuery, runId, trainingStartParams } from './training-params';
 
 /** For each request, the parser of its parameters. Its type fails to compile when a request is missing. */
@@ -37,6 +37,7 @@ export const REQUEST_PARAMS: { readonly [N in RequestName]: Parser<ParamsOf<N>> 
   'jobs.resume': jobIdParams,
   'models.list': nothing,
   'models.summary': modelSummaryParams,
+  'models.download': downloadWeightsParams,
   'library.import': libraryImportParams,
   'library.list': imageQuery,
   'library.ids': imageQuery,

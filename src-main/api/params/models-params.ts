@@ -1,5 +1,5 @@
 /** Parameter parsers of the model requests, shared by the main-side dispatcher and the engine. */
-import { bool, object, oneOf, optional, positiveInt, type Parser } from '../../base/parse';
+import { bool, object, oneOf, optional, positiveInt, str, type Parser } from '../../base/parse';
 import { ARCH_NAMES } from '../model-catalog';
 import type { ArchName, ModelSummaryParams, Pooling } from '../types/models';
 
@@ -19,4 +19,12 @@ export const modelSummaryParams: Parser<ModelSummaryParams> = object({
   pooling: optional(pooling),
   inputSize: optional(inputSize),
   classes: optional(classCount),
+});
+
+/** `models.download` and the engine's `downloadWeights`. */
+export const downloadWeightsParams = object({
+  arch: archName,
+  inputSize: optional(inputSize),
+  cacheDir: optional(str({ nonEmpty: true, maxLength: 4096 })),
+  baseUrl: optional(str({ nonEmpty: true, maxLength: 4096 })),
 });

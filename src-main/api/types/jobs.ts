@@ -5,6 +5,7 @@
 import type { ApiError } from '../errors';
 import type { ImportOptions, ImportProgress, ImportSummary } from './import';
 import type { ImageFolderExport, ImageFolderOptions, ImageFolderProgress } from './library';
+import type { DownloadedWeights, DownloadWeightsParams } from './models';
 import type { EvaluateParams, EvaluationSummary, LrFinderRequest, LrFinderResult, RunSummary, TrainingStartParams, TrainProgress } from './runs';
 
 /** Parameters of `library.import`: the folder and the import options. */
@@ -47,6 +48,7 @@ export interface JobKinds {
   train: { params: TrainingStartParams & { resumeRunId?: number }; progress: TrainProgress; result: RunSummary };
   'lr-find': { params: LrFinderRequest; progress: StepProgress; result: LrFinderResult };
   evaluate: { params: EvaluateParams; progress: StepProgress; result: EvaluationSummary };
+  download: { params: DownloadWeightsParams; progress: StepProgress; result: DownloadedWeights };
 }
 
 /** A kind of job. */

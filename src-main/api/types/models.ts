@@ -120,3 +120,21 @@ export interface ImagenetPrediction {
   label: string;
   probability: number;
 }
+
+/** Parameters of `models.download`: an architecture's ImageNet weights (without the top) for an input size. */
+export interface DownloadWeightsParams {
+  arch: ArchName;
+  inputSize?: number;
+  /** Where the engine keeps weights; its default cache when absent. */
+  cacheDir?: string;
+  /** Replaces Keras's download host (mirrors, tests). */
+  baseUrl?: string;
+}
+
+/** A weights file in the cache. */
+export interface DownloadedWeights {
+  arch: ArchName;
+  file: string;
+  path: string;
+  cached: boolean;
+}

@@ -8,6 +8,7 @@ import { runEvaluate } from '../requests/evaluate';
 import { runLrFind } from '../requests/lr-find';
 import { runAugmentPreview } from '../requests/augment-preview';
 import { runGradCam } from '../requests/grad-cam';
+import { runDownloadWeights } from '../requests/download-weights';
 import { runTrain } from '../requests/train';
 import type { EngineHandlers } from './engine-context';
 
@@ -26,6 +27,7 @@ export function createEngineHandlers(): EngineHandlers {
       lrFind: runLrFind,
       augmentPreview: runAugmentPreview,
       gradCam: runGradCam,
+      downloadWeights: runDownloadWeights,
       onnxCheck: createOnnxCheckHandler(),
     },
     dispose: () => models.dispose(),

@@ -42,6 +42,7 @@ function slowHandlers(dispose = vi.fn()): EngineHandlers {
       lrFind: notUsed,
       augmentPreview: notUsed,
       gradCam: notUsed,
+      downloadWeights: notUsed,
     },
     dispose,
   };
