@@ -14,9 +14,10 @@ export interface AppServices extends Disposable {
 /**
  * The one composition root of the main side, used by the desktop app and by `graft serve`
  * alike: builds the services, wires every handler of the contract into one dispatcher, and
- * starts the engine in the background so the first job does not wait for it.
+ * starts the engine in the background so the first job does not wait for it (unless
+ * `lazyEngine`: a CLI verb that may never need it starts it on its first request).
  */
-export function createAppServices(options: AppContextOptions & { projectDir?: string }): AppServices {
+export function createAppServices(options: AppContextOptions & { projectDir?: string; lazyEngine?: boolean }): AppServices {
   const ctx = new AppContext(options);
   try {
     if (options.projectDir) ctx.session.open(options.projectDir);
@@ -25,6 +26,6 @@ export function createAppServices(options: AppContextOptions & { projectDir?: st
     throw error;
   }
   const dispatcher = createDispatcher(createHandlers(ctx), options.logError);
-  void ctx.engine.start().catch((error: unknown) => options.logError('the engine failed to start', error));
+  if (!options.lazyEngine) void ctx.engine.start().catch((error: unknown) => options.logError('the engine failed to start', error));
   return { ctx, dispatcher, dispose: () => ctx.dispose() };
 }

@@ -1,0 +1,255 @@
+import { GraftError } from '../api/errors';
+import { ARCH_NAMES } from '../api/model-catalog';
+import { runtimeChoice } from '../api/params/inference-params';
+import { inputSize } from '../api/params/models-params';
+import { augmentSpec, headSpec, lrSchedule, optimizerSpec, trainingConfig } from '../api/params/training-params';
+import type { AugmentMode, FreezePlan, HeadLayerSpec, HeadSpec, TrainingConfig, TwoStageSpec } from '../api/types/runs';
+import type { AugmentSpec, LrScheduleSpec, OptimizerName } from '../api/types/training';
+import { int, num, oneOf, ParseError, positiveInt } from '../base/parse';
+import type { CliOptions, CliValues } from './command';
+import { defaultWeights, option, parseBase, parseWeights } from './inference-options';
+import { bareTerm, checkTerms, numberOption, splitTerms, termNumber, textOption } from './option-terms';
+
+/** Defaults a user of a fine-tuning tool expects (Keras's where Keras has one). */
+export const TRAINING_DEFAULTS = {
+  epochs: 10,
+  batchSize: 32,
+  seed: 42,
+  augmentVariants: 4,
+  lrFactor: 0.1,
+  learningRate: { adam: 1e-3, sgd: 1e-2, rmsprop: 1e-3 } satisfies Record<OptimizerName, number>,
+} as const;
+
+/** The options that say what a run trains and how (shared by `graft train` and `graft lr-find`). */
+export const TRAINING_OPTIONS: CliOptions = {
+  base: { type: 'string' },
+  weights: { type: 'string' },
+  'input-size': { type: 'string' },
+  pooling: { type: 'string' },
+  head: { type: 'string' },
+  unfreeze: { type: 'string' },
+  'unfreeze-from': { type: 'string' },
+  epochs: { type: 'string' },
+  'fine-tune-epochs': { type: 'string' },
+  'fine-tune-lr-factor': { type: 'string' },
+  'one-stage': { type: 'boolean' },
+  'batch-size': { type: 'string' },
+  lr: { type: 'string' },
+  optimizer: { type: 'string' },
+  schedule: { type: 'string' },
+  augment: { type: 'string' },
+  'augment-variants': { type: 'string' },
+  'class-weights': { type: 'string' },
+  'label-smoothing': { type: 'string' },
+  'early-stop': { type: 'string' },
+  'no-cache': { type: 'boolean' },
+  runtime: { type: 'string' },
+  seed: { type: 'string' },
+};
+
+/** Help lines of the training options, each with its default. */
+export const TRAINING_DETAILS: readonly string[] = [
+  `--base ARCH              the pretrained base (required): ${ARCH_NAMES.join(', ')}`,
+  '--weights W              bundled (default for mobilenet_v2 and inception_v3: offline), imagenet (default',
+  '                         otherwise; downloaded once), none (random: trains every layer), or a .h5/.keras/model.json',
+  "--input-size N           square input side in pixels (default: the architecture's, e.g. 224)",
+  '--pooling P              avg (default), max or flatten: how the last feature map becomes a vector',
+  '--head SPEC              dense layers before the classifier (default: none), e.g. 256,dropout=0.3 or',
+  '                         512,activation=gelu,256; a dropout=X before the first size drops out after pooling',
+  '--unfreeze B1,B2|all     also train these blocks of the base (graft model-summary ARCH lists them; default: none,',
+  '                         the head alone trains on the frozen base)',
+  '--unfreeze-from BLOCK    train BLOCK and every block after it',
+  '--epochs N               epochs (default 10; with unfrozen blocks: the head-only first stage)',
+  '--fine-tune-epochs N     epochs of the second stage, the unfrozen blocks with the head (default: --epochs)',
+  '--fine-tune-lr-factor X  learning rate of the second stage = --lr × X (default 0.1)',
+  '--one-stage              train the unfrozen blocks and the head together from the start (default: two stages',
+  '                         whenever blocks are unfrozen, as in the Keras transfer-learning guide)',
+  '--batch-size N           images per step (default 32)',
+  '--optimizer O            adam (default), sgd (momentum 0.9) or rmsprop',
+  '--lr X                   learning rate (default: 1e-3 for adam and rmsprop, 1e-2 for sgd)',
+  '--schedule S             constant (default), cosine[,warmup=EPOCHS,min=FRACTION], step[,every=N,factor=X]',
+  '                         (default: every third of the epochs × 0.1) or one-cycle[,pct=X,div=X,final-div=X]',
+  '--augment LIST           random augmentation of training images (default: none): flip, vflip, rotate=DEGREES,',
+  '                         zoom=FRACTION, brightness=FRACTION, contrast=FRACTION, hue=FRACTION',
+  '--augment-variants N|fresh  augmented copies per image kept in the activation cache (default 4), or fresh',
+  '                         ones every epoch (the frozen part then runs every epoch)',
+  '--class-weights W        none (default) or balanced (weigh classes by the inverse of their frequency)',
+  '--label-smoothing X      0 (default) to 0.5',
+  '--early-stop N           stop after N epochs without a lower validation loss, back to the best weights (default: off)',
+  '--no-cache               recompute the frozen layers every epoch (benchmarks, debugging; default: cached)',
+  '--runtime R              auto (default: ONNX Runtime for the frozen layers where it loads), onnx or tfjs',
+  '--seed N                 seed of shuffling, augmentation, dropout and the head (default 42)',
+];
+
+const OPTIMIZERS: readonly OptimizerName[] = ['adam', 'sgd', 'rmsprop'];
+
+/** Builds the run's config from the command line; every value is checked by the contract's parsers. */
+export function trainingConfigFrom(values: CliValues): TrainingConfig {
+  const arch = parseBase(values);
+  const weights = parseWeights(values, defaultWeights(arch));
+  const epochs = option(values, 'epochs', positiveInt(10_000), 'whole') ?? TRAINING_DEFAULTS.epochs;
+  const optimizerName = option(values, 'optimizer', oneOf(OPTIMIZERS)) ?? 'adam';
+  const learningRate = numberOption(values, 'lr', (v, p) => optimizerSpec({ name: optimizerName, learningRate: v }, p).learningRate) ?? TRAINING_DEFAULTS.learningRate[optimizerName];
+  const freeze = freezePlanFrom(values) ?? (weights === 'none' ? { kind: 'all' } : { kind: 'head-only' });
+  const augment = augmentFrom(values);
+  const config: TrainingConfig = {
+    base: { arch, weights, inputSize: option(values, 'input-size', inputSize, 'whole') },
+    head: headFrom(values),
+    freeze,
+    optimizer: { name: optimizerName, learningRate },
+    schedule: scheduleFrom(values, epochs),
+    epochs,
+    batchSize: option(values, 'batch-size', positiveInt(4096), 'whole') ?? TRAINING_DEFAULTS.batchSize,
+    twoStage: twoStageFrom(values, freeze, weights === 'none', epochs),
+    earlyStopping: earlyStopFrom(values),
+    classWeights: { kind: option(values, 'class-weights', oneOf(['none', 'balanced'] as const)) ?? 'none' },
+    labelSmoothing: numberOption(values, 'label-smoothing', num({ min: 0, max: 0.5 })) ?? 0,
+    augment,
+    augmentMode: augmentModeFrom(values, augment),
+    seed: option(values, 'seed', int({ min: 0, max: 2 ** 32 - 1 }), 'whole') ?? TRAINING_DEFAULTS.seed,
+    useCache: values['no-cache'] !== true,
+    runtime: option(values, 'runtime', runtimeChoice) ?? 'auto',
+  };
+  if (config.base.inputSize === undefined) delete config.base.inputSize;
+  // The dispatcher checks again; checking here refuses a slip before any engine starts.
+  try {
+    return trainingConfig(config, 'config');
+  } catch (error) {
+    if (error instanceof ParseError) throw new GraftError('bad-request', `These training settings do not fit together: ${error.message}`);
+    throw error;
+  }
+}
+
+/** Names of the training options that were given (to refuse them where they do not apply). */
+export function givenTrainingOptions(values: CliValues): string[] {
+  return Object.keys(TRAINING_OPTIONS).filter((name) => values[name] !== undefined);
+}
+
+function freezePlanFrom(values: CliValues): FreezePlan | null {
+  const blocks = textOption(values, 'unfreeze');
+  const from = textOption(values, 'unfreeze-from');
+  if (blocks !== undefined && from !== undefined) {
+    throw new GraftError('bad-request', 'Use either --unfreeze (named blocks) or --unfreeze-from (a block and all after it), not both.');
+  }
+  if (from !== undefined) return { kind: 'from', block: from };
+  if (blocks === undefined) return null;
+  const names = splitTerms('unfreeze', blocks).map((term) => {
+    bareTerm('unfreeze', term);
+    return term.key;
+  });
+  if (names.includes('all')) {
+    if (names.length > 1) throw new GraftError('bad-request', '--unfreeze all already trains every block; drop the other names.');
+    return { kind: 'all' };
+  }
+  return { kind: 'blocks', blocks: names };
+}
+
+function twoStageFrom(values: CliValues, freeze: FreezePlan, fromScratch: boolean, epochs: number): TwoStageSpec | null {
+  const fineTuneEpochs = option(values, 'fine-tune-epochs', positiveInt(10_000), 'whole');
+  const lrFactor = numberOption(values, 'fine-tune-lr-factor', num({ min: 1e-6, max: 1 }));
+  const stageOptions = fineTuneEpochs !== undefined || lrFactor !== undefined;
+  if (freeze.kind === 'head-only') {
+    if (stageOptions || values['one-stage'] === true) {
+      throw new GraftError('bad-request', '--fine-tune-epochs, --fine-tune-lr-factor and --one-stage apply when blocks are unfrozen (--unfreeze or --unfreeze-from).');
+    }
+    return null;
+  }
+  if (values['one-stage'] === true) {
+    if (stageOptions) throw new GraftError('bad-request', '--one-stage has no fine-tune stage: drop --fine-tune-epochs and --fine-tune-lr-factor.');
+    return null;
+  }
+  // Random weights have no features worth a head-only warm-up: one stage unless asked.
+  if (fromScratch && !stageOptions) return null;
+  return { fineTuneEpochs: fineTuneEpochs ?? epochs, lrFactor: lrFactor ?? TRAINING_DEFAULTS.lrFactor };
+}
+
+const HEAD_ACTIVATIONS = ['relu', 'gelu', 'swish', 'tanh', 'sigmoid', 'linear'] as const;
+
+function headFrom(values: CliValues): HeadSpec {
+  const pooling = option(values, 'pooling', (v, p) => headSpec({ pooling: v, layers: [] }, p).pooling) ?? 'avg';
+  const head: HeadSpec = { pooling, layers: [] };
+  const text = textOption(values, 'head');
+  if (text === undefined || text === 'none') return head;
+  let layer: HeadLayerSpec | null = null;
+  for (const term of splitTerms('head', text)) {
+    if (/^\d+$/.test(term.key) && term.value === null) {
+      layer = { units: Number(term.key) };
+      head.layers.push(layer);
+    } else if (term.key === 'dropout') {
+      if (layer) layer.dropout = termNumber('head', term);
+      else head.dropout = termNumber('head', term);
+    } else if (term.key === 'activation' || (HEAD_ACTIVATIONS as readonly string[]).includes(term.key)) {
+      if (!layer) throw new GraftError('bad-request', `--head: an activation follows a layer size, e.g. 256,activation=gelu; got "${text}".`);
+      layer.activation = (term.value ?? term.key) as HeadLayerSpec['activation'];
+    } else {
+      throw new GraftError('bad-request', `--head: "${term.key}" is not a layer size, dropout=X or activation=NAME.`);
+    }
+  }
+  return checkTerms('head', headSpec, head, { units: 'a layer size', dropout: 'dropout', activation: 'activation' });
+}
+
+/** `--augment` terms and the AugmentSpec fields they set. */
+const AUGMENT_TERMS: Readonly<Record<string, keyof AugmentSpec>> = {
+  rotate: 'rotationDegrees',
+  zoom: 'zoom',
+  brightness: 'brightness',
+  contrast: 'contrast',
+  hue: 'hue',
+};
+
+function augmentFrom(values: CliValues): AugmentSpec | null {
+  const text = textOption(values, 'augment');
+  if (text === undefined || text === 'none') return null;
+  const spec: Record<string, number | boolean> = {};
+  for (const term of splitTerms('augment', text)) {
+    if (term.key === 'flip' || term.key === 'vflip') {
+      bareTerm('augment', term);
+      spec[term.key === 'flip' ? 'horizontalFlip' : 'verticalFlip'] = true;
+    } else if (Object.hasOwn(AUGMENT_TERMS, term.key)) {
+      spec[AUGMENT_TERMS[term.key]!] = termNumber('augment', term);
+    } else {
+      throw new GraftError('bad-request', `--augment: unknown "${term.key}". Use flip, vflip, ${Object.keys(AUGMENT_TERMS).map((t) => `${t}=X`).join(', ')}.`);
+    }
+  }
+  return checkTerms('augment', augmentSpec, spec, Object.fromEntries(Object.entries(AUGMENT_TERMS).map(([term, field]) => [field, term])));
+}
+
+function augmentModeFrom(values: CliValues, augment: AugmentSpec | null): AugmentMode {
+  const raw = textOption(values, 'augment-variants');
+  if (raw === undefined) return { kind: 'cached', variants: augment ? TRAINING_DEFAULTS.augmentVariants : 1 };
+  if (!augment) throw new GraftError('bad-request', '--augment-variants goes with --augment (without augmentation every image has one variant).');
+  if (raw === 'fresh') return { kind: 'fresh' };
+  return { kind: 'cached', variants: option({ 'augment-variants': raw }, 'augment-variants', positiveInt(64), 'whole')! };
+}
+
+/** `--schedule` terms and the fields they set, per schedule. */
+const SCHEDULE_TERMS: Readonly<Record<LrScheduleSpec['kind'], Readonly<Record<string, string>>>> = {
+  constant: {},
+  cosine: { warmup: 'warmupEpochs', min: 'minLrFraction' },
+  step: { every: 'everyEpochs', factor: 'factor' },
+  'one-cycle': { pct: 'pctStart', div: 'divFactor', 'final-div': 'finalDivFactor' },
+};
+
+function scheduleFrom(values: CliValues, epochs: number): LrScheduleSpec {
+  const text = textOption(values, 'schedule');
+  if (text === undefined) return { kind: 'constant' };
+  const [first, ...rest] = splitTerms('schedule', text);
+  const kind = option({ schedule: first!.key }, 'schedule', oneOf(Object.keys(SCHEDULE_TERMS) as LrScheduleSpec['kind'][]))!;
+  bareTerm('schedule', first!);
+  const terms = SCHEDULE_TERMS[kind];
+  const spec: Record<string, unknown> = kind === 'step' ? { kind, everyEpochs: Math.max(1, Math.round(epochs / 3)), factor: 0.1 } : { kind };
+  for (const term of rest) {
+    const field = terms[term.key];
+    if (!field) {
+      const known = Object.keys(terms);
+      throw new GraftError('bad-request', `--schedule: ${kind} takes ${known.length ? known.map((t) => `${t}=X`).join(', ') : 'no settings'}; got "${term.key}".`);
+    }
+    spec[field] = termNumber('schedule', term);
+  }
+  return checkTerms('schedule', lrSchedule, spec, Object.fromEntries(Object.entries(terms).map(([term, field]) => [field, term])));
+}
+
+function earlyStopFrom(values: CliValues): TrainingConfig['earlyStopping'] {
+  const patience = option(values, 'early-stop', int({ min: 1, max: 1000 }), 'whole');
+  return patience === undefined ? null : { monitor: 'valLoss', patience, restoreBestWeights: true };
+}
