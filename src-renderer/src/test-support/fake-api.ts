@@ -8,7 +8,7 @@ export type FakeHandlers = { [N in RequestName]?: (params: ParamsOf<N>) => Resul
 export interface FakeApi extends ApiClient {
   calls: { name: RequestName; params: unknown }[];
   handlers: FakeHandlers;
-  /** Delivers an event to every listener of `name` (and of its topic, for job events). */
+  /** Delivers an event to every listener of `name` (and of its topic, for job events and run metrics). */
   emit<E extends EventName>(name: E, payload: ApiEvents[E]): void;
   /** How many listeners `name` has now. */
   listeners(name: EventName): number;
@@ -20,9 +20,10 @@ interface Listener {
   fn: (payload: never) => void;
 }
 
-/** The topic of a job event (its job id), as the main side computes it; null for other events. */
-function topicOf(payload: unknown): string | null {
-  const p = payload as { jobId?: unknown; job?: { id?: unknown } };
+/** The topic of an event as the main side computes it: a job event's job id, a run's metrics' run id; null for other events. */
+function topicOf(name: EventName, payload: unknown): string | null {
+  const p = payload as { jobId?: unknown; job?: { id?: unknown }; runId?: unknown };
+  if (name === 'run.metrics') return String(p.runId);
   if (typeof p.jobId === 'string') return p.jobId;
   return typeof p.job?.id === 'string' ? p.job.id : null;
 }
@@ -46,7 +47,7 @@ export function fakeApi(handlers: FakeHandlers = {}): FakeApi {
       return () => listeners.delete(entry);
     },
     emit(name, payload) {
-      const topic = topicOf(payload);
+      const topic = topicOf(name, payload);
       for (const listener of [...listeners]) {
         if (listener.name === name && (listener.topic === null || listener.topic === topic)) listener.fn(payload as never);
       }
