@@ -52,8 +52,8 @@ export default tseslint.config(
   layer('src-main/engine/**', [{ group: ['**/core/**', '**/core'], message: 'The engine never imports core: the main side records what engine events say.' }]),
   layer('src-main/core/**', [
     {
-      regex: '(^|/)engine/(?!host/|.*test-support/)',
-      message: 'Core reaches the engine only through its host-side client (src-main/engine/host); engine code runs in the engine process.',
+      regex: '(^|/)engine/(?!host/|protocol$|.*test-support/)',
+      message: 'Core reaches the engine only through its host-side client (src-main/engine/host) and the protocol types; engine code runs in the engine process.',
     },
   ]),
   layer('src-main/cli/**', [

@@ -25,6 +25,7 @@ import type {
   UndoState,
 } from './types/library';
 import type { DownloadWeightsParams, ModelInfo, ModelSummary, ModelSummaryParams } from './types/models';
+import type { ExportParams } from './types/export';
 import type {
   AugmentPreview,
   AugmentPreviewParams,
@@ -93,6 +94,7 @@ export interface ApiRequests {
   'runs.evaluate': { params: EvaluateParams; result: JobStarted };
   'runs.predictions': { params: PredictionQuery; result: PredictionPage };
   'runs.gradCam': { params: GradCamParams; result: GradCam };
+  'runs.export': { params: ExportParams; result: JobStarted };
   'training.check': { params: void; result: DatasetCheck };
   'training.lastConfig': { params: void; result: TrainingConfig | null };
   'training.augmentPreview': { params: AugmentPreviewParams; result: AugmentPreview };

@@ -12,6 +12,7 @@ import type { AugmentPreview, DatasetSnapshot, GradCam, LrFinderResult, RunImage
 import type { AugmentSpec } from '../api/types/training';
 import type { LrFinderSpec } from '../api/types/training';
 import type { SplitName } from '../api/types/library';
+import type { ExportJob, ExportResult } from '../api/types/export';
 
 /** Where a run's files go: its folder (checkpoints), the project's activation cache, the weights cache (the engine's default when absent). */
 export interface RunPaths {
@@ -92,6 +93,7 @@ export interface EngineRequests {
   augmentPreview: { params: EngineAugmentPreviewParams; result: AugmentPreview; event: never };
   gradCam: { params: EngineGradCamParams; result: GradCam; event: never };
   downloadWeights: { params: DownloadWeightsParams; result: DownloadedWeights; event: StepProgress };
+  export: { params: ExportJob; result: ExportResult; event: StepProgress };
 }
 
 /** An engine request name. */

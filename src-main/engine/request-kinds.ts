@@ -8,7 +8,14 @@ import type { Parser } from '../base/parse';
 import { classifyParams, embedParams, onnxCheckParams } from '../api/params/inference-params';
 import { selfTestParams } from '../api/params/jobs-params';
 import { downloadWeightsParams, modelSummaryParams } from '../api/params/models-params';
-import { engineAugmentPreviewParams, engineEvaluateParams, engineGradCamParams, engineLrFindParams, engineTrainParams } from '../api/params/training-params';
+import {
+  engineAugmentPreviewParams,
+  engineEvaluateParams,
+  engineExportParams,
+  engineGradCamParams,
+  engineLrFindParams,
+  engineTrainParams,
+} from '../api/params/training-params';
 import type { EngineParams, EngineRequestName } from './protocol';
 
 /** How the host and the worker treat one kind of request. */
@@ -41,6 +48,8 @@ export const ENGINE_REQUEST_KINDS: { readonly [N in EngineRequestName]: EngineRe
   gradCam: { parse: engineGradCamParams, heavy: false, cancelGraceMs: 30_000, silenceMs: 300_000 },
   // Network work: not queued behind a run, and a stalled connection is retried inside.
   downloadWeights: { parse: downloadWeightsParams, heavy: false, cancelGraceMs: 10_000, silenceMs: 300_000 },
+  // Converting VGG16 and checking it reads back 500 MB twice.
+  export: { parse: engineExportParams, heavy: true, cancelGraceMs: 60_000, silenceMs: 900_000 },
 };
 
 /** Tells whether a string names an engine request. */

@@ -18,7 +18,7 @@ import {
   splitPinParams,
 } from './library-params';
 import { downloadWeightsParams, modelSummaryParams } from './models-params';
-import { augmentPreviewParams, evaluateParams, gradCamParams, lrFinderRequest, predictionQuery, runId, trainingStartParams } from './training-params';
+import { augmentPreviewParams, evaluateParams, exportParams, gradCamParams, lrFinderRequest, predictionQuery, runId, trainingStartParams } from './training-params';
 
 /** For each request, the parser of its parameters. Its type fails to compile when a request is missing. */
 export const REQUEST_PARAMS: { readonly [N in RequestName]: Parser<ParamsOf<N>> } = {
@@ -71,6 +71,7 @@ export const REQUEST_PARAMS: { readonly [N in RequestName]: Parser<ParamsOf<N>> 
   'runs.evaluate': evaluateParams,
   'runs.predictions': predictionQuery,
   'runs.gradCam': gradCamParams,
+  'runs.export': exportParams,
   'training.check': nothing,
   'training.lastConfig': nothing,
   'training.augmentPreview': augmentPreviewParams,

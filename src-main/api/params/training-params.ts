@@ -1,5 +1,5 @@
 /** Parameter parsers of training: the run config and its parts, the LR range test, evaluation. */
-import { array, bool, either, int, num, object, oneOf, optional, positiveInt, record, str, type Parser } from '../../base/parse';
+import { array, bool, either, int, nullable, num, object, oneOf, optional, positiveInt, record, str, type Parser } from '../../base/parse';
 import { SPLIT_NAMES } from '../types/library';
 import type { AugmentMode, FreezePlan, HeadSpec, LrFinderRequest, TrainingConfig } from '../types/runs';
 import type { AugmentSpec, ClassWeightSpec, EarlyStoppingSpec, LrFinderSpec, LrScheduleSpec, OptimizerSpec } from '../types/training';
@@ -231,4 +231,61 @@ export const engineGradCamParams = object({
   config: trainingConfig,
   image: object({ path: folder, contentHash: str({ nonEmpty: true, maxLength: 128 }) }),
   classIndex: optional(int({ min: 0, max: 100_000 })),
+});
+
+/** `runs.export`. */
+export const exportParams = object({
+  runId,
+  checkpoint: oneOf(['best', 'last'] as const),
+  format: oneOf(['tfjs', 'keras', 'h5', 'onnx', 'keras-job'] as const),
+  out: optional(folder),
+});
+
+const numbers = array(num(), { maxItems: 100_000 });
+const report = object({
+  accuracy: num(),
+  precision: numbers,
+  recall: numbers,
+  f1: numbers,
+  support: numbers,
+  confusion: array(numbers, { maxItems: 100_000 }),
+  macro: object({ precision: num(), recall: num(), f1: num() }),
+  weighted: object({ precision: num(), recall: num(), f1: num() }),
+});
+const epochRecord = object({
+  epoch: int({ min: 0 }),
+  stage: oneOf(['head', 'fine-tune'] as const),
+  loss: num(),
+  acc: num(),
+  valLoss: nullable(num()),
+  valAcc: nullable(num()),
+  lr: num(),
+  seconds: num(),
+});
+
+/** The engine's `export`. */
+export const engineExportParams = object({
+  runDir: folder,
+  checkpoint: oneOf(['best', 'last'] as const),
+  format: oneOf(['tfjs', 'keras', 'h5', 'onnx', 'keras-job'] as const),
+  outDir: folder,
+  meta: object({
+    runId: positiveInt(),
+    runName: str({ nonEmpty: true, maxLength: 400 }),
+    createdAt: str({ maxLength: 100 }),
+    appVersion: str({ maxLength: 100 }),
+    checkpoint: oneOf(['best', 'last'] as const),
+    config: trainingConfig,
+    classes: classList,
+    counts: object({ classes: classList, perClass: array(object({ train: int({ min: 0 }), validation: int({ min: 0 }), test: int({ min: 0 }) }), { maxItems: 100_000 }) }),
+    history: array(epochRecord, { maxItems: 100_000 }),
+    evaluations: array(
+      object({ id: positiveInt(), split: oneOf(SPLIT_NAMES), checkpoint: oneOf(['best', 'last'] as const), report, createdAt: str({ maxLength: 100 }) }),
+      { maxItems: 1000 },
+    ),
+    backend: nullable(str({ maxLength: 100 })),
+    runtime: nullable(str({ maxLength: 100 })),
+  }),
+  parityImages: array(runImage, { maxItems: 1000 }),
+  images: array(runImage, { maxItems: 10_000_000 }),
 });

@@ -6,6 +6,7 @@ import type { ApiError } from '../errors';
 import type { ImportOptions, ImportProgress, ImportSummary } from './import';
 import type { ImageFolderExport, ImageFolderOptions, ImageFolderProgress } from './library';
 import type { DownloadedWeights, DownloadWeightsParams } from './models';
+import type { ExportParams, ExportResult } from './export';
 import type { EvaluateParams, EvaluationSummary, LrFinderRequest, LrFinderResult, RunSummary, TrainingStartParams, TrainProgress } from './runs';
 
 /** Parameters of `library.import`: the folder and the import options. */
@@ -49,6 +50,7 @@ export interface JobKinds {
   'lr-find': { params: LrFinderRequest; progress: StepProgress; result: LrFinderResult };
   evaluate: { params: EvaluateParams; progress: StepProgress; result: EvaluationSummary };
   download: { params: DownloadWeightsParams; progress: StepProgress; result: DownloadedWeights };
+  export: { params: ExportParams; progress: StepProgress; result: ExportResult };
 }
 
 /** A kind of job. */

@@ -8,6 +8,7 @@ import type { Project } from '../project/project';
 import { checkDataset, lastTrainingConfig, rememberTrainingConfig } from '../runs/dataset-check';
 import { snapshotForTraining } from '../runs/dataset-snapshot';
 import { listPredictions } from '../runs/predictions';
+import { exportJobFor } from '../runs/export-job';
 import { getImage } from '../library';
 import { mediaUrl } from '../../api/media-url';
 import { trainingConfig } from '../../api/params/training-params';
@@ -40,6 +41,7 @@ type RunRequests =
   | 'training.augmentPreview'
   | 'runs.predictions'
   | 'runs.gradCam'
+  | 'runs.export'
   | 'training.start'
   | 'training.resume'
   | 'training.lrFind'
@@ -108,6 +110,17 @@ export function runsApi(ctx: AppContext): HandlerSlice<RunRequests> {
       const run = getRun(scope, params.runId);
       const image = runImages(scope, params.runId).find((i) => i.imageId === params.imageId) ?? imageRef(scope, params.imageId);
       return ctx.engine.request('gradCam', { runDir: run.dir, checkpoint: params.checkpoint, config: run.config, image, classIndex: params.classIndex });
+    },
+    'runs.export': (params) => {
+      const scope = project();
+      const job = exportJobFor(scope, params);
+      const started = ctx.jobs.start({
+        kind: 'export',
+        title: `Export ${job.meta.runName} as ${params.format}`,
+        params,
+        run: (j) => ctx.engine.request('export', job, { signal: j.signal, onQueued: j.queued, onEvent: j.progress }),
+      });
+      return { jobId: started.id };
     },
     'training.start': ({ config, name }) => {
       const scope = project();

@@ -9,6 +9,7 @@ import { runLrFind } from '../requests/lr-find';
 import { runAugmentPreview } from '../requests/augment-preview';
 import { runGradCam } from '../requests/grad-cam';
 import { runDownloadWeights } from '../requests/download-weights';
+import { runExport } from '../requests/export';
 import { runTrain } from '../requests/train';
 import type { EngineHandlers } from './engine-context';
 
@@ -28,6 +29,7 @@ export function createEngineHandlers(): EngineHandlers {
       augmentPreview: runAugmentPreview,
       gradCam: runGradCam,
       downloadWeights: runDownloadWeights,
+      export: runExport,
       onnxCheck: createOnnxCheckHandler(),
     },
     dispose: () => models.dispose(),

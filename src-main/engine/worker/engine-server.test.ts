@@ -43,6 +43,7 @@ function slowHandlers(dispose = vi.fn()): EngineHandlers {
       augmentPreview: notUsed,
       gradCam: notUsed,
       downloadWeights: notUsed,
+      export: notUsed,
     },
     dispose,
   };

@@ -1,0 +1,15 @@
+import type { ExportResult } from '../../api/types/export';
+import type { ExportJob } from '../../api/types/export';
+import { exportRun } from '../export/export-run';
+import type { EngineContext } from '../worker/engine-context';
+
+/**
+ * The engine's `export` request: a run's checkpoint written as one format with its labels,
+ * preprocessing, model card and report, and checked by reading it back.
+ */
+export async function runExport(params: ExportJob, ctx: EngineContext<'export'>): Promise<ExportResult> {
+  ctx.emit({ done: 0, total: 1, message: `Writing ${params.format}…` });
+  const result = await exportRun(ctx.tf, params, null, ctx.checkpoint);
+  ctx.emit({ done: 1, total: 1, message: `Wrote ${result.dir}` });
+  return result;
+}
