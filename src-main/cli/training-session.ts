@@ -76,14 +76,26 @@ export async function ensureSplits(client: AppClient, io: CliIo, json: boolean):
 export async function trainToEnd(
   client: AppClient,
   request: TrainingRequest,
-  options: { projectDir: string; io: CliIo; json: boolean; signal: AbortSignal; totalEpochs: number; splitsAssigned?: SplitCounts | null },
+  options: {
+    projectDir: string;
+    io: CliIo;
+    json: boolean;
+    signal: AbortSignal;
+    totalEpochs: number;
+    splitsAssigned?: SplitCounts | null;
+    /** A line saying what trains, printed once the run has started. */
+    about?: string;
+  },
 ): Promise<TrainReport> {
   const { io, json, signal } = options;
   const { jobId } = 'resumeRunId' in request ? await client.call('training.resume', { runId: request.resumeRunId }) : await client.call('training.start', request);
   const started = await client.call('jobs.get', { jobId });
   const runId = 'resumeRunId' in request ? request.resumeRunId : started.kind === 'train' ? started.progress?.runId : undefined;
   if (runId === undefined) throw new GraftError('internal', 'The training job did not say which run it is.');
-  if (!json) io.err(`${'resumeRunId' in request ? 'Resuming' : 'Started'} run ${runId}. Ctrl+C stops it after the current batch; it can be resumed.`);
+  if (!json) {
+    if (options.about) io.err(options.about);
+    io.err(`${'resumeRunId' in request ? 'Resuming' : 'Started'} run ${runId}. Ctrl+C stops it after the current batch; it can be resumed.`);
+  }
 
   // Progress lines are numbered so that one held back by the throttle is dropped once an
   // epoch line has said more (every epoch line is printed, at once).

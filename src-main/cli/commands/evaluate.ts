@@ -42,7 +42,8 @@ export function createEvaluateCommand(spawner: () => EngineSpawner = () => nodeE
       if (runId === undefined) throw new GraftError('bad-request', `Say which run with --run ID (graft runs lists them). Usage: graft ${USAGE}`);
       const split = option(values, 'split', oneOf(['test', 'validation'] as const));
       const checkpoint = option(values, 'checkpoint', oneOf(['best', 'last'] as const));
-      const client = openAppClient({ spawner: spawner(), projectDir: dir, io });
+      // The engine starts once the run is found and has images to evaluate.
+      const client = openAppClient({ spawner: spawner(), projectDir: dir, io, lazyEngine: true });
       try {
         const run = await client.call('runs.get', { runId });
         const params = { runId, split: split ?? defaultSplit(run), checkpoint: checkpoint ?? (run.checkpoints.best ? 'best' : 'last') } as const;

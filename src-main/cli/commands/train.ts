@@ -54,8 +54,7 @@ export function createTrainCommand(spawner: () => EngineSpawner = () => nodeEngi
       try {
         const splitsAssigned = 'config' in request ? await ensureSplits(client, io, json) : null;
         const config = 'config' in request ? request.config : (await client.call('runs.get', { runId: request.resumeRunId })).config;
-        if (!json) io.err(describeConfig(config));
-        const report = await trainToEnd(client, request, { projectDir: dir, io, json, signal, splitsAssigned, totalEpochs: totalEpochsOf(config) });
+        const report = await trainToEnd(client, request, { projectDir: dir, io, json, signal, splitsAssigned, totalEpochs: totalEpochsOf(config), about: describeConfig(config) });
         printResult(io, json, report, () => describeRun(report, dir));
         return report.status === 'cancelled' ? CANCELLED_EXIT_CODE : 0;
       } finally {

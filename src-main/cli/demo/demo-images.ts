@@ -29,6 +29,8 @@ export interface DemoImageSet {
 export interface DemoImageOptions {
   /** Images per class (default 40). */
   perClass?: number;
+  /** How many of the demo's classes to draw, in order (default: all three). */
+  classes?: number;
   /** Side of each image in pixels (default 128). */
   size?: number;
   /** Seed of every random choice: the same seed writes the same bytes. */
@@ -48,7 +50,7 @@ export async function writeDemoImages(dir: string, options: DemoImageOptions = {
   const size = options.size ?? 128;
   const random = seededRandom(options.seed ?? 2024);
   const classes: DemoImageSet['classes'] = [];
-  for (const demoClass of DEMO_CLASSES) {
+  for (const demoClass of DEMO_CLASSES.slice(0, options.classes ?? DEMO_CLASSES.length)) {
     const folder = path.join(dir, demoClass.name);
     fs.mkdirSync(folder, { recursive: true });
     for (let i = 0; i < perClass; i++) {
