@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, opendir, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { errnoCode } from './fs-errors';
+import { processAlive } from './process-alive';
 
 /** The ending of every temporary file an atomic write makes, so a stale one is recognisable. */
 export const TEMP_FILE_SUFFIX = '.tmp';
@@ -132,16 +133,6 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array)
     throw error;
   }
   await file.commit();
-}
-
-/** True when a process with this id is running (a pid we may not signal still exists). */
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return errnoCode(error) === 'EPERM';
-  }
 }
 
 /** True for a temporary file of an atomic write whose writer is gone: it will never be committed. */

@@ -45,6 +45,11 @@ export interface ImportControl {
   onProgress?: (progress: ImportProgress) => void;
   /** Called after each batch of rows is committed (views refresh their counts then). */
   onCommitted?: () => void;
+  /**
+   * When another import holds the project (another process, say), wait for it instead of
+   * failing; called once with who holds it when the wait begins.
+   */
+  waitForLock?: (holder: { pid: number; host: string }) => void;
 }
 
 /** What an import did, as plain data. */

@@ -14,13 +14,15 @@ const LISTED_ISSUES = 20;
 export const importCommand: CliCommand = {
   name: 'import',
   summary: 'Import a folder of photos (recursively) into a project; a re-import adds only new or changed files.',
-  usage: 'import <project-dir> <folder> [--labels-from-subfolders] [--label-depth N] [--thumbnails] [--svg]',
+  usage: 'import <project-dir> <folder> [--labels-from-subfolders] [--label-depth N] [--thumbnails] [--svg] [--wait]',
   details: [
     '--labels-from-subfolders  name classes after each photo\'s folder and label the photos',
     '--label-depth N           take the class from the folder N levels below <folder> (1 = its subfolders)',
     '--thumbnails              make grid thumbnails while importing (otherwise on first view)',
     '--svg                     import SVG files too',
     '--concurrency N           photos decoded at once (default: twice the CPU count, at most 8)',
+    '--wait                    if another import is running on the project (any process), wait for it',
+    '                          instead of stopping with "an import is already running on this project (pid N)"',
     'Ctrl+C stops after the photos in flight; everything imported so far is kept.',
   ],
   options: {
@@ -29,6 +31,7 @@ export const importCommand: CliCommand = {
     thumbnails: { type: 'boolean' },
     svg: { type: 'boolean' },
     concurrency: { type: 'string' },
+    wait: { type: 'boolean' },
   },
   async run({ positionals, values, json, io, signal }) {
     const projectDir = requirePositional(positionals, 0, 'the project folder', this.usage);
@@ -42,7 +45,12 @@ export const importCommand: CliCommand = {
     };
     const project = openProject(projectDir);
     try {
-      const summary = await withProgress(io, json, importProgressLine, (onProgress) => importFolder(project, folder, options, { signal, onProgress }));
+      const waitForLock = values.wait === true
+        ? (holder: { pid: number }) => io.err(`graft: waiting for the import already running on this project (pid ${holder.pid})…`)
+        : undefined;
+      const summary = await withProgress(io, json, importProgressLine, (onProgress) =>
+        importFolder(project, folder, options, { signal, onProgress, waitForLock }),
+      );
       printResult(io, json, summary, () => describe(summary));
       return summary.cancelled ? CANCELLED_EXIT_CODE : 0;
     } finally {

@@ -13,6 +13,7 @@ import {
 import { coalesce } from '../../base/coalesce';
 import { mediaUrl } from '../../api/media-url';
 import { FINAL_JOB_STATUSES } from '../../api/types/jobs';
+import { checkNoImportRunning } from '../library/import-lock';
 
 type LibraryRequests = 'library.import' | 'library.list' | 'library.ids' | 'library.counts' | 'library.image' | 'classes.list';
 
@@ -36,6 +37,8 @@ export function libraryApi(ctx: AppContext, changed: (reason: LibraryChanged['re
       const scope = project();
       const running = ctx.jobs.list().find((job) => job.kind === 'import' && !FINAL_JOB_STATUSES.includes(job.status));
       if (running) throw new GraftError('bad-request', `An import is already running (${running.title}). Wait for it or cancel it.`);
+      // Another process (a `graft import`, a second serve) may hold the project: say so now, not as a failed job.
+      checkNoImportRunning(scope);
       // The header counts and the grid follow the import as its batches commit, without polling.
       const changes = coalesce(IMPORT_REFRESH_MS, () => changed('import'));
       const job = ctx.jobs.start({

@@ -181,13 +181,13 @@ export class FileImporter {
     }
     for (const row of rows) {
       // A path that already has its own row cannot take over another one; it is refreshed instead.
-      if (ownId === undefined && !stillAtPath(row)) {
+      if (ownId === undefined && !rowStillAtPath(row)) {
         this.pendingHashes.set(hash, filePath);
         this.claimedIds.set(row.id, { path: filePath, hash });
         return { kind: 'relink', id: row.id, facts: this.factsOf(row.id) };
       }
     }
-    const present = ownId === undefined ? rows : rows.filter(stillAtPath);
+    const present = ownId === undefined ? rows : rows.filter(rowStillAtPath);
     if (present.length > 0) return { kind: 'duplicate', of: present[0]!.path };
     this.pendingHashes.set(hash, filePath);
     if (ownId !== undefined) this.claimedIds.set(ownId, { path: filePath, hash });
@@ -216,14 +216,18 @@ export class FileImporter {
  * True when a row's file is still where the row says, unchanged. A synchronous stat is
  * deliberate: it keeps the claim step atomic, and it only runs when a hash matches.
  */
-function stillAtPath(row: HashRow): boolean {
+export function stillAtPath(filePath: string, size: number, mtimeMs: number): boolean {
   try {
-    const stats = fs.statSync(row.path);
-    return stats.isFile() && stats.size === row.size && Math.floor(stats.mtimeMs) === row.mtime_ms;
+    const stats = fs.statSync(filePath);
+    return stats.isFile() && stats.size === size && Math.floor(stats.mtimeMs) === mtimeMs;
   } catch (error) {
     // Unreadable is not gone: a folder without permission still holds the photo.
     return errnoCode(error) === 'EACCES' || errnoCode(error) === 'EPERM';
   }
+}
+
+function rowStillAtPath(row: HashRow): boolean {
+  return stillAtPath(row.path, row.size, row.mtime_ms);
 }
 
 function skipped(filePath: string, reason: string): FileOutcome {

@@ -7,8 +7,9 @@ import { walkFolder, type WalkFs } from './folder-walk';
 import { FileImporter, nodeImportFileIo, type FileOutcome, type ImportFileIo } from './import-file';
 import { finishImportRun, markMissingUnder, startImportRun } from './import-run-log';
 import type { ImportControl, ImportOptions, ImportProgress, ImportSummary } from '../../api/types/import';
-import { ImportWriter } from './import-writer';
-import { projectResource } from '../project/project-resources';
+import { ImportWriter, type Demotion } from './import-writer';
+import { acquireImportLock } from './import-lock';
+import { mergeDuplicateRows } from './merge-duplicates';
 import { DEFAULT_MAX_PIXELS } from './image-probe';
 import { RateMeter } from '../../base/rate-meter';
 import { defaultDecodeConcurrency } from '../../base/semaphore';
@@ -18,22 +19,16 @@ import { checkThumbnailSize, DEFAULT_THUMBNAIL_SIZE, thumbnailPath } from './thu
 export interface ImportIo {
   walk?: WalkFs;
   file?: ImportFileIo;
+  /**
+   * Run without the project's import lock, as an older Graft would: only for tests that show
+   * imports interleaving still keep each photo once.
+   */
+  withoutLock?: boolean;
 }
 
 const DEFAULT_BATCH_SIZE = 500;
 /** Bounds one write transaction (and the writes held in memory before it). */
 const MAX_BATCH_SIZE = 10_000;
-
-/** One import per open project at a time: two would race on the same rows. */
-class ImportLock {
-  held = false;
-  dispose(): void {
-    this.held = false;
-  }
-}
-
-/** The import lock of an open project, owned by the project. */
-const IMPORT_LOCK = projectResource('import lock', () => new ImportLock());
 
 /**
  * Imports a folder of photos recursively into the project. Bad files never stop it: each is
@@ -50,15 +45,13 @@ export async function importFolder(
 ): Promise<ImportSummary> {
   const root = path.resolve(folder);
   const settings = resolveOptions(options);
-  // Checked and taken before the first await, so two calls in the same tick cannot both start.
-  const lock = project.resources.get(IMPORT_LOCK);
-  if (lock.held) throw new GraftError('bad-request', 'An import is already running in this project; wait for it or cancel it.');
-  lock.held = true;
+  // One import per project at a time, across processes (see import-lock.ts).
+  const release = io.withoutLock ? () => undefined : await acquireImportLock(project, control);
   try {
     await checkFolder(root);
     return await runImport(project, root, settings, control, io);
   } finally {
-    lock.held = false;
+    release();
   }
 }
 
@@ -125,6 +118,8 @@ async function runImport(project: Project, root: string, settings: Settings, con
     imagesPerSecond: 0,
   };
   const seen = new Set<number>();
+  /** What each row seen in this run was counted as, so a later merge can take it back. */
+  const countedAs = new Map<number, 'added' | 'updated' | 'relinked' | 'unchanged'>();
   const progress = progressReporter(control.onProgress, summary);
   let status: 'done' | 'cancelled' | 'failed' = 'failed';
   try {
@@ -151,6 +146,7 @@ async function runImport(project: Project, root: string, settings: Settings, con
         for (const id of ids) seen.add(id);
         control.onCommitted?.();
       },
+      onDemoted: (demotion) => recount(summary, demotion, countedAs),
     });
     const entries = walkFolder(root, { signal, exclude, fs: io.walk });
     let done = 0;
@@ -160,7 +156,10 @@ async function runImport(project: Project, root: string, settings: Settings, con
       if (outcome.kind === 'skipped') writer.add({ kind: 'issue', issue: 'skipped', path: outcome.path, reason: outcome.reason });
       else if (outcome.kind === 'duplicate') writer.add({ kind: 'issue', issue: 'duplicate', path: outcome.path, reason: outcome.duplicateOf });
       else {
-        if (outcome.rowId !== null) seen.add(outcome.rowId);
+        if (outcome.rowId !== null) {
+          seen.add(outcome.rowId);
+          countedAs.set(outcome.rowId, outcome.kind);
+        }
         if (outcome.write) writer.add(outcome.write);
       }
       progress.importing(done, Math.max(total, done));
@@ -199,8 +198,17 @@ async function runImport(project: Project, root: string, settings: Settings, con
     await entries.return(undefined);
     writer.flush();
     summary.cancelled = control.signal?.aborted === true;
-    // Only a complete walk knows which files are gone.
-    if (!summary.cancelled) summary.missing = markMissingUnder(project.db, root, seen);
+    // Only a complete walk knows which files are gone, and which rows hold the same bytes twice.
+    if (!summary.cancelled) {
+      for (const row of mergeDuplicateRows(project.db, root)) {
+        const kind = countedAs.get(row.id);
+        if (kind) summary[kind]--;
+        summary.duplicates.push({ path: row.path, duplicateOf: row.duplicateOf });
+        writer.add({ kind: 'issue', issue: 'duplicate', path: row.path, reason: row.duplicateOf });
+      }
+      writer.flush();
+      summary.missing = markMissingUnder(project.db, root, seen);
+    }
     status = summary.cancelled ? 'cancelled' : 'done';
     summary.seconds = (performance.now() - started) / 1000;
     summary.imagesPerSecond = summary.seconds > 0 ? done / summary.seconds : 0;
@@ -213,6 +221,23 @@ async function runImport(project: Project, root: string, settings: Settings, con
 
 function isAbortError(error: unknown): boolean {
   return (error as { name?: unknown } | null)?.name === 'AbortError';
+}
+
+/** Moves an insert that became something else at commit to what it really was (see Demotion). */
+function recount(summary: ImportSummary, demotion: Demotion, countedAs: Map<number, 'added' | 'updated' | 'relinked' | 'unchanged'>): void {
+  summary.added--;
+  if (demotion.kind === 'duplicate') {
+    summary.duplicates.push({ path: demotion.path, duplicateOf: demotion.duplicateOf });
+    if (demotion.className !== null) {
+      const left = (summary.classes[demotion.className] ?? 1) - 1;
+      if (left > 0) summary.classes[demotion.className] = left;
+      else delete summary.classes[demotion.className];
+    }
+    return;
+  }
+  const kind = demotion.changed ? 'updated' : 'unchanged';
+  summary[kind]++;
+  countedAs.set(demotion.id, kind);
 }
 
 function tally(summary: ImportSummary, outcome: FileOutcome): void {

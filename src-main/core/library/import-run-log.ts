@@ -43,6 +43,13 @@ export function finishImportRun(db: Database, runId: number, status: 'done' | 'c
   );
 }
 
+/** The bounds [low, high) between which every path under `root` sorts, for a range query. */
+export function pathRange(root: string): [string, string] {
+  const prefix = root.endsWith(path.sep) ? root : root + path.sep;
+  // Every path under the folder sorts between "root/" and "root0" ('0' follows '/').
+  return [prefix, prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1)];
+}
+
 /**
  * True when no photo is at `file` any more: nothing there, or something that is not a regular
  * file (a folder now stands where the photo was). Unreadable is not gone.
@@ -62,9 +69,7 @@ function isGone(file: string): boolean {
  * Returns how many rows became missing.
  */
 export function markMissingUnder(db: Database, root: string, seen: ReadonlySet<number>): number {
-  const prefix = root.endsWith(path.sep) ? root : root + path.sep;
-  // Every path under the folder sorts between "root/" and "root0" ('0' follows '/').
-  const upper = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+  const [prefix, upper] = pathRange(root);
   const rows = db.prepare('SELECT id, path FROM images WHERE path >= ? AND path < ? AND missing = 0').all(prefix, upper) as {
     id: number;
     path: string;

@@ -17,18 +17,31 @@ export type ImportWrite =
   | { kind: 'issue'; issue: 'skipped' | 'duplicate'; path: string; reason: string };
 
 /**
+ * An insert that found, when its batch was committed, a row another process had written
+ * meanwhile: the same path (the file is in the library already) or the same bytes elsewhere
+ * (a duplicate). Only possible without the import lock (see import-lock.ts); reported so the
+ * summary stays true.
+ */
+export type Demotion =
+  | { kind: 'existing'; path: string; id: number; changed: boolean; className: string | null }
+  | { kind: 'duplicate'; path: string; duplicateOf: string; className: string | null };
+
+/**
  * Collects import changes and writes them in batches, one transaction per batch: a batch is
  * in the database whole or not at all, so a cancel or a crash leaves complete rows only.
  */
 export class ImportWriter {
   private pending: ImportWrite[] = [];
+  /** Rows above this id were written after the run began: by this run, or by another process. */
+  private readonly startMaxId: number;
+  private readonly ownIds = new Set<number>();
   private lastFlush = Date.now();
   private readonly classIds = new Map<string, number>();
   private readonly stmts: Record<
-    'insert' | 'update' | 'relink' | 'touch' | 'label' | 'labelled' | 'issue' | 'classInsert' | 'classId',
+    'insert' | 'update' | 'relink' | 'touch' | 'label' | 'labelled' | 'issue' | 'classInsert' | 'classId' | 'atPath' | 'sameBytes',
     Statement
   >;
-  private readonly writeBatch: (writes: readonly ImportWrite[]) => number[];
+  private readonly writeBatch: (writes: readonly ImportWrite[], demoted: Demotion[]) => number[];
 
   constructor(
     private readonly db: Database,
@@ -38,8 +51,11 @@ export class ImportWriter {
       maxBatchMs: number;
       /** Told about each committed batch with the ids of the rows it touched (new ones included). */
       onCommitted: (writes: readonly ImportWrite[], ids: readonly number[]) => void;
+      /** Told about each insert that became something else at commit (see Demotion). */
+      onDemoted?: (demotion: Demotion) => void;
     },
   ) {
+    this.startMaxId = (db.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM images').get() as { id: number }).id;
     this.stmts = {
       insert: db.prepare(
         `INSERT INTO images (path, file_name, size, mtime_ms, width, height, content_hash, format, added_at)
@@ -63,8 +79,10 @@ export class ImportWriter {
          ON CONFLICT (name) DO NOTHING`,
       ),
       classId: db.prepare('SELECT id FROM classes WHERE name = ?'),
+      atPath: db.prepare('SELECT id, content_hash AS hash FROM images WHERE path = ? AND id > ?'),
+      sameBytes: db.prepare('SELECT id, path FROM images WHERE content_hash = ? AND missing = 0 AND id > ? ORDER BY id'),
     };
-    this.writeBatch = db.transaction((writes: readonly ImportWrite[]) => this.apply(writes));
+    this.writeBatch = db.transaction((writes: readonly ImportWrite[], demoted: Demotion[]) => this.apply(writes, demoted));
   }
 
   /** Queues a change; writes the batch when it is full or old enough. */
@@ -79,11 +97,13 @@ export class ImportWriter {
     if (this.pending.length === 0) return;
     const writes = this.pending;
     this.pending = [];
-    const ids = this.writeBatch(writes);
+    const demoted: Demotion[] = [];
+    const ids = this.writeBatch(writes, demoted);
     this.options.onCommitted(writes, ids);
+    for (const demotion of demoted) this.options.onDemoted?.(demotion);
   }
 
-  private apply(writes: readonly ImportWrite[]): number[] {
+  private apply(writes: readonly ImportWrite[], demoted: Demotion[]): number[] {
     // Class ids are cached for one batch only: between batches the user may delete, merge or
     // undo a class, and a stale id would fail the batch on its foreign key.
     this.classIds.clear();
@@ -92,7 +112,8 @@ export class ImportWriter {
     for (const write of writes) {
       switch (write.kind) {
         case 'insert': {
-          const id = Number(this.stmts.insert.run({ ...write.image, fileName: path.basename(write.image.path), now }).lastInsertRowid);
+          const id = this.insertUnlessForeign(write, now, demoted);
+          if (id === null) break;
           ids.push(id);
           this.applyLabel(id, write.className, now);
           break;
@@ -122,6 +143,32 @@ export class ImportWriter {
       }
     }
     return ids;
+  }
+
+  /**
+   * Inserts a new row, unless another process wrote one for this path or these bytes after the
+   * run began: inside this transaction that check cannot race. Returns the row id to label,
+   * or null for a duplicate.
+   */
+  private insertUnlessForeign(write: Extract<ImportWrite, { kind: 'insert' }>, now: string, demoted: Demotion[]): number | null {
+    const { image, className } = write;
+    const foreign = (row: { id: number }) => !this.ownIds.has(row.id);
+    const atPath = (this.stmts.atPath.all(image.path, this.startMaxId) as { id: number; hash: string }[]).find(foreign);
+    if (atPath) {
+      const changed = atPath.hash !== image.contentHash;
+      if (changed) this.stmts.update.run({ ...image, id: atPath.id });
+      demoted.push({ kind: 'existing', path: image.path, id: atPath.id, changed, className });
+      return atPath.id;
+    }
+    const twin = (this.stmts.sameBytes.all(image.contentHash, this.startMaxId) as { id: number; path: string }[]).find(foreign);
+    if (twin) {
+      this.stmts.issue.run(this.runId, 'duplicate', image.path, twin.path);
+      demoted.push({ kind: 'duplicate', path: image.path, duplicateOf: twin.path, className });
+      return null;
+    }
+    const id = Number(this.stmts.insert.run({ ...image, fileName: path.basename(image.path), now }).lastInsertRowid);
+    this.ownIds.add(id);
+    return id;
   }
 
   private applyLabel(imageId: number, className: string | null, now: string): void {
