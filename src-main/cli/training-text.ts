@@ -72,17 +72,18 @@ export function lossPlot(points: readonly LrFinderPoint[], mark: number | null, 
   const logs = usable.map((p) => Math.log10(p.lr));
   const lo = Math.min(...logs);
   const hi = Math.max(...logs);
-  // The tail where the loss explodes would squash the interesting part: clip at 1.5× the first loss.
-  const ceiling = Math.max(usable[0]!.smoothedLoss * 1.5, Math.min(...usable.map((p) => p.smoothedLoss)) * 1.01);
-  const losses = usable.map((p) => Math.min(p.smoothedLoss, ceiling));
-  const bottom = Math.min(...losses);
-  const top = Math.max(...losses);
+  // The tail where the loss explodes would squash the interesting part: points above 1.5× the
+  // first loss stay off the chart (the rate axis still spans them).
+  const ceiling = usable[0]!.smoothedLoss * 1.5;
+  const shown = usable.map((p, i) => ({ loss: p.smoothedLoss, log: logs[i]! })).filter((p) => p.loss <= ceiling);
+  const bottom = Math.min(...shown.map((p) => p.loss));
+  const top = Math.max(...shown.map((p) => p.loss));
   const grid = Array.from({ length: height }, () => new Array<string>(width).fill(' '));
   const col = (log: number) => (hi === lo ? 0 : Math.round(((log - lo) / (hi - lo)) * (width - 1)));
-  usable.forEach((_, i) => {
-    const row = top === bottom ? height - 1 : Math.round(((top - losses[i]!) / (top - bottom)) * (height - 1));
-    grid[row]![col(logs[i]!)] = '*';
-  });
+  for (const p of shown) {
+    const row = top === bottom ? height - 1 : Math.round(((top - p.loss) / (top - bottom)) * (height - 1));
+    grid[row]![col(p.log)] = '*';
+  }
   const label = (v: number) => v.toFixed(3).padStart(8);
   const lines = grid.map((cells, r) => `${r === 0 ? label(top) : r === height - 1 ? label(bottom) : ' '.repeat(8)} |${cells.join('')}`);
   lines.push(`${' '.repeat(8)} +${'-'.repeat(width)}`);
