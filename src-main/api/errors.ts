@@ -1,5 +1,3 @@
-import type { FileRefusal } from '../base/regular-file';
-
 /** Error codes the user can act on; each reply that fails carries one of these. */
 export type ErrorCode =
   | 'bad-request'
@@ -45,7 +43,7 @@ export function assertNever(value: never, what = 'value'): never {
 }
 
 /** The GraftError for a file refused before reading: absent is not-found, unreadable is io, the rest a bad request. */
-export function fileRefusalError(refusal: FileRefusal): GraftError {
+export function fileRefusalError(refusal: { reason: string; message: string }): GraftError {
   const code: ErrorCode = refusal.reason === 'missing' ? 'not-found' : refusal.reason === 'unreadable' ? 'io' : 'bad-request';
   return new GraftError(code, refusal.message);
 }
