@@ -157,6 +157,13 @@ describe('refusals before any engine starts', () => {
     expect(spawns()).toBe(0);
   });
 
+  it('passes on the refusal of a dataset that cannot train, with what to do', async () => {
+    const single = await labelledProject(`${dir}/single`, { classes: 1, perClass: 6, size: 32 });
+    const io = capture();
+    expect(await runCli(['train', single, '--base', 'mobilenet_v2', '--json'], verbs().commands, io)).toBe(2);
+    expect(JSON.parse(io.stdout.join(''))).toEqual({ error: { code: 'bad-request', message: expect.stringMatching(/Training needs at least two classes with labelled training images; this project has 1\. Label more photos/) } });
+  });
+
   it('says when a run does not exist, without starting an engine', async () => {
     const { commands, spawns } = verbs();
     const io = capture();
