@@ -5,6 +5,7 @@ import { WebSocketServer } from 'ws';
 import type { Dispatcher } from '../api/dispatcher';
 import type { EventBus } from '../api/event-bus';
 import type { Disposable } from '../base/lifecycle';
+import { hostPolicy, type HostPolicy, type MachineNames } from './host-check';
 import { serveRendererFile } from './static-files';
 import { generateToken, tokenCookieName, tokenFromRequest, tokensEqual } from './token';
 import { attachWsTransport } from './ws-transport';
@@ -22,6 +23,10 @@ export interface ServeOptions {
   routes?: RouteHandler[];
   /** Fixed token for tests; a random one otherwise. */
   token?: string;
+  /** Extra names the server answers to when bound for remote use (see host-check.ts). */
+  allowHosts?: readonly string[];
+  /** The machine's names and addresses; looked up when absent (tests inject them). */
+  machine?: MachineNames;
 }
 
 /** A running server: its URL (with the token) and how to stop it. */
@@ -40,16 +45,6 @@ function parseRequestUrl(target: string | undefined): URL | null {
   }
 }
 
-/** True when there is no Origin (non-browser client) or it names this server's host. */
-function originMatchesHost(origin: string | undefined, host: string | undefined): boolean {
-  if (!origin) return true;
-  try {
-    return new URL(origin).host === host;
-  } catch {
-    return false;
-  }
-}
-
 function failRequest(response: http.ServerResponse, status: number, message: string): void {
   if (!response.headersSent) response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
   response.end(message);
@@ -65,12 +60,15 @@ const SECURITY_HEADERS = {
 
 /**
  * Starts the HTTP + WebSocket server of `graft serve`. Every HTTP request and WebSocket
- * upgrade must carry the token (query or cookie); others get 401. The socket also checks
- * that its Origin is this server, so another site cannot ride the cookie.
+ * upgrade must name this server in its Host header (DNS rebinding) and carry the token
+ * (query or cookie); others get 403 or 401. The socket also checks that its Origin is this
+ * server exactly, so another site cannot ride the cookie.
  */
 export async function startServeServer(options: ServeOptions): Promise<RunningServer> {
   const token = options.token ?? generateToken();
   let cookieName = '';
+  // Set once listening (the port is part of every allowed Host); nothing is answered before.
+  let policy: HostPolicy | null = null;
   const server = http.createServer((request, response) => {
     handle(request, response).catch((error: unknown) => failRequest(response, 500, `Error: ${(error as Error).message}`));
   });
@@ -79,6 +77,7 @@ export async function startServeServer(options: ServeOptions): Promise<RunningSe
 
   async function handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
+    if (!policy?.allowsHost(request.headers.host)) return failRequest(response, 403, policy?.refusal(request.headers.host) ?? 'Starting.');
     const url = parseRequestUrl(request.url);
     if (!url) return failRequest(response, 400, 'Bad request.');
     const given = tokenFromRequest(request, url, cookieName);
@@ -106,11 +105,14 @@ export async function startServeServer(options: ServeOptions): Promise<RunningSe
     const refuse = (status: string) => {
       socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
+    const { host, origin } = request.headers;
+    if (!policy?.allowsHost(host)) return refuse('403 Forbidden');
     const url = parseRequestUrl(request.url);
     if (!url) return refuse('400 Bad Request');
     if (url.pathname !== '/ws') return refuse('404 Not Found');
     if (!tokensEqual(tokenFromRequest(request, url, cookieName).token, token)) return refuse('401 Unauthorized');
-    if (!originMatchesHost(request.headers.origin, request.headers.host)) return refuse('403 Forbidden');
+    // The whole origin (scheme, host, port) must be this server, so another site cannot ride the cookie.
+    if (!policy.allowsOrigin(origin, host)) return refuse('403 Forbidden');
     wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
   });
   server.on('clientError', (_error, socket) => socket.destroy());
@@ -121,6 +123,7 @@ export async function startServeServer(options: ServeOptions): Promise<RunningSe
   });
   const port = (server.address() as AddressInfo).port;
   cookieName = tokenCookieName(port);
+  policy = hostPolicy({ bindHost: options.host, port, allowHosts: options.allowHosts, machine: options.machine });
   const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
   return {
     url: `http://${hostForUrl}:${port}/?token=${token}`,

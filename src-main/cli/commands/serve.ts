@@ -1,9 +1,11 @@
 import { GraftError } from '../../api/errors';
+import { errnoCode } from '../../base/fs-errors';
 import { createAppServices } from '../../core/app-services';
+import { describeOwner, projectLockOwner, takeProjectLock, type LockOwner } from '../../core/project/project-lock';
 import { mediaRoute } from '../../serve/media-route';
-import { startServeServer } from '../../serve/serve-server';
+import { startServeServer, type RunningServer } from '../../serve/serve-server';
 import { nodeEngineSpawner, rendererDir } from '../app-paths';
-import { printResult, type CliCommand } from '../command';
+import { printResult, type CliCommand, type CliValues } from '../command';
 import { requirePositional } from '../run-cli';
 
 /** Parses --port: 0 (any free port) to 65535. */
@@ -14,17 +16,47 @@ function parsePort(value: unknown): number {
   return port;
 }
 
+/** The names given with --allow-host (repeatable, or comma-separated). */
+function allowedHosts(values: CliValues): string[] {
+  const raw = values['allow-host'];
+  const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
+  return list.flatMap((item) => String(item).split(',')).map((name) => name.trim()).filter(Boolean);
+}
+
+function alreadyServed(dir: string, owner: LockOwner): GraftError {
+  const where = owner.detail ? ` at ${owner.detail}` : '';
+  return new GraftError(
+    'bad-request',
+    `${dir} is already served by graft serve (${describeOwner(owner)})${where}. Open that one (its URL with the token was printed where it started), or stop it first.`,
+  );
+}
+
+async function listen(options: Parameters<typeof startServeServer>[0]): Promise<RunningServer> {
+  try {
+    return await startServeServer(options);
+  } catch (error) {
+    if (errnoCode(error) === 'EADDRINUSE') {
+      throw new GraftError('bad-request', `Port ${options.port} on ${options.host} is already in use (another graft serve?). Choose another with --port N, or --port 0 for any free one.`);
+    }
+    throw error;
+  }
+}
+
 /** `graft serve <project-dir>`: the app without Electron, in a browser. */
 export const serveCommand: CliCommand = {
   name: 'serve',
   summary: 'Serve a project to a browser (headless mode, for remote machines and tests).',
-  usage: 'serve <project-dir> [--port N] [--host H]',
+  usage: 'serve <project-dir> [--port N] [--host H] [--allow-host NAME]…',
   details: [
     'Binds 127.0.0.1 by default. Prints a URL with a random access token;',
     'requests without the token are refused. --port 0 picks a free port.',
     'Binding another host exposes the app on the network: anyone with the token can use it.',
+    'Requests must name this server in their Host header (a defence against DNS rebinding): on',
+    'loopback localhost and loopback addresses; with --host, also this machine\'s own names and',
+    'addresses, and each name given with --allow-host (repeat it, or separate names with commas).',
+    'A project is served by one graft serve at a time; a second one says where the first is.',
   ],
-  options: { port: { type: 'string' }, host: { type: 'string' } },
+  options: { port: { type: 'string' }, host: { type: 'string' }, 'allow-host': { type: 'string', multiple: true } },
   async run({ positionals, values, json, io, signal }) {
     const dir = requirePositional(positionals, 0, 'the project folder', this.usage);
     const services = createAppServices({
@@ -34,17 +66,33 @@ export const serveCommand: CliCommand = {
       logError: (m, e) => io.err(`graft: ${m}: ${e instanceof Error ? (e instanceof GraftError ? e.message : e.stack) : String(e)}`),
     });
     try {
-      const server = await startServeServer({
-        host: typeof values.host === 'string' ? values.host : '127.0.0.1',
+      const project = services.ctx.session.require();
+      const serving = projectLockOwner(project.db, 'serve');
+      if (serving) throw alreadyServed(dir, serving);
+      const host = typeof values.host === 'string' ? values.host : '127.0.0.1';
+      const server = await listen({
+        host,
         port: parsePort(values.port),
         rendererDir: rendererDir(),
         dispatcher: services.dispatcher,
         bus: services.ctx.bus,
         routes: [mediaRoute(services.ctx.session)],
+        allowHosts: allowedHosts(values),
       });
-      printResult(io, json, { url: server.url, port: server.port, project: dir }, () => `Graft is serving ${dir}\nOpen ${server.url}\nPress Ctrl+C to stop.`);
-      await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
-      await server.dispose();
+      try {
+        // Taken once listening, so the lock can say where (without the token); a serve that
+        // started in between wins, and this one says where it is.
+        const lock = takeProjectLock(project.db, 'serve', server.url.replace(/\?token=.*$/, ''));
+        if ('heldBy' in lock) throw alreadyServed(dir, lock.heldBy);
+        try {
+          printResult(io, json, { url: server.url, port: server.port, project: dir }, () => `Graft is serving ${dir}\nOpen ${server.url}\nPress Ctrl+C to stop.`);
+          await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+        } finally {
+          lock.release();
+        }
+      } finally {
+        await server.dispose();
+      }
       return 0;
     } finally {
       await services.dispose();
