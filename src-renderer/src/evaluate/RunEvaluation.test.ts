@@ -52,7 +52,7 @@ beforeEach(() => {
     ],
     'labels.assign': ({ imageIds, classId }) => {
       for (const id of imageIds) labels.set(id, classId === 51 ? 'cat' : 'dog');
-      return { changed: imageIds.length, undo: { canUndo: true, canRedo: false, undoSummary: 'label', redoSummary: null } };
+      return { changed: imageIds.length, unknown: 0, undo: { canUndo: true, canRedo: false, undoSummary: 'label', redoSummary: null } };
     },
     'labels.undo': () => ({ kind: 'assign', summary: 'label 1 image as "dog"', imagesChanged: 1, state: { canUndo: false, canRedo: true, undoSummary: null, redoSummary: 'x' } }),
     'runs.gradCam': ({ classIndex }) => ({ classIndex: classIndex ?? 0, probabilities: [0.3, 0.7], layer: 'out_relu', heatmap: 'data:image/png;base64,AAAA' }),
