@@ -1,0 +1,50 @@
+// Test support: models as the training engine leaves them (a Keras Applications trunk with a
+// grafted head), with seeded weights and BatchNorm statistics, some layers frozen.
+import { createHash } from 'node:crypto';
+import type { LayersModel } from '@tensorflow/tfjs';
+import type { ArchName } from '../../../api/types/models';
+import type { HeadSpec } from '../../../api/types/runs';
+import type { Tf } from '../../backend';
+import { buildModel } from '../../models/build-model';
+import { fillSeeded } from '../../models/weights/test-support/tiny-models';
+import { buildTrainingModel } from '../../training/training-model';
+
+/** A model to export and how it was made, so a fresh copy can be built to load into. */
+export interface ExportCase {
+  arch: ArchName;
+  size: number;
+  head: HeadSpec;
+  classes: number;
+}
+
+/** Builds the case's architecture and head with fresh (random) weights. */
+export function buildCase(tf: Tf, c: ExportCase): LayersModel {
+  const base = buildModel(tf, c.arch, { includeTop: false, inputShape: [c.size, c.size, 3] });
+  return buildTrainingModel(tf, base, c.head, c.classes, 3);
+}
+
+/**
+ * The case as a trained model: every weight seeded (moving variances positive), and the first
+ * `frozen` layers frozen as a partially fine-tuned run leaves them.
+ */
+export function trainedCase(tf: Tf, c: ExportCase, seed: number, frozen = 0): LayersModel {
+  const model = buildCase(tf, c);
+  fillSeeded(tf, model, seed);
+  model.layers.slice(0, frozen).forEach((layer) => {
+    layer.trainable = false;
+  });
+  return model;
+}
+
+/** SHA-256 of a float32 array's little-endian bytes (h5py's listing reports the same). */
+export function sha256Of(values: Float32Array): string {
+  return createHash('sha256').update(Buffer.from(values.buffer, values.byteOffset, values.byteLength)).digest('hex');
+}
+
+/** Largest |a − b| over two outputs of the same shape. */
+export function maxAbsDiff(a: Float32Array, b: Float32Array): number {
+  if (a.length !== b.length) return Infinity;
+  let max = 0;
+  for (let i = 0; i < a.length; i += 1) max = Math.max(max, Math.abs((a[i] as number) - (b[i] as number)));
+  return max;
+}
