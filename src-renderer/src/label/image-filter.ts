@@ -20,3 +20,21 @@ export function queryFor(filter: GridFilter): ImageQuery {
   if (filter.name.trim()) query.nameContains = filter.name.trim();
   return query;
 }
+
+const SPLIT_FILTERS: readonly string[] = ['train', 'validation', 'test', 'none'];
+
+/**
+ * The grid filter a link asks for — `/label?class=3`, `/label?filter=unlabelled`, either
+ * with `&split=train|validation|test|none` — or null when the query names no filter.
+ */
+export function filterFromQuery(query: Record<string, unknown>): GridFilter | null {
+  const one = (value: unknown) => (Array.isArray(value) ? (value[0] as unknown) : value);
+  const classId = one(query.class);
+  const split = one(query.split);
+  let label: ClassFilter = { kind: 'all' };
+  if (one(query.filter) === 'unlabelled') label = { kind: 'unlabelled' };
+  else if (typeof classId === 'string' && /^[1-9]\d{0,9}$/.test(classId)) label = { kind: 'class', classId: Number(classId) };
+  const splitFilter = typeof split === 'string' && SPLIT_FILTERS.includes(split) ? (split as GridFilter['split']) : 'any';
+  if (label.kind === 'all' && splitFilter === 'any') return null;
+  return { label, split: splitFilter, name: '' };
+}

@@ -103,7 +103,12 @@ export const useTrainingDraftStore = defineStore('trainingDraft', () => {
     invalidFields.value = next;
   }
 
+  /** The config as plain data for a request (no reactive proxies: Electron's IPC cannot clone them). */
+  function snapshot(): TrainingConfig {
+    return JSON.parse(JSON.stringify(config.value)) as TrainingConfig;
+  }
+
   const hasInvalidFields = computed(() => Object.keys(invalidFields.value).length > 0);
 
-  return { config, source, loaded, loadError, invalidFields, hasInvalidFields, load, reset, setBase, setFreeze, setEpochs, setTwoStage, setAugment, markField };
+  return { config, source, loaded, loadError, invalidFields, hasInvalidFields, snapshot, load, reset, setBase, setFreeze, setEpochs, setTwoStage, setAugment, markField };
 });
