@@ -5,9 +5,10 @@ import { EventBus } from '../api/event-bus';
 import { describeTransportConformance } from '../core/test-support/transport-conformance';
 import { createIpcBridge } from './ipc-bridge';
 import { registerIpcTransport } from './ipc-main';
+import { APP_ENTRY_URL } from './app-url';
 import { fakeIpc } from './test-support/fake-ipc';
 
-const origin = { fileUrl: 'file:///app/renderer/index.html', devServerUrl: null };
+const origin = { devServerUrl: null };
 
 describeTransportConformance('Electron IPC', async (services) => {
   const windows: ReturnType<typeof fakeIpc>[] = [];
@@ -15,7 +16,7 @@ describeTransportConformance('Electron IPC', async (services) => {
   return {
     // Each client is a window with its own IPC channel pair, as a second window would be.
     connect: async () => {
-      const ipc = fakeIpc(origin.fileUrl, windows.length + 1);
+      const ipc = fakeIpc(APP_ENTRY_URL, windows.length + 1);
       windows.push(ipc);
       const transport = registerIpcTransport(ipc.ipcMain, services.dispatcher, services.ctx.bus, origin, () => ipc.target);
       disposers.push(() => transport.dispose());
@@ -44,7 +45,7 @@ describe('Electron IPC trust', () => {
 
   it('forgets a reloaded page\'s subscriptions and removes its handlers on dispose', async () => {
     const bus = new EventBus();
-    const ipc = fakeIpc(origin.fileUrl);
+    const ipc = fakeIpc(APP_ENTRY_URL);
     const transport = registerIpcTransport(ipc.ipcMain, dispatcher, bus, origin, () => ipc.target);
     const bridge = createIpcBridge(ipc.ipcRenderer);
     const seen: string[] = [];

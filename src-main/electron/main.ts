@@ -3,11 +3,12 @@
  * window over IPC, and starts the engine as a utilityProcess.
  */
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain } from 'electron';
 import { createAppServices, type AppServices } from '../core/app-services';
+import { handleAppProtocol, registerSchemes } from './app-protocol';
+import { APP_ENTRY_URL } from './app-url';
 import { registerIpcTransport } from './ipc-main';
-import { handleMediaProtocol, registerMediaScheme } from './media-protocol';
+import { handleMediaProtocol } from './media-protocol';
 import { utilityEngineSpawner } from './utility-engine';
 import { createMainWindow, hardenSession } from './window';
 
@@ -23,7 +24,7 @@ async function main(): Promise<void> {
     app.quit();
     return;
   }
-  registerMediaScheme();
+  registerSchemes();
   await app.whenReady();
   hardenSession();
 
@@ -50,18 +51,13 @@ async function main(): Promise<void> {
   const { ctx } = services;
 
   handleMediaProtocol(ctx.session);
+  // The UI comes from app://graft/, never file://: a page of its own origin, and only files of the renderer folder.
+  handleAppProtocol(path.join(here, '../renderer'));
 
   // Only `npm run dev` may point the window (and IPC trust) at a dev server.
   const devServerUrl = app.isPackaged ? null : (process.env.ELECTRON_RENDERER_URL ?? null);
-  const rendererFile = path.join(here, '../renderer/index.html');
-  const transport = registerIpcTransport(
-    ipcMain,
-    services.dispatcher,
-    ctx.bus,
-    { fileUrl: devServerUrl ? null : pathToFileURL(rendererFile).href, devServerUrl },
-    () => window?.webContents ?? null,
-  );
-  window = createMainWindow(path.join(here, '../preload/index.cjs'), devServerUrl ? { url: devServerUrl } : { file: rendererFile });
+  const transport = registerIpcTransport(ipcMain, services.dispatcher, ctx.bus, { devServerUrl }, () => window?.webContents ?? null);
+  window = createMainWindow(path.join(here, '../preload/index.cjs'), devServerUrl ?? APP_ENTRY_URL);
   window.on('closed', () => (window = null));
   // A reloaded page subscribes afresh; the old page's subscriptions go.
   const contentsId = window.webContents.id;

@@ -4,11 +4,6 @@ import { MEDIA_SCHEME, mediaErrorReply, parseMediaUrl } from '../api/media-url';
 import type { ProjectSession } from '../core/project-session';
 import { openMedia } from '../core/library/media-resolver';
 
-/** Declares the media scheme before the app is ready, as Electron requires. */
-export function registerMediaScheme(): void {
-  protocol.registerSchemesAsPrivileged([{ scheme: MEDIA_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
-}
-
 /**
  * Serves `graft-media://thumb/<id>` and `graft-media://original/<id>`: thumbnails and
  * imported originals by image id, parsed by the contract's media URL parser (the one

@@ -1,22 +1,29 @@
-/** Where the renderer is loaded from: the built file, or the dev server in `npm run dev`. */
+import { APP_HOST, APP_SCHEME } from './app-url';
+
+/** Where the renderer is loaded from: app://graft/ (the built UI), or the dev server in `npm run dev`. */
 export interface RendererOrigin {
-  fileUrl: string | null;
   devServerUrl: string | null;
 }
 
 /**
  * True when an IPC message comes from our own renderer page. Messages from any other
- * frame (a navigated-away page, an injected iframe) are dropped.
+ * frame (a navigated-away page, an injected iframe, a file:// page) are dropped.
  */
 export function isTrustedSenderUrl(url: string | undefined, origin: RendererOrigin): boolean {
   if (!url) return false;
-  if (origin.fileUrl && (url === origin.fileUrl || url.startsWith(origin.fileUrl + '#'))) return true;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
   if (origin.devServerUrl) {
     try {
-      return new URL(url).origin === new URL(origin.devServerUrl).origin;
+      return parsed.origin === new URL(origin.devServerUrl).origin;
     } catch {
       return false;
     }
   }
-  return false;
+  // Node gives non-special schemes an opaque origin, so scheme and host are compared themselves.
+  return parsed.protocol === `${APP_SCHEME}:` && parsed.host === APP_HOST && !parsed.username && !parsed.password;
 }

@@ -10,6 +10,7 @@ describe('secureWebPreferences', () => {
       nodeIntegration: false,
       webSecurity: true,
       webviewTag: false,
+      disableBlinkFeatures: 'Auxclick',
     });
   });
 });

@@ -13,5 +13,7 @@ export function secureWebPreferences(preloadPath: string): WebPreferences {
     allowRunningInsecureContent: false,
     webviewTag: false,
     spellcheck: false,
+    // A middle click must not open a new window around the popup rules.
+    disableBlinkFeatures: 'Auxclick',
   };
 }
