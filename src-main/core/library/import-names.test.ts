@@ -1,28 +1,18 @@
 /** Names and paths the file system allows but text does not: bytes that are not UTF-8, a photo replaced by a folder. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Project } from '../project/project';
+import { describe, expect, it } from 'vitest';
 import { importFolder } from './import-folder';
-import { cleanUp, makeImage, makeProject, makeTempDir, type TempDir } from './library-fixtures';
+import { makeImage } from './library-fixtures';
+import { useProjectFixture } from './test-support/project-fixture';
 
-let tmp: TempDir;
-let project: Project;
-let root: string;
+const fixture = useProjectFixture();
 
-beforeEach(() => {
-  tmp = makeTempDir();
-  root = path.join(tmp.dir, 'photos');
-  fs.mkdirSync(root);
-  project = makeProject(tmp);
-});
-
-afterEach(() => cleanUp(tmp, project));
-
-const rows = () => project.db.prepare('SELECT path, missing FROM images ORDER BY path').all() as { path: string; missing: number }[];
+const rows = () => fixture.project.db.prepare('SELECT path, missing FROM images ORDER BY path').all() as { path: string; missing: number }[];
 
 describe('file names that are not valid UTF-8', () => {
   it('skips each with its true reason, naming the bytes, and imports the rest', async () => {
+    const { project, photos: root } = fixture;
     const bytes = (...parts: (string | number[])[]) => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p))));
     // Latin-1 "é" as a lone byte: what a camera card or an old archive often holds.
     fs.writeFileSync(bytes(root, '/caf', [0xe9], '.png'), await makeImage('png', 1));
@@ -43,6 +33,7 @@ describe('file names that are not valid UTF-8', () => {
 
 describe('a photo replaced by a folder', () => {
   it('is flagged missing on the next import', async () => {
+    const { project, photos: root } = fixture;
     const photo = path.join(root, 'a.png');
     fs.writeFileSync(photo, await makeImage('png', 1));
     fs.writeFileSync(path.join(root, 'b.png'), await makeImage('png', 2));

@@ -7,30 +7,28 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { runBounded, type BoundedOutcome } from '../../base/test-support/bounded-child';
-import { createProject, type Project } from '../project/project';
+import type { Project } from '../project/project';
 import { projectLockOwner } from '../project/project-lock';
 import { createClass } from './classes';
 import { importFolder } from './import-folder';
 import { assignLabel } from './labels';
-import { cleanUp, makeImage, makeTempDir, type TempDir } from './library-fixtures';
+import { makeImage } from './library-fixtures';
+import { useProjectFixture } from './test-support/project-fixture';
 import type { ImportOutcome } from './test-support/import-scenarios';
 
 const scenarios = path.join(path.dirname(fileURLToPath(import.meta.url)), 'test-support', 'import-scenarios.ts');
 const bounds = { rssMb: 1000, timeoutMs: 60_000 };
 
-let tmp: TempDir;
+const fixture = useProjectFixture('graft-processes-');
+const PER_FOLDER = 60;
 let project: Project;
 let projectDir: string;
 let photos: string;
-const PER_FOLDER = 60;
 
 beforeEach(async () => {
-  tmp = makeTempDir('graft-processes-');
-  projectDir = path.join(tmp.dir, 'project');
-  project = createProject(projectDir);
-  photos = path.join(tmp.dir, 'photos');
+  ({ project, projectDir, photos } = fixture);
   // a/ and b/ hold the same photos under the same names; c/ holds photos of its own.
   for (const sub of ['a', 'b', 'c']) fs.mkdirSync(path.join(photos, sub), { recursive: true });
   for (let i = 0; i < PER_FOLDER; i++) {
@@ -40,8 +38,6 @@ beforeEach(async () => {
     fs.writeFileSync(path.join(photos, 'c', `q${i}.png`), await makeImage('png', 100 + i));
   }
 });
-
-afterEach(() => cleanUp(tmp, project));
 
 const rows = () => project.db.prepare('SELECT path, content_hash AS hash FROM images ORDER BY path').all() as { path: string; hash: string }[];
 const sha = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');

@@ -4,7 +4,7 @@
  * flood the process.
  */
 import { hashFile } from '../../../base/file-hash';
-import { createProject } from '../../project/project';
+import { createProject, type Project } from '../../project/project';
 import { nodeImportFileIo } from '../import-file';
 import { createClass } from '../classes';
 import { exportImageFolder } from '../image-folder-export';
@@ -12,37 +12,33 @@ import { assignLabel } from '../labels';
 import { exportLabelsCsv, importLabelsCsv } from '../labels-csv';
 import { seedImageRows } from '../library-fixtures';
 
-/** Imports labels from `csv` into a new project at `projectDir`. */
-export async function importCsvInto(projectDir: string, csv: string): Promise<unknown> {
+async function inNewProject<T>(projectDir: string, run: (project: Project) => Promise<T>): Promise<T> {
   const project = createProject(projectDir);
   try {
-    return await importLabelsCsv(project, csv);
+    return await run(project);
   } finally {
     project.dispose();
   }
+}
+
+/** Imports labels from `csv` into a new project at `projectDir`. */
+export function importCsvInto(projectDir: string, csv: string): Promise<unknown> {
+  return inNewProject(projectDir, (project) => importLabelsCsv(project, csv));
 }
 
 /** Exports labels of a new project at `projectDir` to `target`. */
-export async function exportCsvFrom(projectDir: string, target: string): Promise<unknown> {
-  const project = createProject(projectDir);
-  try {
-    return await exportLabelsCsv(project, target);
-  } finally {
-    project.dispose();
-  }
+export function exportCsvFrom(projectDir: string, target: string): Promise<unknown> {
+  return inNewProject(projectDir, (project) => exportLabelsCsv(project, target));
 }
 
 /** Exports as an ImageFolder a labelled photo whose file became `replacement` (a FIFO, say). */
-export async function exportReplacedPhoto(projectDir: string, replacement: string, target: string): Promise<unknown> {
-  const project = createProject(projectDir);
-  try {
+export function exportReplacedPhoto(projectDir: string, replacement: string, target: string): Promise<unknown> {
+  return inNewProject(projectDir, (project) => {
     const [id] = seedImageRows(project, 1);
     project.db.prepare('UPDATE images SET path = ? WHERE id = ?').run(replacement, id);
     assignLabel(project, [id!], createClass(project, 'cat').classId);
-    return await exportImageFolder(project, target);
-  } finally {
-    project.dispose();
-  }
+    return exportImageFolder(project, target);
+  });
 }
 
 /** Reads a file as an import does (whole when small, hashed when large). */

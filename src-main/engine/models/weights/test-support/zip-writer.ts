@@ -29,6 +29,23 @@ async function deflateZeros(count: number): Promise<{ compressed: Buffer; crc: n
   return { compressed: Buffer.concat(out), crc };
 }
 
+/**
+ * A local or central header: both hold, from `at`, version needed, flags (UTF-8 names),
+ * method (deflate), time, date, CRC, both sizes and the name length.
+ */
+function header(signature: number, length: number, at: number, f: { crc: number; compressedSize: number; size: number; nameLength: number }): Buffer {
+  const buffer = Buffer.alloc(length);
+  buffer.writeUInt32LE(signature, 0);
+  buffer.writeUInt16LE(20, at);
+  buffer.writeUInt16LE(0x0800, at + 2);
+  buffer.writeUInt16LE(8, at + 4);
+  buffer.writeUInt32LE(f.crc >>> 0, at + 10);
+  buffer.writeUInt32LE(f.compressedSize, at + 14);
+  buffer.writeUInt32LE(f.size, at + 18);
+  buffer.writeUInt16LE(f.nameLength, at + 22);
+  return buffer;
+}
+
 /** Writes a zip (deflate, no Zip64) with the entries in order. */
 export async function writeZip(file: string, entries: ZipEntryToWrite[]): Promise<void> {
   const fd = openSync(file, 'w');
@@ -45,25 +62,10 @@ export async function writeZip(file: string, entries: ZipEntryToWrite[]): Promis
         ? await deflateZeros(entry.zeros)
         : { compressed: deflateRawSync(entry.data ?? new Uint8Array()), crc: crc32(entry.data ?? new Uint8Array()) };
       const size = entry.declaredSize ?? entry.zeros ?? entry.data?.length ?? 0;
-      const local = Buffer.alloc(30);
-      local.writeUInt32LE(0x04034b50, 0);
-      local.writeUInt16LE(20, 4);
-      local.writeUInt16LE(0x0800, 6);
-      local.writeUInt16LE(8, 8);
-      local.writeUInt32LE(crc >>> 0, 14);
-      local.writeUInt32LE(compressed.length, 18);
-      local.writeUInt32LE(size, 22);
-      local.writeUInt16LE(name.length, 26);
-      const record = Buffer.alloc(46);
-      record.writeUInt32LE(0x02014b50, 0);
+      const fields = { crc, compressedSize: compressed.length, size, nameLength: name.length };
+      const local = header(0x04034b50, 30, 4, fields);
+      const record = header(0x02014b50, 46, 6, fields);
       record.writeUInt16LE(20, 4);
-      record.writeUInt16LE(20, 6);
-      record.writeUInt16LE(0x0800, 8);
-      record.writeUInt16LE(8, 10);
-      record.writeUInt32LE(crc >>> 0, 16);
-      record.writeUInt32LE(compressed.length, 20);
-      record.writeUInt32LE(size, 24);
-      record.writeUInt16LE(name.length, 28);
       record.writeUInt32LE(offset, 42);
       central.push(record, name);
       put(local);
