@@ -18,6 +18,8 @@ test('the desktop app opens a project in a sandboxed window', async () => {
   const app = await electron.launch({ executablePath: binary!, args: ['out/main/index.js', projectDir] });
   const page = await app.firstWindow();
   await expect(page.getByTestId('project-name')).toHaveText('project');
+  // Loaded from the app's own privileged scheme, never file://.
+  expect(page.url()).toMatch(/^app:\/\/graft\//);
   // Sandboxed and isolated: the page sees neither Node's require/process nor Electron.
   expect(await page.evaluate(() => typeof (globalThis as unknown as { require?: unknown }).require)).toBe('undefined');
   expect(await page.evaluate(() => typeof (globalThis as unknown as { process?: unknown }).process)).toBe('undefined');
