@@ -81,6 +81,7 @@ describe('TrainLive', () => {
     expect(text('train-eta')).toBe('1:15');
     expect(text('train-cache')).toBe('12 hits · 28 misses · 3.0 MB');
     expect(text('train-state')).toBe('Training');
+    expect(text('train-runtime')).toBe('auto runtime');
   });
 
   it('shows the cache filling while the frozen layers are cached', async () => {
@@ -131,6 +132,7 @@ describe('TrainLive', () => {
     const failed = await mountLive(7);
     expect(failed.get('[data-testid="train-outcome"]').text()).toBe('Out of memory: use a smaller batch size.');
     expect(failed.find('[data-testid="train-resume-run"]').exists()).toBe(false);
+    expect([failed.get('[data-testid="train-backend"]').text(), failed.get('[data-testid="train-runtime"]').text()]).toEqual(['tfjs wasm', 'ONNX Runtime']);
     failed.unmount();
     expect(api.listeners('run.metrics')).toBe(0);
 

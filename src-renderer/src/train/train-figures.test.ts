@@ -43,6 +43,6 @@ describe('train figures', () => {
 
   it('writes bytes and the runtime for people', () => {
     expect([formatBytes(900), formatBytes(2048), formatBytes(5.5 * 1024 ** 3)]).toEqual(['900 B', '2.0 KB', '5.5 GB']);
-    expect([runtimeText('onnx', 'auto'), runtimeText(null, 'tfjs'), runtimeText(null, 'auto')]).toEqual(['ONNX Runtime', 'TensorFlow.js', 'ONNX Runtime or TensorFlow.js (auto)']);
+    expect([runtimeText('onnx', 'auto'), runtimeText(null, 'tfjs'), runtimeText(null, 'auto')]).toEqual(['ONNX Runtime', 'TensorFlow.js', 'auto runtime']);
   });
 });

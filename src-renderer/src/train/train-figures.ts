@@ -55,13 +55,12 @@ export function formatShare(value: number | null | undefined): string {
   return value === null || value === undefined || !Number.isFinite(value) ? '—' : `${(value * 100).toFixed(1)}%`;
 }
 
-/** The runtime of the frozen part in words: known once the run ran, else what the config asks for. */
+/** What runs the frozen layers, in words: known once the run ran, else what the config asks for ("auto" decides at the start). */
 export function runtimeText(runtime: string | null, choice: TrainingConfig['runtime'] | null): string {
-  if (runtime === 'onnx') return 'ONNX Runtime';
-  if (runtime === 'tfjs') return 'TensorFlow.js';
-  if (choice === 'onnx') return 'ONNX Runtime';
-  if (choice === 'tfjs') return 'TensorFlow.js';
-  return 'ONNX Runtime or TensorFlow.js (auto)';
+  const known = runtime ?? (choice === 'auto' ? null : choice);
+  if (known === 'onnx') return 'ONNX Runtime';
+  if (known === 'tfjs') return 'TensorFlow.js';
+  return 'auto runtime';
 }
 
 /** Where a followed run stands, for the status line and its actions. */
