@@ -91,7 +91,7 @@ export function kerasInitializer(value: unknown, flavour: KerasFlavour, layer: L
       break;
     }
     default:
-      throw unwritable(layer, `has a ${value.className} initializer`);
+      throw unwritable(layer, `uses the ${value.className} initializer`);
   }
   return wrap(flavour, 'keras.initializers', value.className, config);
 }
@@ -100,7 +100,7 @@ export function kerasInitializer(value: unknown, flavour: KerasFlavour, layer: L
 export function kerasRegularizer(value: unknown, flavour: KerasFlavour, layer: LayerContext): JsonObject | null {
   if (value === null || value === undefined) return null;
   if (!isTfjsObject(value) || value.className !== 'L1L2') {
-    throw unwritable(layer, `has a ${isTfjsObject(value) ? value.className : 'non-standard'} regularizer`);
+    throw unwritable(layer, isTfjsObject(value) ? `uses the ${value.className} regularizer` : 'has a regularizer tfjs did not describe');
   }
   const c = value.config ?? {};
   const l1 = typeof c.l1 === 'number' ? c.l1 : 0;
@@ -129,7 +129,7 @@ export function kerasConstraint(value: unknown, flavour: KerasFlavour, layer: La
       config = { min_value: num('minValue'), max_value: num('maxValue'), rate: num('rate'), axis: num('axis') };
       break;
     default:
-      throw unwritable(layer, `has a ${value.className} constraint`);
+      throw unwritable(layer, `uses the ${value.className} constraint`);
   }
   return wrap(flavour, 'keras.constraints', value.className, config);
 }
