@@ -16,6 +16,8 @@ export interface BaseCard {
   offline: boolean;
   /** The input size the weights were trained at (the size chosen with the card). */
   inputSize: number;
+  /** The weights' licence, where they ship with the app. */
+  license?: string;
 }
 
 /** The weight source a draft's weights value is. */
@@ -37,18 +39,19 @@ export function cardsOf(model: ModelInfo): BaseCard[] {
       arch,
       choice: 'bundled',
       title: 'Bundled',
-      trainedOn: `nsfwjs 5-class content task, not ImageNet (${model.bundled.license}). The convolutional trunk is a real pretrained feature extractor.`,
+      trainedOn: 'the nsfwjs 5-class content task, not ImageNet. Its convolutional trunk is a real pretrained feature extractor.',
+      license: model.bundled.license,
       offline: true,
       inputSize: model.bundled.inputSize,
     });
   }
   if (model.weightSources.includes('imagenet')) {
-    cards.push({ arch, choice: 'imagenet', title: 'ImageNet', trainedOn: "ImageNet, 1,000 everyday classes (Keras's weights file).", offline: false, inputSize: model.defaultInputSize });
+    cards.push({ arch, choice: 'imagenet', title: 'ImageNet', trainedOn: "ImageNet's 1,000 everyday classes (Keras's weights).", offline: false, inputSize: model.defaultInputSize });
   }
   if (model.weightSources.includes('file')) {
-    cards.push({ arch, choice: 'file', title: 'Weights file', trainedOn: 'Whatever your file was trained on: a Keras .h5 or .keras file, or a tfjs model.json.', offline: true, inputSize: model.defaultInputSize });
+    cards.push({ arch, choice: 'file', title: 'Weights file', trainedOn: 'Your own Keras .h5 or .keras file, or a tfjs model.json.', offline: true, inputSize: model.defaultInputSize });
   }
-  cards.push({ arch, choice: 'none', title: 'From scratch', trainedOn: 'Nothing: random weights, every layer trains. Needs thousands of images and much longer runs.', offline: true, inputSize: model.defaultInputSize });
+  cards.push({ arch, choice: 'none', title: 'From scratch', trainedOn: 'Random weights; every layer trains. Needs thousands of photos and long runs.', offline: true, inputSize: model.defaultInputSize });
   return cards;
 }
 
