@@ -101,6 +101,7 @@ export async function trainToEnd(
   // epoch line has said more (every epoch line is printed, at once).
   let sequence = 0;
   let epochPrintedAt = 0;
+  let previousStep: number | null = null;
   const printer = coalesce<{ text: string; seq: number }>(PROGRESS_INTERVAL_MS, ({ text, seq }) => {
     if (seq > epochPrintedAt) io.err(text);
   });
@@ -114,8 +115,9 @@ export async function trainToEnd(
     job = await client.follow(jobId, 'train', {
       signal,
       onProgress: (progress) => {
-        const text = json ? null : trainProgressLine(progress);
-        if (text !== null) printer.push({ text, seq: ++sequence });
+        if (json) return;
+        printer.push({ text: trainProgressLine(progress, previousStep), seq: ++sequence });
+        previousStep = progress.lastBatch?.step ?? null;
       },
     });
   } finally {

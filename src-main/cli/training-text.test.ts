@@ -31,6 +31,9 @@ describe('training text', () => {
     expect(trainProgressLine(progress({ phase: 'training', stage: 'fine-tune', epochs: 12, batches: 10, lastBatch: batch, imagesPerSecond: 80.04, etaSeconds: 95 }))).toBe(
       '[fine-tune] epoch 3/12 batch 5/10 · loss 0.1235 acc 0.875 · 80.0 images/s · 1 min 35 s left in this stage',
     );
+    // No new batch since the last line: the job's own message (a checkpoint, the next stage).
+    const saved = progress({ phase: 'training', stage: 'head', epochs: 12, batches: 10, lastBatch: batch, message: 'Saved the best checkpoint (epoch 3).' });
+    expect(trainProgressLine(saved, 40)).toBe('Saved the best checkpoint (epoch 3).');
   });
 
   it('prints an epoch with training and validation figures, and dashes where there was no validation', () => {

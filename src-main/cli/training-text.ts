@@ -2,15 +2,19 @@ import type { RunStage, TrainProgress } from '../api/types/runs';
 import type { ClassificationReport, EpochRecord, LrFinderPoint } from '../api/types/training';
 import { duration, fixed3, textTable } from './text-table';
 
-/** One stderr line of a training job's progress, or null when there is nothing new to say. */
-export function trainProgressLine(p: TrainProgress): string | null {
+/**
+ * One stderr line of a training job's progress. `previousStep` is the step of the batch the
+ * previous progress carried: when no new batch came (a checkpoint saved, the next stage
+ * starting), the line is the job's message, not the old batch again.
+ */
+export function trainProgressLine(p: TrainProgress, previousStep: number | null = null): string {
   const rate = p.imagesPerSecond !== null ? `${p.imagesPerSecond.toFixed(1)} images/s` : null;
   if (p.phase === 'caching' && p.cache) {
     const left = p.imagesPerSecond && p.imagesPerSecond > 0 ? `${duration((p.cache.total - p.cache.done) / p.imagesPerSecond)} left` : null;
     const parts = [`${p.cache.done}/${p.cache.total} images`, `${p.cache.hits} from the cache`, rate, left].filter(Boolean);
     return `caching the frozen layers: ${parts.join(' · ')}`;
   }
-  if (p.phase === 'training' && p.lastBatch && p.batches > 0) {
+  if (p.phase === 'training' && p.lastBatch && p.batches > 0 && p.lastBatch.step !== previousStep) {
     const b = p.lastBatch;
     const eta = p.etaSeconds !== null ? `${duration(p.etaSeconds)} left in this stage` : null;
     const parts = [`loss ${b.loss.toFixed(4)} acc ${b.acc.toFixed(3)}`, rate, eta].filter(Boolean);

@@ -18,7 +18,7 @@ import { duration, fixed3 } from '../text-table';
 import { quoteArg, totalEpochsOf, trainToEnd, type TrainReport } from '../training-session';
 import { confusionTable, perClassTable } from '../training-text';
 
-const USAGE = 'demo [--dir DIR] [--per-class N] [--input-size N] [--head-only] [--json]';
+const USAGE = 'demo [--dir DIR] [--per-class N] [--input-size N] [--fine-tune] [--json]';
 
 /** What `graft demo --json` prints. */
 export interface DemoReport {
@@ -28,7 +28,7 @@ export interface DemoReport {
   classes: string[];
   images: number;
   splits: SplitCounts;
-  /** False with --head-only: the head alone trained. */
+  /** True with --fine-tune: the last block trained too, in a second stage. */
   fineTuned: boolean;
   run: TrainReport;
   /** Test accuracy of the best checkpoint. */
@@ -54,17 +54,17 @@ function demoDir(values: CliValues): string {
 export function createDemoCommand(spawner: () => EngineSpawner = () => nodeEngineSpawner()): CliCommand {
   return {
     name: 'demo',
-    summary: 'The offline demo: generate labelled photos, import them into a new project, split, fine-tune MobileNetV2, evaluate.',
+    summary: 'The offline demo: generate labelled photos, import them into a new project, split, train on MobileNetV2, evaluate.',
     usage: USAGE,
     details: [
       '--dir DIR        where to make photos/ and project/ (a new or empty folder; default: a new folder under the OS temp folder)',
       `--per-class N    photos generated per class (default ${DEMO_DEFAULTS.perClass}; ${DEMO_CLASS_NAMES.length} classes: ${DEMO_CLASS_NAMES.join(', ')})`,
       `--input-size N   the side MobileNetV2 sees (default ${DEMO_DEFAULTS.inputSize}; photos are ${DEMO_DEFAULTS.photoSize}×${DEMO_DEFAULTS.photoSize})`,
-      `--head-only      train the head alone (default: the head for ${DEMO_EPOCHS.head} epochs, then ${DEMO_FINE_TUNE_FROM} onwards for ${DEMO_EPOCHS.fineTune})`,
+      `--fine-tune      after the head (${DEMO_EPOCHS.head} epochs), train ${DEMO_FINE_TUNE_FROM} onwards with it for ${DEMO_EPOCHS.fineTune} more (default: the head alone)`,
       'Needs no network: the base is the MobileNetV2 bundled with Graft. Everything is seeded, so the figures repeat.',
       'Afterwards, graft serve DIR/project opens the project in the app.',
     ],
-    options: { dir: { type: 'string' }, 'per-class': { type: 'string' }, 'input-size': { type: 'string' }, 'head-only': { type: 'boolean' } },
+    options: { dir: { type: 'string' }, 'per-class': { type: 'string' }, 'input-size': { type: 'string' }, 'fine-tune': { type: 'boolean' } },
     async run({ positionals, values, json, io, signal }) {
       if (positionals.length > 0) throw new GraftError('bad-request', `graft demo takes no arguments; got "${positionals[0]}". Usage: graft ${USAGE}`);
       const perClass = option(values, 'per-class', int({ min: 5, max: 1000 }), 'whole') ?? DEMO_DEFAULTS.perClass;
@@ -72,7 +72,7 @@ export function createDemoCommand(spawner: () => EngineSpawner = () => nodeEngin
       if (inputSize < ARCHITECTURES.mobilenet_v2.minInputSize) {
         throw new GraftError('bad-request', `--input-size must be at least ${ARCHITECTURES.mobilenet_v2.minInputSize} for MobileNetV2; got ${inputSize}.`);
       }
-      const headOnly = values['head-only'] === true;
+      const headOnly = values['fine-tune'] !== true;
       const dir = demoDir(values);
       const started = performance.now();
       const say = (text: string) => {
@@ -142,10 +142,10 @@ function describeDemo(r: DemoReport, headOnly: boolean, inputSize: number): stri
   const run = r.run;
   const where = run.backend ? ` on the ${run.backend} backend${run.runtime === 'onnx' ? ', frozen layers on ONNX Runtime' : ''}` : '';
   const lines = [
-    `Graft demo: ${r.images} generated photos of ${r.classes.join(', ')} → a project → a fine-tuned classifier.`,
+    `Graft demo: ${r.images} generated photos of ${r.classes.join(', ')} → a project → a trained classifier.`,
     `Trained ${trainingWords(inputSize, headOnly)} in ${duration(run.seconds ?? 0)}${where}.`,
   ];
-  if (headOnly) lines.push('Head only (--head-only): the base stayed frozen throughout.');
+  if (headOnly) lines.push(`Head only: the base stayed frozen (graft demo --fine-tune also trains ${DEMO_FINE_TUNE_FROM} onwards, in a second stage).`);
   if (run.best) lines.push(`Best epoch ${run.best.epoch + 1}: validation accuracy ${fixed3(run.best.valAcc)}.`);
   if (run.test) {
     lines.push(`Test accuracy: ${fixed3(run.test.accuracy)} on ${run.test.images} held-out photos (${run.test.checkpoint} checkpoint).`, '', perClassTable(run.classes, run.test), '');
