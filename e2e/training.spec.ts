@@ -2,7 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import type { JobInfoOf } from '../src-main/api/types/jobs';
 import type { RunMetricsEvent, TrainingConfig } from '../src-main/api/types/runs';
 import { serveNewProject, type ServedProject } from './support/graft-serve';
-import { generateSeparablePhotos } from './support/separable-photos';
+import { generateHuePhotos, generateSeparablePhotos } from './support/separable-photos';
 import { removeTempDirs } from './support/temp-dirs';
 import { connectClient, type ContractClient } from './support/ws-client';
 
@@ -139,8 +139,83 @@ test('a training run: live epoch points, a reload mid-run redraws its history an
   await page.screenshot({ path: 'test-results/evaluation-gallery-1024.png' });
 
   await page.setViewportSize({ width: 1920, height: 1080 });
-  await page.screenshot({ path: 'test-results/evaluation-1920.png', fullPage: true });
+  await page.getByTestId('evaluate-run').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'test-results/evaluation-1920.png' });
   await page.getByText('Training curves').click();
   await expect.poll(() => points(page, 'epoch-acc')).toBe(3);
-  await page.screenshot({ path: 'test-results/evaluation-curves-1920.png', fullPage: true });
+  await page.getByTestId('chart-epoch-acc').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'test-results/evaluation-curves-1920.png' });
+});
+
+/** Twelve classes named after their hue, 30° apart around the colour circle. */
+const HUES = ['red', 'orange', 'yellow', 'chartreuse', 'green', 'spring green', 'cyan', 'azure', 'ultramarine', 'violet', 'magenta', 'rose'];
+
+test('twelve classes: the confusion matrix reads at 1024×700 and 1920×1080, a cell opens its images; two runs compared', async ({ page }) => {
+  test.setTimeout(180_000);
+  const photos = await generateHuePhotos(HUES, 20);
+  const other = await serveNewProject();
+  const api = await connectClient(other);
+  try {
+    const imported = await api.call('library.import', { folder: photos, labelsFromSubfolders: true, thumbnails: true });
+    expect((await api.settled(imported.jobId)).status).toBe('succeeded');
+    await api.call('splits.assign', { train: 0.6, validation: 0.2, test: 0.2, seed: 2 });
+    const small = { ...config, base: { ...config.base, inputSize: 64 }, head: { pooling: 'avg' as const, layers: [] }, batchSize: 8, schedule: { kind: 'constant' as const } };
+    const train = async (name: string, patch: Partial<TrainingConfig>) => {
+      const { jobId } = await api.call('training.start', { config: { ...small, ...patch }, name });
+      const job = (await api.settled(jobId, 120_000)) as JobInfoOf<'train'>;
+      expect(job.status).toBe('succeeded');
+      return job.result!.id;
+    };
+    const a = await train('fast learner', { epochs: 2, optimizer: { name: 'adam', learningRate: 0.01 } });
+    const b = await train('slow learner', { epochs: 3, optimizer: { name: 'adam', learningRate: 0.001 }, labelSmoothing: 0.1 });
+
+    await page.setViewportSize({ width: 1024, height: 700 });
+    await page.goto(`${other.url}#/evaluate?run=${a}`);
+    const matrix = page.getByTestId('confusion-matrix');
+    await expect(matrix).toBeVisible({ timeout: 30_000 });
+    await expect(matrix.locator('tbody tr')).toHaveCount(12);
+    await matrix.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: 'test-results/confusion-12-classes-1024.png' });
+    // Every cell is at least a comfortable target, and the matrix fits the panel without a scrollbar.
+    const cell = await matrix.getByTestId('confusion-cell-0-0').boundingBox();
+    expect(cell!.width).toBeGreaterThanOrEqual(28);
+    expect(cell!.height).toBeGreaterThanOrEqual(28);
+
+    // A cell off the diagonal (a confusion), when the run made one, opens exactly its images.
+    const detail = await api.call('runs.get', { runId: a });
+    const report = detail.evaluations.find((e) => e.split === 'test')!.report;
+    const confusion = report.confusion.flatMap((row, r) => row.map((n, c) => ({ r, c, n }))).find((x) => x.r !== x.c && x.n > 0);
+    const target = confusion ?? { r: 0, c: 0, n: report.confusion[0]![0]! };
+    await matrix.getByTestId(`confusion-cell-${target.r}-${target.c}`).click();
+    await expect(page.getByTestId('gallery-item')).toHaveCount(target.n);
+    await expect(page.getByTestId('gallery-true').first()).toHaveText(detail.classes[target.r]!);
+    await page.screenshot({ path: 'test-results/confusion-12-classes-cell-1024.png' });
+
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await page.getByTestId('evaluate-run').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: 'test-results/confusion-12-classes-1920.png' });
+
+    // Two runs: curves overlaid, the settings that differ side by side.
+    await page.goto(`${other.url}#/evaluate?compare=${a},${b}`);
+    const comparison = page.getByTestId('run-comparison');
+    await expect(comparison.getByTestId('config-diff')).toBeVisible();
+    await expect(comparison.getByTestId('diff-optimizer.learningRate')).toContainText('0.01');
+    await expect(comparison.getByTestId('diff-labelSmoothing')).toContainText('0.1');
+    await expect.poll(() => comparison.getByTestId('compare-accuracy').getByTestId('chart-plot').getAttribute('data-points').then(Number)).toBe(3);
+    await page.screenshot({ path: 'test-results/compare-1920.png' });
+    await page.setViewportSize({ width: 1024, height: 700 });
+    await comparison.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: 'test-results/compare-1024.png' });
+    // The charts follow the dark theme (their canvas is built again with its colours).
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: 'test-results/compare-dark-1024.png' });
+    await page.goto(`${other.url}#/evaluate?run=${b}`);
+    await expect(page.getByTestId('confusion-matrix')).toBeVisible();
+    await page.getByText('Training curves').click();
+    await page.getByTestId('chart-epoch-acc').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: 'test-results/evaluation-dark-1024.png' });
+  } finally {
+    api.close();
+    await other.stop();
+  }
 });

@@ -88,7 +88,8 @@ describe('RunEvaluation', () => {
     const items = wrapper.findAll('[data-testid="gallery-item"]');
     expect(items.map((i) => i.attributes('data-image-id'))).toEqual(['103', '109']);
     expect(items[0]!.get('[data-testid="gallery-true"]').text()).toBe('dog');
-    expect(items[0]!.get('[data-testid="gallery-predicted"]').text()).toBe('cat 75%');
+    expect(items[0]!.get('[data-testid="gallery-predicted"]').text()).toBe('cat');
+    expect(items[0]!.get('.prob').text()).toBe('75%');
     expect(wrapper.get('[data-testid="gallery-filter"]').text()).toContain('dog predicted as cat');
     expect(wrapper.get('[data-testid="confusion-cell-1-0"]').attributes('aria-pressed')).toBe('true');
     wrapper.unmount();
