@@ -119,6 +119,10 @@ describe('useTrainingDraftStore', () => {
     expect(draft.config.freeze).toEqual({ kind: 'all' });
     draft.setBase('inception_v3', 'imagenet', 299);
     expect(draft.config.freeze).toEqual({ kind: 'head-only' });
+    // Training everything on pretrained weights is a choice: another input size keeps it.
+    draft.setFreeze({ kind: 'all' });
+    draft.setBase('inception_v3', 'imagenet', 224);
+    expect(draft.config.freeze).toEqual({ kind: 'all' });
   });
 
   it('brings back the last augmentation when switched on again, and hands out plain data', async () => {

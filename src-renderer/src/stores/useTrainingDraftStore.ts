@@ -61,13 +61,15 @@ export const useTrainingDraftStore = defineStore('trainingDraft', () => {
 
   /**
    * Chooses the base. A new architecture has other blocks, so the freeze plan starts again
-   * (head only; everything for random weights, which must train).
+   * (head only; everything for random weights, which must train; head only again when
+   * pretrained weights replace random ones).
    */
   function setBase(arch: ArchName, weights: InferenceWeights, inputSize: number): void {
     const archChanged = config.value.base.arch !== arch;
+    const wasScratch = config.value.base.weights === 'none';
     config.value.base = { arch, weights, inputSize };
     if (weights === 'none') setFreeze({ kind: 'all' });
-    else if (archChanged || config.value.freeze.kind === 'all') setFreeze({ kind: 'head-only' });
+    else if (archChanged || wasScratch) setFreeze({ kind: 'head-only' });
   }
 
   /** Sets the freeze plan; unfreezing part of the base switches the two-stage recipe on unless the user turned it off. */

@@ -66,7 +66,7 @@ describe('LayerTree', () => {
     await wrapper.get('[data-testid="preset-all"]').trigger('click');
     expect(draft.config.freeze).toEqual({ kind: 'all' });
     expect(order(wrapper)[0]).toBe('cut-line');
-    expect(wrapper.get('[data-testid="cut-line"]').text()).toContain('nothing before this line can be cached');
+    expect(wrapper.get('[data-testid="cut-line"]').text()).toContain('Nothing to cache');
   });
 
   it('propagates a block checkbox to its layers and shows a partly frozen block as mixed', async () => {

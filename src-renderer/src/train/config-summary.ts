@@ -19,7 +19,8 @@ export function describeFreeze(plan: FreezePlan): string {
 
 /** The whole config, short. */
 export function describeConfig(config: TrainingConfig, archName: string): string {
-  const weights = typeof config.base.weights === 'object' ? 'weights file' : config.base.weights === 'none' ? 'from scratch' : config.base.weights;
+  const words = { bundled: 'bundled', imagenet: 'ImageNet', none: 'from scratch' } as const;
+  const weights = typeof config.base.weights === 'object' ? 'weights file' : words[config.base.weights];
   const epochs = config.twoStage && config.freeze.kind !== 'head-only' ? `${config.epochs} + ${config.twoStage.fineTuneEpochs} epochs` : `${config.epochs} ${config.epochs === 1 ? 'epoch' : 'epochs'}`;
   return [archName, weights, `${config.base.inputSize ?? '?'} px`, describeFreeze(config.freeze), epochs].join(' · ');
 }
