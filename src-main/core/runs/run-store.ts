@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { GraftError } from '../../api/errors';
-import { errnoCode } from '../../base/fs-errors';
+import { processAlive } from '../../base/process-alive';
 import type { SplitName } from '../../api/types/library';
 import type {
   CacheStats,
@@ -130,15 +130,6 @@ export function markInterruptedRuns(project: Project): number {
   return stale.length;
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return errnoCode(error) === 'EPERM';
-  }
-}
 
 /** Moves a run back to `running` for a resume. */
 export function reopenRun(project: Project, runId: number): void {
