@@ -87,13 +87,19 @@ test('a training run: live epoch points, a reload mid-run redraws its history an
   await expect.poll(() => points(page, 'batch')).toBe(stored.batches.length);
   await page.screenshot({ path: 'test-results/training-reloaded-1024.png' });
 
-  // Resume from the page; the run goes on and its remaining epochs arrive live.
+  // The wizard's Train step follows the newest training job (TrainLive without a run id): resume from there.
+  await page.goto(`${served.url}#/train?step=train`);
+  await expect(live.getByTestId('train-state')).toHaveText('Paused');
+  await expect(live).toHaveAttribute('data-run-id', String(runId));
+  await expect.poll(() => points(page, 'epoch-loss')).toBe(before);
+  await page.screenshot({ path: 'test-results/train-step-paused-1024.png' });
   await live.getByTestId('train-pause').click();
   await expect(live.getByTestId('train-state')).not.toHaveText('Paused');
   await expect.poll(() => points(page, 'epoch-loss'), { timeout: 90_000 }).toBe(3);
-  await page.screenshot({ path: 'test-results/training-resumed-1024.png' });
   const finished = await client.settled(trainJob, 90_000);
   expect(finished.status).toBe('succeeded');
+  await expect(live.getByTestId('train-state')).toHaveText('Completed');
+  await page.screenshot({ path: 'test-results/train-step-completed-1024.png' });
   const run = await client.call('runs.get', { runId });
   expect(run.history.map((h) => [h.epoch, h.stage])).toEqual([
     [0, 'head'],
@@ -104,6 +110,7 @@ test('a training run: live epoch points, a reload mid-run redraws its history an
   expect(metrics.flatMap((m) => m.epochs.map((e) => e.epoch))).toEqual([0, 1, 2]);
   await expect.poll(() => points(page, 'batch')).toBe(run.batches.length);
 
+  await page.goto(`${served.url}#/evaluate?run=${runId}`);
   // The finished run shows its evaluation: accuracy, confusion matrix.
   const evaluation = page.getByTestId('run-evaluation');
   await expect(evaluation.getByTestId('confusion-matrix')).toBeVisible({ timeout: 30_000 });

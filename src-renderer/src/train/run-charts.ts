@@ -74,6 +74,7 @@ export function runCharts(series: () => RunSeries, height = 170): RunCharts {
         feed: markRaw(feeds.batch),
         title: 'Training batches',
         xLabel: 'step',
+        xInteger: true,
         y: LOSS,
         y2: ACCURACY,
         lines: [
@@ -122,6 +123,7 @@ export function runCharts(series: () => RunSeries, height = 170): RunCharts {
         feed: markRaw(feeds.lr),
         title: 'Learning rate',
         xLabel: 'step',
+        xInteger: true,
         y: { label: 'learning rate', kind: 'scientific' },
         lines: [{ label: 'learning rate', color: PALETTE.other }],
         height,
