@@ -71,7 +71,8 @@ export function runsApi(ctx: AppContext): HandlerSlice<RunRequests> {
           const result = await ctx.engine.request(
             'train',
             { runDir: runDir(scope, runId), activationCacheDir: scope.layout.activations, config, dataset, resume },
-            { signal: job.signal, pause: job.pause, onQueued: job.queued, onEvent: recorder.onEvent },
+            // Settle only when the engine has stopped: the run's checkpoints are read right after.
+            { signal: job.signal, pause: job.pause, onQueued: job.queued, onEvent: recorder.onEvent, waitForStop: true },
           );
           recorder.flush();
           finishRun(scope, runId, result);

@@ -10,6 +10,8 @@ import { runTrain } from '../requests/train';
 import { writeSeparableDataset } from '../training/test-support/separable-images';
 import { smallConfig, testContext, trainTempDir } from '../training/test-support/train-fixtures';
 import { EXPORT_MARKER, exportRun } from './export-run';
+import { writeKerasH5 } from './keras2-h5';
+import { writeKerasArchive } from './keras3-archive';
 
 const tmp = trainTempDir();
 let dataset: DatasetSnapshot;
@@ -52,12 +54,14 @@ function job(format: ExportFormat, outDir = path.join(tmp.dir, `out-${format}`))
 }
 
 const noop = async () => undefined;
+const keras = { keras: writeKerasArchive, h5: writeKerasH5 };
+const MODEL_FILES = { tfjs: ['model.json', 'weights.bin'], onnx: ['model.onnx'], keras: ['model.keras'], h5: ['model.h5'] };
 
 describe('exportRun', () => {
-  it.each(['tfjs', 'onnx'] as const)('writes %s with labels, preprocessing, a model card and a report, and checks it reads back the same', async (format) => {
-    const result = await exportRun(tf as unknown as Tf, job(format), null, noop);
+  it.each(['tfjs', 'onnx', 'keras', 'h5'] as const)('writes %s with labels, preprocessing, a model card and a report, and checks it reads back the same', async (format) => {
+    const result = await exportRun(tf as unknown as Tf, job(format), keras, noop);
     expect(result.files).toEqual(
-      expect.arrayContaining(['labels.json', 'preprocessing.json', 'README.md', 'report.html', EXPORT_MARKER, ...(format === 'tfjs' ? ['model.json', 'weights.bin'] : ['model.onnx'])]),
+      expect.arrayContaining(['labels.json', 'preprocessing.json', 'README.md', 'report.html', EXPORT_MARKER, ...MODEL_FILES[format]]),
     );
     expect(result.parity).toMatchObject({ passed: true, images: 4 });
     expect(result.parity!.maxAbsDiff).toBeLessThanOrEqual(format === 'onnx' ? 1e-4 : 1e-5);

@@ -29,8 +29,8 @@ export const PARITY_BOUND: Record<Exclude<ExportFormat, 'keras-job'>, number> = 
 
 /** Writers of the Keras formats (provided by the Keras writer module). */
 export interface KerasWriters {
-  keras(tf: Tf, model: LayersModel, file: string): Promise<void>;
-  h5(tf: Tf, model: LayersModel, file: string): Promise<void>;
+  keras(tf: Tf, model: LayersModel, file: string): Promise<unknown>;
+  h5(tf: Tf, model: LayersModel, file: string): Promise<unknown>;
 }
 
 /** Refuses a target that is neither new, empty, nor an earlier export. */

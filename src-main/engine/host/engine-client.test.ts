@@ -157,6 +157,33 @@ describe('EngineClient cancel guarantee', () => {
     await client.dispose(10);
   });
 
+  it('with waitForStop, a cancelled request settles only when the engine has stopped the work', async () => {
+    const log: string[] = [];
+    let send: (m: FromEngine) => void = () => {};
+    const spawner = () => {
+      const proc = stuckEngine(log)();
+      const onMessage = proc.onMessage.bind(proc);
+      proc.onMessage = (listener) => {
+        send = listener;
+        onMessage(listener);
+      };
+      return proc;
+    };
+    const client = new EngineClient(spawner, { cancelGraceMs: 5_000 });
+    await client.start();
+    const controller = new AbortController();
+    let settled = false;
+    const run = client.request('selfTest', { size: 8, iterations: 1 }, { signal: controller.signal, waitForStop: true }).finally(() => (settled = true));
+    await new Promise((r) => setImmediate(r));
+    controller.abort();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(log).toEqual(['spawn', 'request', 'control']);
+    expect(settled).toBe(false);
+    send({ kind: 'reply', id: 1, ok: false, error: { code: 'cancelled', message: 'Cancelled.' } });
+    await expect(run).rejects.toMatchObject({ code: 'cancelled' });
+    await client.dispose(10);
+  });
+
   it('restarts an engine that falls silent during a request, and fails the request with the reason', async () => {
     const log: string[] = [];
     const statuses: EngineStatus[] = [];

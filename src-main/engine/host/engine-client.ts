@@ -20,6 +20,12 @@ export interface EngineRequestOptions<N extends EngineRequestName> {
   onQueued?: (position: number | null) => void;
   /** Pauses and resumes the request in the engine. */
   pause?: PauseSource;
+  /**
+   * On cancel, settle only once the engine has stopped the work (its reply, or the process
+   * restarted after the kind's grace) rather than at once: for work whose files the caller
+   * reads afterwards (a run's checkpoints).
+   */
+  waitForStop?: boolean;
 }
 
 /** Tuning for the client; defaults suit the app, tests shorten them. */
@@ -110,7 +116,7 @@ export class EngineClient implements Disposable {
     if (options.signal?.aborted) throw new GraftError('cancelled', 'Cancelled.');
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      const onAbort = () => this.cancel(id, proc);
+      const onAbort = () => this.cancel(id, proc, options.waitForStop === true);
       const stopPause = options.pause?.onChange((paused) => proc.send({ kind: 'control', id, action: paused ? 'pause' : 'resume' }));
       const detach = () => {
         options.signal?.removeEventListener('abort', onAbort);
@@ -232,12 +238,14 @@ export class EngineClient implements Disposable {
     }
   }
 
-  private cancel(id: number, proc: EngineProcess): void {
+  private cancel(id: number, proc: EngineProcess, waitForStop: boolean): void {
     const pending = this.pending.get(id);
     if (!pending) return;
-    this.pending.delete(id);
+    if (!waitForStop) {
+      this.pending.delete(id);
+      pending.reject(new GraftError('cancelled', 'Cancelled.'));
+    }
     this.cancelling.add(id);
-    pending.reject(new GraftError('cancelled', 'Cancelled.'));
     proc.send({ kind: 'control', id, action: 'cancel' });
     // Tensor work can run for seconds without yielding; if the engine has not acknowledged
     // the cancel in time the process is replaced, so cancel always frees the machine.

@@ -1,6 +1,8 @@
 import type { ExportResult } from '../../api/types/export';
 import type { ExportJob } from '../../api/types/export';
 import { exportRun } from '../export/export-run';
+import { writeKerasArchive } from '../export/keras3-archive';
+import { writeKerasH5 } from '../export/keras2-h5';
 import type { EngineContext } from '../worker/engine-context';
 
 /**
@@ -9,7 +11,7 @@ import type { EngineContext } from '../worker/engine-context';
  */
 export async function runExport(params: ExportJob, ctx: EngineContext<'export'>): Promise<ExportResult> {
   ctx.emit({ done: 0, total: 1, message: `Writing ${params.format}…` });
-  const result = await exportRun(ctx.tf, params, null, ctx.checkpoint);
+  const result = await exportRun(ctx.tf, params, { keras: writeKerasArchive, h5: writeKerasH5 }, ctx.checkpoint);
   ctx.emit({ done: 1, total: 1, message: `Wrote ${result.dir}` });
   return result;
 }

@@ -8,6 +8,7 @@ import { loadCheckpoint } from '../training/checkpoint';
 import { modelInput } from '../training/prefix-activations';
 import { inputSizeOf, scalingOf } from '../training/training-base';
 import { modelFrom, withLinearOutput } from '../training/training-model';
+import { installTrainingKernels } from '../training/wasm-gradients';
 import type { EngineContext } from '../worker/engine-context';
 
 type Layer = LayersModel['layers'][number];
@@ -40,6 +41,8 @@ function colourise(values: Float32Array): Buffer {
  */
 export async function runGradCam(params: EngineGradCamParams, ctx: EngineContext<'gradCam'>): Promise<GradCam> {
   const tf: Tf = ctx.tf;
+  // Gradient kernels the wasm backend lacks (and faster ones for cpu); idempotent.
+  installTrainingKernels(tf);
   const { model } = await loadCheckpoint(tf, params.runDir, params.checkpoint);
   const featureLayer = lastFeatureMap(model);
   const head = modelFrom(tf, model, [featureLayer], 'grad_cam_head');

@@ -9,6 +9,7 @@ import { planStages } from '../training/run-stages';
 import { prepareStage } from '../training/stage-setup';
 import { buildTrainingBase } from '../training/training-base';
 import { buildTrainingModel } from '../training/training-model';
+import { installTrainingKernels } from '../training/wasm-gradients';
 import type { EngineContext } from '../worker/engine-context';
 
 /**
@@ -20,6 +21,8 @@ import type { EngineContext } from '../worker/engine-context';
 export async function runLrFind(params: EngineLrFindParams, ctx: EngineContext<'lrFind'>): Promise<LrFinderResult> {
   const { tf } = ctx;
   const { config, dataset, finder } = params;
+  // Gradient kernels the wasm backend lacks (and faster ones for cpu); idempotent.
+  installTrainingKernels(tf);
   const base = await buildTrainingBase(tf, config.base, { signal: ctx.signal, weightsCacheDir: params.weightsCacheDir });
   const model = buildTrainingModel(tf, base.model, config.head, dataset.classes.length, config.seed);
   const rates = lrFinderRates(finder);

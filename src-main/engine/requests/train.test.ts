@@ -62,7 +62,8 @@ describe('train', () => {
     expect(result.history).toHaveLength(8);
     expect(result.history.at(-1)!.loss).toBeLessThan(result.history[0]!.loss);
     expect(result.history.at(-1)!.valAcc).toBeGreaterThanOrEqual(0.9);
-    expect(result.cache.misses).toBe(0);
+    expect(result.cache).toMatchObject({ hits: 0, misses: 30 });
+    expect(result.cache.bytes).toBeGreaterThan(0);
     expect(result.evaluations.map((e) => e.split)).toEqual(['validation', 'test']);
     expect(result.evaluations[1]!.predictions).toHaveLength(6);
     expect(fs.existsSync(path.join(runDir, result.checkpoints.best!, 'model.json'))).toBe(true);

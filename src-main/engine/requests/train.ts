@@ -16,6 +16,7 @@ import { planStages, totalEpochs } from '../training/run-stages';
 import { prepareStage } from '../training/stage-setup';
 import { buildTrainingBase, inputSizeOf, scalingOf } from '../training/training-base';
 import { buildTrainingModel } from '../training/training-model';
+import { installTrainingKernels } from '../training/wasm-gradients';
 import type { EngineContext } from '../worker/engine-context';
 
 /** Saved in a checkpoint's state so a resumed run continues where it was. */
@@ -42,6 +43,8 @@ export async function runTrain(params: EngineTrainParams, ctx: EngineContext<'tr
 
 async function train(params: EngineTrainParams, ctx: EngineContext<'train'>): Promise<TrainResult> {
   const { tf } = ctx;
+  // Gradient kernels the wasm backend lacks (and faster ones for cpu); idempotent.
+  installTrainingKernels(tf);
   const started = performance.now();
   const { config, dataset } = params;
   const classes = dataset.classes.length;

@@ -60,7 +60,8 @@ export async function prepareStage(ctx: StageContext, model: LayersModel, stage:
   const { tf, config, dataset } = ctx;
   const recipe = recipeOf(config);
   applyFreezePlan(model, arch, stage.plan);
-  const cut = cutOf(tf, model);
+  // Pretrained statistics stay as they are while fine-tuning; a model trained from scratch needs its batch statistics.
+  const cut = cutOf(tf, model, { batchNormInference: config.base.weights === 'none' ? 'frozen' : 'all' });
   let forward: FrozenForward | null = null;
   try {
     if (cut.boundary.length === 1 && cut.boundary[0] === model.inputs[0]!.sourceLayer.name) {
@@ -79,6 +80,7 @@ export async function prepareStage(ctx: StageContext, model: LayersModel, stage:
     const paths = new Map(dataset.images.map((i) => [i.contentHash, i.path]));
     let unreadable: UnreadableImage[] = [];
     let store: ActivationStore | null = null;
+    let stats: CacheStats | null = null;
     if (!live) {
       const key = prefixKey({
         arch,
@@ -94,12 +96,17 @@ export async function prepareStage(ctx: StageContext, model: LayersModel, stage:
       );
       const note = selected.fallbackReason ? ` (${selected.fallbackReason})` : '';
       ctx.emit({ type: 'phase', phase: 'caching', stage: stage.stage, message: `Computing the frozen layers once per image on ${forward.description}${note}…` });
-      const filled = store;
+      const entryBytes = store.floats * 4;
+      let computed = 0;
       unreadable = await fillActivationStore(forward, store, items, recipe, config.batchSize, {
         checkpoint: ctx.checkpoint,
-        onProgress: (p) =>
-          ctx.emit({ type: 'cache', done: p.done, total: p.total, hits: p.done - p.computed, misses: p.computed, bytes: filled.stats.bytes, perSecond: p.perSecond }),
+        onProgress: (p) => {
+          computed = p.computed;
+          ctx.emit({ type: 'cache', done: p.done, total: p.total, hits: p.done - p.computed, misses: p.computed, bytes: p.done * entryBytes, perSecond: p.perSecond });
+        },
       });
+      // Per image and variant: found in the cache (hit) or computed now (miss); the bytes this stage reads each epoch.
+      stats = { hits: items.length - computed, misses: computed, bytes: (items.length - unreadable.length) * entryBytes };
     }
     const bad = new Set(unreadable.map((u) => u.path));
     const usable = dataset.images.filter((i) => !bad.has(i.path));
@@ -109,7 +116,7 @@ export async function prepareStage(ctx: StageContext, model: LayersModel, stage:
       cut,
       forward: open,
       data,
-      stats: store?.stats ?? null,
+      stats,
       unreadable,
       dispose: () => {
         open.dispose();

@@ -26,12 +26,13 @@ export function buildTrainingModel(tf: Tf, base: LayersModel, head: HeadSpec, cl
         ? tf.layers.globalMaxPooling2d({ name: 'head_pool' })
         : tf.layers.flatten({ name: 'head_flatten' });
   x = pool.apply(x) as SymbolicTensor;
-  // Seeded initial weights and dropout masks: the same seed gives the same run.
+  // Seeded initial weights: the same seed gives the same run. Dropout stays unseeded: a seeded
+  // tfjs Dropout draws the same mask on every call, which would drop the same units every step.
   const seeded = (k: number) => ({ kernelInitializer: tf.initializers.glorotUniform({ seed: seed * 101 + k }) });
-  if (head.dropout) x = tf.layers.dropout({ rate: head.dropout, seed: seed * 101 + 50, name: 'head_dropout' }).apply(x) as SymbolicTensor;
+  if (head.dropout) x = tf.layers.dropout({ rate: head.dropout, name: 'head_dropout' }).apply(x) as SymbolicTensor;
   head.layers.forEach((layer, i) => {
     x = tf.layers.dense({ units: layer.units, activation: layer.activation ?? 'relu', name: `head_dense_${i + 1}`, ...seeded(i + 1) }).apply(x) as SymbolicTensor;
-    if (layer.dropout) x = tf.layers.dropout({ rate: layer.dropout, seed: seed * 101 + 51 + i, name: `head_dropout_${i + 1}` }).apply(x) as SymbolicTensor;
+    if (layer.dropout) x = tf.layers.dropout({ rate: layer.dropout, name: `head_dropout_${i + 1}` }).apply(x) as SymbolicTensor;
   });
   const sigmoid = head.output === 'sigmoid';
   const outputs = tf.layers
@@ -72,9 +73,12 @@ function inboundOf(layer: Layer): Layer[] {
  * feeds a layer outside it (a residual skip or an Inception branch can make several). Builds
  * the suffix over those boundaries with the same layer objects. Frozen BatchNormalization
  * layers left in the suffix run in inference mode (Keras semantics: moving statistics used
- * and kept, whatever the `training` flag says).
+ * and kept, whatever the `training` flag says); with `batchNormInference: 'all'` the
+ * trainable ones do too (their scale and offset still learn) — the Keras transfer-learning
+ * guide's advice when fine-tuning pretrained weights, whose statistics a small dataset's
+ * batches would only disturb.
  */
-export function cutOf(tf: Tf, model: LayersModel): FreezeCut {
+export function cutOf(tf: Tf, model: LayersModel, options: { batchNormInference?: 'frozen' | 'all' } = {}): FreezeCut {
   if (model.inputs.length !== 1) throw new GraftError('bad-request', 'Only models with one image input can be trained.');
   const prefix = new Set<Layer>();
   for (const layer of model.layers) {
@@ -88,8 +92,9 @@ export function cutOf(tf: Tf, model: LayersModel): FreezeCut {
   const boundary = model.layers.filter((layer) => prefix.has(layer) && model.layers.some((l) => !prefix.has(l) && inboundOf(l).includes(layer)));
 
   const restoreBn: (() => void)[] = [];
+  const allBn = options.batchNormInference === 'all';
   for (const layer of model.layers) {
-    if (!prefix.has(layer) && layer.getClassName() === 'BatchNormalization' && !layer.trainable) restoreBn.push(forceInferenceMode(layer));
+    if (!prefix.has(layer) && layer.getClassName() === 'BatchNormalization' && (allBn || !layer.trainable)) restoreBn.push(forceInferenceMode(layer));
   }
   const suffix = modelFrom(tf, model, boundary, `${model.name}_trainable`);
   return {
