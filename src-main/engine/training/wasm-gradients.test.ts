@@ -98,6 +98,15 @@ describe('gradients on wasm equal gradients on cpu', () => {
     }
   });
 
+  it('tile: a broadcast of a per-channel vector, and a general tile (left to wasm)', async () => {
+    for (const [shape, reps] of [[[1, 1, 1, 5], [2, 3, 3, 1]], [[2, 3], [2, 2]]] as const) {
+      const x = input([...shape], 16);
+      await expectSameGradients((t) => tf.tile(t, [...reps]), [x]);
+      const { wasm, cpu } = await onBoth(() => tf.tidy(() => tf.tile(tf.tensor(x.values, x.shape), [...reps]).dataSync() as Float32Array));
+      expect(wasm).toEqual(cpu);
+    }
+  });
+
   const poolCases = [
     { k: 2, s: 2, pad: 'valid' },
     { k: 3, s: 2, pad: 'valid' },

@@ -23,10 +23,11 @@ import { maxPoolGrad, type MaxPoolGradAttrs } from './pool-gradients';
 // cpu kernel is only the fallback for what Keras Applications never build (dilation, NCHW).
 // Kernels wasm does have are replaced where they are wrong or much slower than a composition:
 // MaxPoolGrad (wrong for 'same' padding and odd sizes), Conv2DBackpropInput (a naive loop, 5–20×
-// slower) and BatchMatMul with a transpose flag (~10× slower than transposing first: it is every
-// Dense layer's gradient). On the cpu backend the composed filter gradients replace its own,
-// which are 40–60× (conv2d) and 1.5–4× (depthwise) slower; its other kernels are faster than
-// the compositions and stay.
+// slower), BatchMatMul with a transpose flag (~10× slower than transposing first: it is every
+// Dense layer's gradient) and Tile of a per-channel vector (~10× slower than a broadcast: it is
+// in every BatchNormalization gradient). On the cpu backend the composed filter gradients replace
+// its own, which are 40–60× (conv2d) and 1.5–4× (depthwise) slower; its other kernels are faster
+// than the compositions and stay.
 
 /** Marks kernel configs registered here; a global symbol, so it survives module reloads. */
 const OURS = Symbol.for('graft.training-kernel');
@@ -93,6 +94,18 @@ const KERNELS: readonly TrainingKernel[] = [
     kernelName: 'MaxPoolGrad',
     backends: ['wasm'],
     compose: (tf, inputs, attrs) => maxPoolGrad(tf, input4d(inputs, 'dy'), input4d(inputs, 'input'), input4d(inputs, 'output'), attrsAs<MaxPoolGradAttrs>(attrs)),
+  },
+  {
+    kernelName: 'Tile',
+    backends: ['wasm'],
+    compose: (tf, inputs, attrs) => {
+      const x = inputs['x'];
+      const { reps } = attrsAs<{ reps: number[] }>(attrs);
+      // Only a broadcast (every repeated axis has length 1), as BatchNorm's gradient tiles its
+      // per-channel vectors; a multiply by ones is exact and ~10× faster than wasm's Tile.
+      if (!x || x.dtype !== 'float32' || reps.some((r, axis) => r > 1 && x.shape[axis] !== 1)) return null;
+      return tf.tidy(() => tf.mul(x, tf.ones(x.shape.map((d, axis) => d * reps[axis]!))));
+    },
   },
   {
     kernelName: 'BatchMatMul',
