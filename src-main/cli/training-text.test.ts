@@ -9,6 +9,7 @@ const progress = (over: Partial<TrainProgress>): TrainProgress => ({
   phase: 'building',
   stage: null,
   message: 'Building the model…',
+  runtime: null,
   epoch: 0,
   epochs: 0,
   batch: 0,

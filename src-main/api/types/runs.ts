@@ -124,7 +124,7 @@ export type RunStage = 'head' | 'fine-tune';
 
 /** What a training run reports while it runs (engine → main side → every window). */
 export type TrainEvent =
-  | { type: 'phase'; phase: 'building' | 'caching' | 'training' | 'evaluating'; stage: RunStage | null; message: string }
+  | { type: 'phase'; phase: 'building' | 'caching' | 'training' | 'evaluating'; stage: RunStage | null; message: string; runtime?: 'onnx' | 'tfjs'; epochs?: number }
   | { type: 'cache'; done: number; total: number; hits: number; misses: number; bytes: number; perSecond: number }
   | { type: 'batch'; stage: RunStage; record: BatchRecord; batches: number; imagesPerSecond: number; etaSeconds: number | null }
   | { type: 'epoch'; stage: RunStage; record: EpochRecord; epochs: number; best: boolean }
@@ -235,9 +235,12 @@ export interface TrainProgress {
   phase: 'building' | 'caching' | 'training' | 'evaluating';
   stage: RunStage | null;
   message: string;
-  /** Epoch counts over the current stage. */
+  /** The epoch in progress or just finished, counted from 1 over the whole run (0 before the first). */
   epoch: number;
+  /** Epochs of the whole run, every stage. */
   epochs: number;
+  /** Which runtime computes the frozen layers (null before the first stage is set up). */
+  runtime: 'onnx' | 'tfjs' | null;
   batch: number;
   batches: number;
   lastBatch: BatchRecord | null;
@@ -266,10 +269,10 @@ export interface DatasetCheck {
   classes: { name: string; train: number; validation: number; test: number; unsplit: number }[];
   unlabelled: number;
   missing: number;
-  /** Problems that stop training, each with what to do. */
-  problems: { code: string; message: string }[];
+  /** Problems that stop training, each with what to do (and the classes concerned, when some are). */
+  problems: { code: string; message: string; classes?: string[] }[];
   /** Things that train poorly but train: tiny classes, imbalance. */
-  warnings: { code: 'tiny-class' | 'imbalance' | 'unlabelled' | 'missing'; message: string }[];
+  warnings: { code: 'tiny-class' | 'imbalance' | 'unlabelled' | 'missing'; message: string; classes?: string[] }[];
 }
 
 /** Parameters of `runs.predictions`: one evaluation's predictions, filtered and ordered for the gallery. */
@@ -292,6 +295,7 @@ export interface PredictionItem {
   imageId: number;
   path: string;
   thumbUrl: string;
+  originalUrl: string;
   /** True class index in the run's classes. */
   label: number;
   predicted: number;

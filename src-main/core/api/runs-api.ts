@@ -105,7 +105,10 @@ export function runsApi(ctx: AppContext): HandlerSlice<RunRequests> {
       return ctx.engine.request('augmentPreview', { ...params, images });
     },
     'runs.predictions': (query) =>
-      listPredictions(project(), query, (imageId) => mediaUrl({ kind: 'thumb', imageId, size: 256 }, ctx.options.mode)),
+      listPredictions(project(), query, (imageId) => ({
+        thumbUrl: mediaUrl({ kind: 'thumb', imageId, size: 256 }, ctx.options.mode),
+        originalUrl: mediaUrl({ kind: 'original', imageId }, ctx.options.mode),
+      })),
     'runs.gradCam': async (params) => {
       const scope = project();
       const run = getRun(scope, params.runId);

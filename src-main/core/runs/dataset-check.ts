@@ -34,12 +34,13 @@ export function checkDataset(project: Project): DatasetCheck {
   const warnings: DatasetCheck['warnings'] = [];
   for (const row of classes) {
     if (row.train > 0 && row.train < TINY_CLASS) {
-      warnings.push({ code: 'tiny-class', message: `"${row.name}" has only ${row.train} training ${row.train === 1 ? 'image' : 'images'}; about ${TINY_CLASS} or more train much better. Label more photos of it.` });
+      warnings.push({ code: 'tiny-class', classes: [row.name], message: `"${row.name}" has only ${row.train} training ${row.train === 1 ? 'image' : 'images'}; about ${TINY_CLASS} or more train much better. Label more photos of it.` });
     }
   }
   const trained = classes.map((c) => c.train).filter((n) => n > 0);
   if (trained.length >= 2 && Math.max(...trained) > IMBALANCE * Math.min(...trained)) {
-    warnings.push({ code: 'imbalance', message: `The classes are imbalanced (${Math.min(...trained)} to ${Math.max(...trained)} training images). Use balanced class weights, or label more of the small classes.` });
+    const small = classes.filter((c) => c.train > 0 && c.train * IMBALANCE < Math.max(...trained)).map((c) => c.name);
+    warnings.push({ code: 'imbalance', classes: small, message: `The classes are imbalanced (${Math.min(...trained)} to ${Math.max(...trained)} training images). Use balanced class weights, or label more of the small classes.` });
   }
   const unlabelled = counts.unlabelled ?? 0;
   const missing = counts.missing ?? 0;

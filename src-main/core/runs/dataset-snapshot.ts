@@ -15,6 +15,8 @@ interface Row {
 export interface DatasetProblem {
   code: 'too-few-classes' | 'no-splits' | 'empty-validation' | 'class-without-training-images';
   message: string;
+  /** The classes concerned, when the problem is about some. */
+  classes?: string[];
 }
 
 /**
@@ -78,6 +80,7 @@ export function datasetProblems(snapshot: DatasetSnapshot, unsplit: number): Dat
   if (missing.length > 0 && withTraining >= 2) {
     problems.push({
       code: 'class-without-training-images',
+      classes: missing,
       message: `${missing.map((c) => `"${c}"`).join(', ')} ${missing.length === 1 ? 'has' : 'have'} no training image. Label more photos of ${missing.length === 1 ? 'it' : 'them'}, or assign splits again.`,
     });
   }

@@ -19,9 +19,9 @@ const MAX_PAGE = 500;
 /**
  * One evaluation's per-image predictions for the gallery: all or only the wrong ones, of one
  * true or predicted class, highest loss (or least confidence) first, with each image's label
- * as it is now in the library. `thumbUrl` builds the grid URL of an image.
+ * as it is now in the library. `urls` builds an image's thumbnail and original URLs.
  */
-export function listPredictions(project: Project, query: PredictionQuery, thumbUrl: (imageId: number) => string): PredictionPage {
+export function listPredictions(project: Project, query: PredictionQuery, urls: (imageId: number) => { thumbUrl: string; originalUrl: string }): PredictionPage {
   const evaluation = project.db.prepare('SELECT run_id AS runId FROM training_run_evaluations WHERE id = ?').get(query.evaluationId) as { runId: number } | undefined;
   if (!evaluation) throw new GraftError('not-found', `There is no evaluation ${query.evaluationId}; evaluate the run again.`);
   const where = ['p.evaluation_id = @evaluationId'];
@@ -53,7 +53,7 @@ export function listPredictions(project: Project, query: PredictionQuery, thumbU
   const items: PredictionItem[] = rows.map((row) => ({
     imageId: row.imageId,
     path: row.path,
-    thumbUrl: thumbUrl(row.imageId),
+    ...urls(row.imageId),
     label: row.label,
     predicted: row.predicted,
     probability: row.probability,

@@ -28,6 +28,7 @@ export function createRunRecorder(project: Project, bus: EventBus, runId: number
     message: 'Building the model…',
     epoch: 0,
     epochs: 0,
+    runtime: null,
     batch: 0,
     batches: 0,
     lastBatch: null,
@@ -58,7 +59,13 @@ export function createRunRecorder(project: Project, bus: EventBus, runId: number
     onEvent(event) {
       switch (event.type) {
         case 'phase':
-          update({ phase: event.phase, stage: event.stage, message: event.message });
+          update({
+            phase: event.phase,
+            stage: event.stage,
+            message: event.message,
+            ...(event.runtime ? { runtime: event.runtime } : {}),
+            ...(event.epochs ? { epochs: event.epochs } : {}),
+          });
           return;
         case 'cache':
           update({ cache: { done: event.done, total: event.total, hits: event.hits, misses: event.misses, bytes: event.bytes }, imagesPerSecond: event.perSecond });
@@ -68,7 +75,7 @@ export function createRunRecorder(project: Project, bus: EventBus, runId: number
           metrics.push();
           update({
             stage: event.stage,
-            epoch: event.record.epoch,
+            epoch: event.record.epoch + 1,
             batch: event.record.batch + 1,
             batches: event.batches,
             lastBatch: event.record,

@@ -50,7 +50,7 @@ async function train(params: EngineTrainParams, ctx: EngineContext<'train'>): Pr
   const classes = dataset.classes.length;
   const stages = planStages(config);
   const epochsInAll = totalEpochs(stages);
-  ctx.emit({ type: 'phase', phase: 'building', stage: null, message: 'Building the model and loading its weights…' });
+  ctx.emit({ type: 'phase', phase: 'building', stage: null, epochs: epochsInAll, message: 'Building the model and loading its weights…' });
 
   let model: LayersModel;
   let weightsIdentity: string;
@@ -92,7 +92,13 @@ async function train(params: EngineTrainParams, ctx: EngineContext<'train'>): Pr
       const optimizer = createOptimizer(tf, { ...config.optimizer, learningRate: stage.learningRate });
       try {
         if (resumeOptimizer.length > 0 && resume?.stageIndex === s) await optimizer.setWeights(resumeOptimizer);
-        ctx.emit({ type: 'phase', phase: 'training', stage: stage.stage, message: stage.stage === 'head' ? 'Training the head…' : 'Fine-tuning the unfrozen blocks…' });
+        ctx.emit({
+          type: 'phase',
+          phase: 'training',
+          stage: stage.stage,
+          runtime: runtime,
+          message: stage.stage === 'head' ? 'Training the head…' : 'Fine-tuning the unfrozen blocks…',
+        });
         const outcome = await fitSuffix(
           tf,
           prepared.cut.suffix,

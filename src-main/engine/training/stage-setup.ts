@@ -95,7 +95,7 @@ export async function prepareStage(ctx: StageContext, model: LayersModel, stage:
         Array.from({ length: image.split === 'train' ? variants : 1 }, (_, variant) => ({ path: image.path, contentHash: image.contentHash, variant })),
       );
       const note = selected.fallbackReason ? ` (${selected.fallbackReason})` : '';
-      ctx.emit({ type: 'phase', phase: 'caching', stage: stage.stage, message: `Computing the frozen layers once per image on ${forward.description}${note}…` });
+      ctx.emit({ type: 'phase', phase: 'caching', stage: stage.stage, runtime: forward.runtime, message: `Computing the frozen layers once per image on ${forward.description}${note}…` });
       const entryBytes = store.floats * 4;
       let computed = 0;
       unreadable = await fillActivationStore(forward, store, items, recipe, config.batchSize, {

@@ -20,6 +20,7 @@ const predictions: Omit<PredictionItem, 'currentLabel'>[] = Array.from({ length:
   imageId: 100 + i,
   path: `/photos/img${i}.jpg`,
   thumbUrl: `/media/thumb/${100 + i}?size=256`,
+  originalUrl: `/media/original/${100 + i}`,
   label: i % 2,
   predicted: i % 3 === 0 ? 1 - (i % 2) : i % 2,
   probability: 0.9 - i * 0.05,

@@ -20,6 +20,7 @@ const progress = (over: Partial<TrainProgress> = {}): TrainProgress => ({
   phase: 'training',
   stage: 'head',
   message: 'Training the head…',
+  runtime: 'onnx',
   epoch: 1,
   epochs: 0,
   batch: 3,
