@@ -19,7 +19,7 @@ describe('datasetProblems', () => {
     expect(one.map((p) => p.code)).toEqual(['too-few-classes']);
     expect(one[0]!.message).toContain('Label more photos');
     const missing = datasetProblems(snapshot(['a', 'b', 'c'], [image(0, 'train', 1), image(1, 'train', 2), image(2, 'test', 3), image(0, 'validation', 4)]), 0);
-    expect(missing).toEqual([{ code: 'class-without-training-images', message: expect.stringContaining('"c" has no training image') }]);
+    expect(missing).toEqual([{ code: 'class-without-training-images', classes: ['c'], message: expect.stringContaining('"c" has no training image') }]);
     const noValidation = datasetProblems(snapshot(['a', 'b'], [image(0, 'train', 1), image(1, 'train', 2)]), 0);
     expect(noValidation.map((p) => p.code)).toEqual(['empty-validation']);
   });
