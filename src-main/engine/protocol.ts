@@ -13,6 +13,7 @@ import type { AugmentSpec } from '../api/types/training';
 import type { LrFinderSpec } from '../api/types/training';
 import type { SplitName } from '../api/types/library';
 import type { ExportJob, ExportResult } from '../api/types/export';
+import type { EnginePredictParams, InspectModelParams, PredictModelInfo, PredictProgress, PredictResult } from '../api/types/predict';
 
 /** Where a run's files go: its folder (checkpoints), the project's activation cache, the weights cache (the engine's default when absent). */
 export interface RunPaths {
@@ -94,6 +95,8 @@ export interface EngineRequests {
   gradCam: { params: EngineGradCamParams; result: GradCam; event: never };
   downloadWeights: { params: DownloadWeightsParams; result: DownloadedWeights; event: StepProgress };
   export: { params: ExportJob; result: ExportResult; event: StepProgress };
+  predict: { params: EnginePredictParams; result: PredictResult; event: PredictProgress };
+  inspectModel: { params: InspectModelParams; result: PredictModelInfo; event: never };
 }
 
 /** An engine request name. */

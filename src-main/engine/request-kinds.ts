@@ -16,6 +16,7 @@ import {
   engineLrFindParams,
   engineTrainParams,
 } from '../api/params/training-params';
+import { enginePredictParams, inspectModelParams } from '../api/params/predict-params';
 import type { EngineParams, EngineRequestName } from './protocol';
 
 /** How the host and the worker treat one kind of request. */
@@ -50,6 +51,10 @@ export const ENGINE_REQUEST_KINDS: { readonly [N in EngineRequestName]: EngineRe
   downloadWeights: { parse: downloadWeightsParams, heavy: false, cancelGraceMs: 10_000, silenceMs: 300_000 },
   // Converting VGG16 and checking it reads back 500 MB twice.
   export: { parse: engineExportParams, heavy: true, cancelGraceMs: 60_000, silenceMs: 900_000 },
+  // A batch of 16 through VGG16 on the pure-JS backend takes minutes; loading and converting it is silent.
+  predict: { parse: enginePredictParams, heavy: true, cancelGraceMs: 60_000, silenceMs: 600_000 },
+  // Rebuilds and loads the model (VGG16: 500 MB) without a word.
+  inspectModel: { parse: inspectModelParams, heavy: true, cancelGraceMs: 30_000, silenceMs: 300_000 },
 };
 
 /** Tells whether a string names an engine request. */

@@ -11,6 +11,8 @@ import { runGradCam } from '../requests/grad-cam';
 import { runDownloadWeights } from '../requests/download-weights';
 import { runExport } from '../requests/export';
 import { runTrain } from '../requests/train';
+import { runPredict } from '../requests/predict';
+import { runInspectModel } from '../requests/inspect-model';
 import type { EngineHandlers } from './engine-context';
 
 /** The engine's request handlers over one model cache, which shutdown disposes. */
@@ -31,6 +33,8 @@ export function createEngineHandlers(): EngineHandlers {
       downloadWeights: runDownloadWeights,
       export: runExport,
       onnxCheck: createOnnxCheckHandler(),
+      predict: runPredict,
+      inspectModel: runInspectModel,
     },
     dispose: () => models.dispose(),
   };

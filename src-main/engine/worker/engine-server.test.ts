@@ -44,6 +44,8 @@ function slowHandlers(dispose = vi.fn()): EngineHandlers {
       gradCam: notUsed,
       downloadWeights: notUsed,
       export: notUsed,
+      predict: notUsed,
+      inspectModel: notUsed,
     },
     dispose,
   };
