@@ -8,7 +8,7 @@ import type {
 } from '@tensorflow/tfjs';
 import type { Tf } from '../backend';
 
-// Gradients of 2-D convolutions written with forward ops only (pad, strided slice, matMul,
+// Gradients of 2-D convolutions written with forward ops only (pad, reshape, transpose, matMul,
 // depthwiseConv2d, conv2d), so a backend that has fast forward kernels but no gradient kernels
 // (tfjs-backend-wasm 4.22) still trains convolutions. Channels-last, dilation 1: what Keras
 // Applications use. Every function returns a new tensor; the caller disposes it.
@@ -47,7 +47,7 @@ export function isPlainConv(attrs: { dataFormat?: string; dilations?: [number, n
 }
 
 function padLike(tf: Tf, x: Tensor4D, g: ConvGeometry): Tensor4D {
-  if (g.top === 0 && g.bottom === 0 && g.left === 0 && g.right === 0) return x;
+  if (isUnpadded(g)) return x;
   return tf.pad(x, [[0, 0], [g.top, g.bottom], [g.left, g.right], [0, 0]]);
 }
 
