@@ -1,0 +1,130 @@
+/**
+ * A partial fine-tune as Graft runs it against PyTorch doing the same plan the usual way.
+ * MobileNetV2 at 224×224 (bundled weights), N generated images split 60/20/20, the last
+ * inverted-residual block (`block_16`), the final 1×1 convolution and the head trainable,
+ * Adam, batch 32, EPOCHS epochs, validation after every epoch. Graft computes the frozen
+ * prefix once per image (the activation cache) and trains the suffix; PyTorch (torchvision
+ * `mobilenet_v2`, 2 threads, channels_last, glibc malloc thresholds raised, images decoded
+ * once before timing) runs the frozen layers under `no_grad` on every batch. Also a head-only
+ * run. Prints wall time, training images/s and the engine's peak RSS for each, and the ratio
+ * (target ≥ 2×). Each Graft run uses a fresh engine process so its peak RSS is its own.
+ *
+ *   npx tsx bench/fine-tune-bench.ts [N=500] [EPOCHS=10] [--backend cpu|@tensorflow/tfjs-backend-wasm] [--threads 2 (PyTorch)]
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { DatasetSnapshot, FreezePlan, TrainingConfig, TrainResult } from '../src-main/api/types/runs';
+import { nodeEngineSpawner } from '../src-main/cli/app-paths';
+import { EngineClient } from '../src-main/engine/host/engine-client';
+import { writeSeparableDataset } from '../src-main/engine/training/test-support/separable-images';
+import { childPeakRssMb } from './child-peak-rss';
+import { loadAverage } from './load-average';
+import { TORCH_MISSING, torchEnv, torchPython } from './torch-python';
+
+const TORCH_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'torch-fine-tune.py');
+
+function argValue(name: string): string | undefined {
+  const at = process.argv.indexOf(name);
+  return at >= 0 ? process.argv[at + 1] : undefined;
+}
+
+const numbers = process.argv.slice(2).filter((a) => /^\d+$/.test(a)).map(Number);
+const count = numbers[0] ?? 500;
+const epochs = numbers[1] ?? 10;
+const threads = Number(argValue('--threads') ?? 2);
+const PARTIAL: FreezePlan = { kind: 'from', block: 'block_16' };
+
+function config(freeze: FreezePlan): TrainingConfig {
+  return {
+    base: { arch: 'mobilenet_v2', weights: 'bundled', inputSize: 224 },
+    head: { pooling: 'avg', layers: [] },
+    freeze,
+    optimizer: { name: 'adam', learningRate: freeze.kind === 'head-only' ? 1e-3 : 1e-4 },
+    schedule: { kind: 'constant' },
+    epochs,
+    batchSize: 32,
+    twoStage: null,
+    earlyStopping: null,
+    classWeights: { kind: 'none' },
+    labelSmoothing: 0,
+    augment: null,
+    augmentMode: { kind: 'cached', variants: 1 },
+    seed: 42,
+    useCache: true,
+    runtime: 'auto',
+  };
+}
+
+interface Figures {
+  wall: number;
+  imagesPerSecond: number;
+  peakRssMb: number | null;
+  valAcc: number | null;
+}
+
+/** One Graft run in its own engine process: wall time from the request to the result, everything included. */
+async function graftRun(tmp: string, name: string, dataset: DatasetSnapshot, freeze: FreezePlan, backend: string | undefined): Promise<Figures & { result: TrainResult }> {
+  const env = backend ? { ...process.env, GRAFT_BACKEND: backend } : process.env;
+  const engine = new EngineClient(nodeEngineSpawner(env));
+  try {
+    await engine.start();
+    const started = performance.now();
+    const result = await engine.request('train', {
+      runDir: path.join(tmp, name),
+      activationCacheDir: path.join(tmp, `activations-${name}`),
+      config: config(freeze),
+      dataset,
+      resume: false,
+    });
+    const wall = (performance.now() - started) / 1000;
+    const trainImages = dataset.images.filter((i) => i.split === 'train').length;
+    const trainingSeconds = result.history.reduce((sum, h) => sum + h.seconds, 0);
+    return { result, wall, imagesPerSecond: (trainImages * epochs) / trainingSeconds, peakRssMb: childPeakRssMb(), valAcc: result.history.at(-1)?.valAcc ?? null };
+  } finally {
+    await engine.dispose();
+  }
+}
+
+function torchRun(python: string, manifest: string): Figures & { trainImages: number } {
+  const out = spawnSync(python, [TORCH_SCRIPT, manifest, '--epochs', String(epochs), '--batch', '32', '--threads', String(threads)], { encoding: 'utf8', env: torchEnv() });
+  if (out.status !== 0) throw new Error(`PyTorch reference failed: ${out.stderr}`);
+  const figures = JSON.parse(out.stdout.trim().split('\n').at(-1)!) as { seconds: number; train_images: number; peak_rss_mb: number; final_val_acc: number };
+  return { wall: figures.seconds, imagesPerSecond: (figures.train_images * epochs) / figures.seconds, peakRssMb: figures.peak_rss_mb, valAcc: figures.final_val_acc, trainImages: figures.train_images };
+}
+
+function line(label: string, f: Figures): string {
+  const rss = f.peakRssMb === null ? 'n/a' : `${f.peakRssMb.toFixed(0)} MB`;
+  return `${label.padEnd(34)} ${f.wall.toFixed(1).padStart(7)} s wall, ${f.imagesPerSecond.toFixed(1).padStart(7)} training images/s, peak RSS ${rss}, val acc ${f.valAcc?.toFixed(3) ?? 'n/a'}`;
+}
+
+async function main(): Promise<void> {
+  const backend = argValue('--backend');
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'graft-fine-tune-bench-'));
+  try {
+    const dataset = await writeSeparableDataset(path.join(tmp, 'images'), { classes: 2, perClass: Math.ceil(count / 2), size: 224 });
+    const manifest = path.join(tmp, 'dataset.json');
+    fs.writeFileSync(manifest, JSON.stringify(dataset));
+    console.log(`${dataset.images.length} images 224×224 (60/20/20), MobileNetV2, batch 32, ${epochs} epochs, ${threads} threads; ${os.availableParallelism()} CPUs; load ${loadAverage()}`);
+    const partial = await graftRun(tmp, 'partial', dataset, PARTIAL, backend);
+    console.log(`backend ${partial.result.backend}, frozen prefix on ${partial.result.runtime}; cache ${partial.result.cache.misses} computed, ${partial.result.cache.hits} reused`);
+    console.log(line('Graft, block_16 + Conv_1 + head', partial));
+    const headOnly = await graftRun(tmp, 'head-only', dataset, { kind: 'head-only' }, backend);
+    console.log(line('Graft, head only', headOnly));
+    const python = torchPython();
+    if (!python) {
+      console.log(`PyTorch: ${TORCH_MISSING}`);
+      return;
+    }
+    const torch = torchRun(python, manifest);
+    console.log(line('PyTorch, features[17:] + head', torch));
+    console.log(`ratio: Graft's partial fine-tune ${(torch.wall / partial.wall).toFixed(2)}× faster than PyTorch's (wall, target ≥ 2×; PyTorch's excludes decoding, Graft's includes it)`);
+    console.log(`load after: ${loadAverage()}`);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+void main();
