@@ -27,6 +27,18 @@ import type {
 import type { DownloadWeightsParams, ModelInfo, ModelSummary, ModelSummaryParams } from './types/models';
 import type { ExportParams } from './types/export';
 import type {
+  ImportedModel,
+  ModelImportParams,
+  PredictFilesParams,
+  Suggestion,
+  SuggestionsAcceptAboveParams,
+  SuggestionsAcceptAboveResult,
+  SuggestionsAcceptResult,
+  SuggestionsListParams,
+  SuggestionsRunParams,
+  SuggestionsSummary,
+} from './types/predict';
+import type {
   AugmentPreview,
   AugmentPreviewParams,
   DatasetCheck,
@@ -98,11 +110,21 @@ export interface ApiRequests {
   'training.check': { params: void; result: DatasetCheck };
   'training.lastConfig': { params: void; result: TrainingConfig | null };
   'training.augmentPreview': { params: AugmentPreviewParams; result: AugmentPreview };
+  'predict.files': { params: PredictFilesParams; result: JobStarted };
+  'suggestions.run': { params: SuggestionsRunParams; result: JobStarted };
+  'suggestions.list': { params: SuggestionsListParams; result: Suggestion[] };
+  'suggestions.summary': { params: void; result: SuggestionsSummary };
+  'suggestions.accept': { params: { imageIds: number[] }; result: SuggestionsAcceptResult };
+  'suggestions.reject': { params: { imageIds: number[] }; result: { rejected: number } };
+  'suggestions.acceptAbove': { params: SuggestionsAcceptAboveParams; result: SuggestionsAcceptAboveResult };
+  'models.import': { params: ModelImportParams; result: ImportedModel };
+  'models.imported': { params: void; result: ImportedModel[] };
+  'models.removeImported': { params: { modelId: number }; result: { removed: boolean } };
 }
 
 /** Pushed after anything changes the library, so every open view refreshes. */
 export interface LibraryChanged {
-  reason: 'import' | 'labels' | 'classes' | 'splits' | 'project';
+  reason: 'import' | 'labels' | 'classes' | 'splits' | 'project' | 'suggestions';
 }
 
 /** Every event pushed from the main side: name → payload. */

@@ -18,6 +18,13 @@ import {
   splitPinParams,
 } from './library-params';
 import { downloadWeightsParams, modelSummaryParams } from './models-params';
+import {
+  modelImportParams,
+  predictFilesParams,
+  suggestionImageIds,
+  suggestionsAcceptAboveParams,
+  suggestionsRunParams,
+} from './predict-params';
 import { augmentPreviewParams, evaluateParams, exportParams, gradCamParams, lrFinderRequest, predictionQuery, runId, trainingStartParams } from './training-params';
 
 /** For each request, the parser of its parameters. Its type fails to compile when a request is missing. */
@@ -75,6 +82,16 @@ export const REQUEST_PARAMS: { readonly [N in RequestName]: Parser<ParamsOf<N>> 
   'training.check': nothing,
   'training.lastConfig': nothing,
   'training.augmentPreview': augmentPreviewParams,
+  'predict.files': predictFilesParams,
+  'suggestions.run': suggestionsRunParams,
+  'suggestions.list': suggestionImageIds,
+  'suggestions.summary': nothing,
+  'suggestions.accept': suggestionImageIds,
+  'suggestions.reject': suggestionImageIds,
+  'suggestions.acceptAbove': suggestionsAcceptAboveParams,
+  'models.import': modelImportParams,
+  'models.imported': nothing,
+  'models.removeImported': object({ modelId: rowId }),
 };
 
 /** Tells whether a string names a request. */

@@ -20,7 +20,9 @@ export const imageQuery: Parser<ImageQuery> = (value, path) =>
     split: optional(oneOf([...SPLIT_NAMES, 'none'] as const)),
     nameContains: optional(str({ maxLength: 1024 })),
     missing: optional(bool),
-    orderBy: optional(oneOf(['path', 'name', 'added'] as const)),
+    orderBy: optional(oneOf(['path', 'name', 'added', 'uncertainty'] as const)),
+    uncertainty: optional(oneOf(['margin', 'entropy'] as const)),
+    likelyErrors: optional(bool),
     offset: optional(int({ min: 0 })),
     limit: optional(int({ min: 0 })),
   })(value ?? {}, path);

@@ -7,6 +7,7 @@ import type { ImportOptions, ImportProgress, ImportSummary } from './import';
 import type { ImageFolderExport, ImageFolderOptions, ImageFolderProgress } from './library';
 import type { DownloadedWeights, DownloadWeightsParams } from './models';
 import type { ExportParams, ExportResult } from './export';
+import type { PredictFilesParams, PredictFilesResult, PredictProgress, SuggestionsRunParams, SuggestionsRunResult } from './predict';
 import type { EvaluateParams, EvaluationSummary, LrFinderRequest, LrFinderResult, RunSummary, TrainingStartParams, TrainProgress } from './runs';
 
 /** Parameters of `library.import`: the folder and the import options. */
@@ -51,6 +52,10 @@ export interface JobKinds {
   evaluate: { params: EvaluateParams; progress: StepProgress; result: EvaluationSummary };
   download: { params: DownloadWeightsParams; progress: StepProgress; result: DownloadedWeights };
   export: { params: ExportParams; progress: StepProgress; result: ExportResult };
+  /** Batch prediction of files and folders (`predict.files`). */
+  predict: { params: PredictFilesParams; progress: PredictProgress; result: PredictFilesResult };
+  /** Pre-labelling: a model over the project's unlabelled images, its suggestions stored (`suggestions.run`). */
+  suggest: { params: SuggestionsRunParams; progress: PredictProgress; result: SuggestionsRunResult };
 }
 
 /** A kind of job. */

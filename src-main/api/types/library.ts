@@ -41,6 +41,11 @@ export interface ImageRow {
   split: SplitName | null;
   pinned: boolean;
   missing: boolean;
+  /**
+   * Under a model-based view (uncertainty order, likely errors): the class the model suggests
+   * or predicts, and the score the view sorts by (margin, entropy, or the loss of the label).
+   */
+  model?: { className: string; score: number };
 }
 
 /** A grid row as the renderer gets it: the row with the URLs of its thumbnail and original (built on the main side). */
@@ -83,8 +88,18 @@ export interface ImageQuery {
   nameContains?: string;
   /** Only missing images (true) or only present ones (false); both when absent. */
   missing?: boolean;
-  /** Sort key; every order ends with the image id so pages never shuffle. */
-  orderBy?: 'path' | 'name' | 'added';
+  /**
+   * Sort key; every order ends with the image id so pages never shuffle. `uncertainty`: only
+   * unlabelled images a model left a suggestion on, least certain first ("most useful to label next").
+   */
+  orderBy?: 'path' | 'name' | 'added' | 'uncertainty';
+  /** How `orderBy: 'uncertainty'` measures it: the smallest margin between the top two classes (default), or the highest entropy. */
+  uncertainty?: 'margin' | 'entropy';
+  /**
+   * Only labelled images whose label the latest evaluation or prediction strongly disagrees with
+   * (it predicts another class and gives the label at most 0.2); highest loss first unless `orderBy` is given.
+   */
+  likelyErrors?: boolean;
   offset?: number;
   limit?: number;
 }

@@ -9,6 +9,7 @@ import { libraryApi } from './library-api';
 import { modelsApi } from './models-api';
 import { projectApi } from './project-api';
 import { runsApi } from './runs-api';
+import { useApi } from './use-api';
 
 /** Every request handler of the contract, built over one app context. */
 export function createHandlers(ctx: AppContext): ApiHandlers {
@@ -22,5 +23,6 @@ export function createHandlers(ctx: AppContext): ApiHandlers {
     ...libraryApi(ctx, changed),
     ...labelsApi(ctx, changed),
     ...runsApi(ctx),
+    ...useApi(ctx, changed),
   };
 }

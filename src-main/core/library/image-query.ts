@@ -1,6 +1,7 @@
 import { GraftError } from '../../api/errors';
 import type { Project } from '../project/project';
 import { isImageFormat } from './image-formats';
+import { likelyErrorsOrder, uncertaintyOrder, type ModelOrder } from './model-opinions';
 import type { ImageFormat, ImageRow, ImageRecord, SplitName } from '../../api/types/library';
 import type { ImageQuery, ImagePage, LibraryCounts } from '../../api/types/library';
 export type { ImageQuery, ImagePage, LibraryCounts } from '../../api/types/library';
@@ -43,19 +44,21 @@ export function listImages(project: Project, query: ImageQuery = {}): ImagePage<
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
     throw new GraftError('bad-request', `Page size must be a whole number from 1 to ${MAX_PAGE_SIZE}.`);
   }
-  const { where, params } = buildFilter(query);
-  const order = orderClause(query);
-  const total = (project.db.prepare(`SELECT COUNT(*) AS n FROM images i ${where}`).get(params) as { n: number }).n;
+  const { from, where, params, model } = buildFilter(query);
+  const order = orderClause(query, model);
+  const total = (project.db.prepare(`SELECT COUNT(*) AS n FROM ${from} ${where}`).get(params) as { n: number }).n;
   // Page ids first, touching only what the filter needs (often just an index), then the
-  // label and split of those few rows: deep offsets stay cheap at 100k images.
+  // label and split of those few rows: deep offsets stay cheap at 100k images. A model-based
+  // view carries its score and class out of the page, so its join runs once.
+  const modelColumns = model ? `, ${model.className} AS model_class, ${model.key} AS model_score` : '';
   const rows = project.db
     .prepare(
-      `SELECT i.id, i.path, i.file_name, i.width, i.height, i.format, i.missing, l.class_id, s.split, s.pinned
-       FROM (SELECT i.id FROM images i ${where} ORDER BY ${order} LIMIT @limit OFFSET @offset) page
+      `SELECT i.id, i.path, i.file_name, i.width, i.height, i.format, i.missing, l.class_id, s.split, s.pinned${model ? ', page.model_class, page.model_score' : ''}
+       FROM (SELECT i.id${modelColumns} FROM ${from} ${where} ORDER BY ${order.inner} LIMIT @limit OFFSET @offset) page
        JOIN images i ON i.id = page.id
        LEFT JOIN labels l ON l.image_id = i.id
        LEFT JOIN splits s ON s.image_id = i.id
-       ORDER BY ${order}`,
+       ORDER BY ${order.outer}`,
     )
     .all({ ...params, limit, offset }) as ListRow[];
   return { total, offset, items: rows.map(toListItem) };
@@ -66,25 +69,32 @@ export function listImages(project: Project, query: ImageQuery = {}): ImagePage<
  * [offset, offset + limit). Backs shift-range selection and "select all" in the filter.
  */
 export function listImageIds(project: Project, query: ImageQuery = {}): number[] {
-  const { where, params } = buildFilter(query);
+  const { from, where, params, model } = buildFilter(query);
   const offset = query.offset ?? 0;
   const limit = query.limit ?? -1;
   if (!Number.isInteger(offset) || offset < 0 || !Number.isInteger(limit)) throw new GraftError('bad-request', 'Offset and limit must be whole numbers.');
   return project.db
-    .prepare(`SELECT i.id FROM images i ${where} ORDER BY ${orderClause(query)} LIMIT @limit OFFSET @offset`)
+    .prepare(`SELECT i.id FROM ${from} ${where} ORDER BY ${orderClause(query, model).inner} LIMIT @limit OFFSET @offset`)
     .pluck()
     .all({ ...params, limit, offset }) as number[];
 }
 
-const ORDERS: Record<NonNullable<ImageQuery['orderBy']>, string> = { path: 'i.path', name: 'i.file_name, i.id', added: 'i.id' };
+const ORDERS: Record<Exclude<NonNullable<ImageQuery['orderBy']>, 'uncertainty'>, string> = { path: 'i.path', name: 'i.file_name, i.id', added: 'i.id' };
 
-function orderClause(query: ImageQuery): string {
+/** The ORDER BY of the page query (`inner`) and of the rows read for it (`outer`, over `page` and `i`). */
+function orderClause(query: ImageQuery, model: ModelOrder | null): { inner: string; outer: string } {
+  // A model-based view sorts by its score unless the query names another order.
+  if (model && (query.orderBy === 'uncertainty' || query.orderBy === undefined)) {
+    const direction = model.descending ? 'DESC' : 'ASC';
+    return { inner: `${model.key} ${direction}, i.id`, outer: `page.model_score ${direction}, i.id` };
+  }
   const key = query.orderBy ?? 'path';
   // hasOwn: the key comes from the client, and "toString" is a property of every object.
   if (!Object.hasOwn(ORDERS, key)) {
-    throw new GraftError('bad-request', `Order by ${Object.keys(ORDERS).join(', ')}; not "${String(key)}".`);
+    throw new GraftError('bad-request', `Order by ${[...Object.keys(ORDERS), 'uncertainty'].join(', ')}; not "${String(key)}".`);
   }
-  return ORDERS[key];
+  const order = ORDERS[key as keyof typeof ORDERS];
+  return { inner: order, outer: order };
 }
 
 interface ListRow {
@@ -98,20 +108,38 @@ interface ListRow {
   class_id: number | null;
   split: SplitName | null;
   pinned: number | null;
+  model_class?: string | null;
+  model_score?: number | null;
 }
 
-function buildFilter(query: ImageQuery): { where: string; params: Record<string, string | number> } {
+/** The model-based view a query asks for (uncertainty order, likely errors), or null; refuses the two together. */
+function modelOrderOf(query: ImageQuery): ModelOrder | null {
+  if (query.likelyErrors && query.orderBy === 'uncertainty') {
+    throw new GraftError('bad-request', 'The uncertainty order shows unlabelled images and likely errors are labelled ones; choose one.');
+  }
+  if (query.likelyErrors && query.unlabelled) throw new GraftError('bad-request', 'Likely label errors are labelled images; leave "unlabelled" out.');
+  if (query.orderBy === 'uncertainty' && query.classId !== undefined) throw new GraftError('bad-request', 'The uncertainty order shows unlabelled images; leave the class filter out.');
+  if (query.likelyErrors) return likelyErrorsOrder();
+  if (query.orderBy === 'uncertainty') return uncertaintyOrder(query.uncertainty ?? 'margin');
+  return null;
+}
+
+function buildFilter(query: ImageQuery): { from: string; where: string; params: Record<string, string | number>; model: ModelOrder | null } {
   const clauses: string[] = [];
   const params: Record<string, string | number> = {};
   if (query.classId !== undefined && query.unlabelled) {
     throw new GraftError('bad-request', 'Choose either a class or "unlabelled", not both.');
   }
+  const model = modelOrderOf(query);
+  if (model) Object.assign(params, model.params);
+  // "Most useful to label next" is about images still to label.
+  const unlabelled = query.unlabelled || query.orderBy === 'uncertainty';
   if (query.classId !== undefined) {
     // IN drives from the (class_id, image_id) index: ~10× faster than a correlated EXISTS at 100k.
     clauses.push('i.id IN (SELECT image_id FROM labels WHERE class_id = @classId)');
     params.classId = query.classId;
   }
-  if (query.unlabelled) clauses.push('NOT EXISTS (SELECT 1 FROM labels l WHERE l.image_id = i.id)');
+  if (unlabelled) clauses.push('NOT EXISTS (SELECT 1 FROM labels l WHERE l.image_id = i.id)');
   if (query.split === 'none') clauses.push('NOT EXISTS (SELECT 1 FROM splits s WHERE s.image_id = i.id)');
   else if (query.split !== undefined) {
     clauses.push('i.id IN (SELECT image_id FROM splits WHERE split = @split)');
@@ -126,7 +154,7 @@ function buildFilter(query: ImageQuery): { where: string; params: Record<string,
     clauses.push('i.missing = @missing');
     params.missing = query.missing ? 1 : 0;
   }
-  return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
+  return { from: `images i${model ? ` ${model.join}` : ''}`, where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params, model };
 }
 
 function toListItem(row: ListRow): ImageRow {
@@ -141,6 +169,9 @@ function toListItem(row: ListRow): ImageRow {
     split: row.split,
     pinned: row.pinned === 1,
     missing: row.missing === 1,
+    ...(row.model_class !== undefined && row.model_class !== null && row.model_score !== undefined && row.model_score !== null
+      ? { model: { className: row.model_class, score: row.model_score } }
+      : {}),
   };
 }
 

@@ -3,6 +3,7 @@ import { projectMeta } from './001-project-meta';
 import { library } from './002-library';
 import { labelJournalSplits } from './003-label-journal-splits';
 import { trainingRuns } from './004-training-runs';
+import { useTheModel } from './005-use-the-model';
 
 /** Every migration this version of Graft knows, in order. Append; never edit a released one. */
-export const MIGRATIONS: readonly Migration[] = [projectMeta, library, labelJournalSplits, trainingRuns];
+export const MIGRATIONS: readonly Migration[] = [projectMeta, library, labelJournalSplits, trainingRuns, useTheModel];
