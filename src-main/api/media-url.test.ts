@@ -9,6 +9,7 @@ const REQUESTS: MediaRequest[] = [
   { kind: 'thumb', imageId: 999_999_999_999_999, size: 16 },
   { kind: 'thumb', imageId: 7, size: 1024 },
   { kind: 'original', imageId: 3 },
+  { kind: 'display', imageId: 5 },
 ];
 
 describe('media URLs', () => {
@@ -56,6 +57,7 @@ describe('media URLs', () => {
     expect(() => mediaUrl({ kind: 'thumb', imageId: 1.5 }, 'serve')).toThrow(/whole numbers/);
     expect(() => mediaUrl({ kind: 'thumb', imageId: 1, size: 5000 }, 'serve')).toThrow(/from 16 to 1024/);
     expect(() => mediaUrl({ kind: 'original', imageId: 1, size: 64 }, 'electron')).toThrow(/no size/);
+    expect(() => mediaUrl({ kind: 'display', imageId: 1, size: 64 }, 'electron')).toThrow(/no size/);
   });
 
   it('answer failures with one status per error code', () => {

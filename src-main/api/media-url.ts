@@ -1,7 +1,12 @@
 import { GraftError, toApiError, type ErrorCode } from './errors';
 
-/** Which image bytes a grid cell or the viewer shows. */
-export type MediaKind = 'thumb' | 'original';
+/**
+ * Which image bytes a grid cell or the viewer shows: a thumbnail, the picture at display size
+ * (at most 2,048 px on its long side; the original itself when it is that small), or the original.
+ */
+export type MediaKind = 'thumb' | 'display' | 'original';
+
+const MEDIA_KINDS: readonly string[] = ['thumb', 'display', 'original'];
 
 /** A request for image bytes: never a path, only which image and what of it. */
 export interface MediaRequest {
@@ -30,7 +35,7 @@ const ROUTE_PATH = /^\/media\/([^/]*)\/([^/]*)$/;
 const SCHEME_PATH = /^\/([^/]*)$/;
 
 const USAGE =
-  `Media URLs look like ${MEDIA_SCHEME}://thumb/<image id>?size=<pixels> or ${MEDIA_SCHEME}://original/<image id> ` +
+  `Media URLs look like ${MEDIA_SCHEME}://thumb/<image id>?size=<pixels>, ${MEDIA_SCHEME}://display/<image id> or ${MEDIA_SCHEME}://original/<image id> ` +
   `(under graft serve: ${MEDIA_ROUTE_PREFIX}thumb/<image id>?size=<pixels>).`;
 
 /** Checks a thumbnail size, failing with a message that names the allowed range. */
@@ -49,7 +54,7 @@ function badUrl(detail?: string): GraftError {
 /** The URL the renderer puts in an `<img>` for a media request. */
 export function mediaUrl(request: MediaRequest, transport: MediaTransport): string {
   if (!IMAGE_ID.test(String(request.imageId))) throw badUrl('Image ids are whole numbers.');
-  if (request.size !== undefined && request.kind === 'original') throw badUrl('Originals have no size.');
+  if (request.size !== undefined && request.kind !== 'thumb') throw badUrl('Originals and display copies have no size; only thumbnails do.');
   const query = request.size === undefined ? '' : `?size=${checkThumbnailSize(request.size)}`;
   return transport === 'electron'
     ? `${MEDIA_SCHEME}://${request.kind}/${request.imageId}${query}`
@@ -81,9 +86,9 @@ export function parseMediaUrl(url: string | URL): MediaRequest {
     [, kind, id] = ROUTE_PATH.exec(parsed.pathname) ?? [];
   }
   if (kind === undefined || id === undefined || parsed.hash) throw badUrl();
-  if (kind !== 'thumb' && kind !== 'original') throw badUrl('The kind of media is thumb or original.');
+  if (!MEDIA_KINDS.includes(kind)) throw badUrl('The kind of media is thumb, display or original.');
   if (!IMAGE_ID.test(id)) throw badUrl('Image ids are whole numbers.');
-  const request: MediaRequest = { kind, imageId: Number(id) };
+  const request: MediaRequest = { kind: kind as MediaKind, imageId: Number(id) };
   for (const [name, value] of parsed.searchParams) {
     if (name !== 'size' || kind !== 'thumb' || request.size !== undefined) {
       throw badUrl('Only a thumbnail takes a parameter, and only one size.');

@@ -26,6 +26,10 @@ export const JUNK_MEDIA_TARGETS: readonly (readonly [target: string, query: stri
   ['original/..%2f..%2fetc%2fpasswd', ''],
   ['original/42/extra', ''],
   ['original/', ''],
+  ['display/42', '?size=256'],
+  ['display/042', ''],
+  ['display/42', '?w=2048'],
+  ['Display/42', ''],
   ['secrets/42', ''],
   ['Thumb/42', ''],
 ];

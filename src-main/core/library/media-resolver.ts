@@ -6,6 +6,7 @@ import type { Project } from '../project/project';
 import { mimeTypeOf } from './image-formats';
 import { getImage } from './image-query';
 import { DEFAULT_THUMBNAIL_SIZE, getThumbnail } from './thumbnails';
+import { getDisplayRendition, needsDisplayRendition } from './display-rendition';
 
 /** Image bytes ready to send: the open file (the caller streams it and closes it), its length and type. */
 export interface OpenedMedia {
@@ -19,8 +20,9 @@ export interface OpenedMedia {
 const OPEN_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
 
 /**
- * Opens the one file a media request may read: the project's own thumbnail of that image, or
- * the original the image row points at while it is still the regular file that was imported.
+ * Opens the one file a media request may read: the project's own thumbnail or display rendition
+ * of that image (a small original is its own rendition), or the original the image row points
+ * at while it is still the regular file that was imported.
  * The checks are made on the opened file, so what is checked is what is sent; no request
  * names a path, and the answer is never outside the thumbnail cache or the imported originals.
  */
@@ -35,6 +37,11 @@ export async function openMedia(project: Project, request: MediaRequest): Promis
   const image = getImage(project, request.imageId);
   if (!image) throw new GraftError('not-found', `Image ${request.imageId} is not in this project.`);
   if (image.missing) throw new GraftError('not-found', `${image.path} is missing. Import its folder again to relink it.`);
+  if (request.kind === 'display' && needsDisplayRendition(image)) {
+    const filePath = await getDisplayRendition(project, image);
+    const again = `The display copy of image ${request.imageId} was removed or damaged while it was sent; open it again.`;
+    return openChecked(filePath, 'image/jpeg', (stats) => stats.isFile() && stats.size > 0, { gone: again, changed: again });
+  }
   // Size and modification time as the import recorded them: a file swapped for another (or for a
   // link to one) since then is not served, whatever its name says.
   return openChecked(
