@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { GraftError } from '../../api/errors';
 import type { Project } from '../project/project';
-import { isHexColor, paletteColor } from './class-colors';
+import { isHexColor, pickClassColor } from './class-colors';
 import { recordOperation, undoState, type ClassChange, type ClassState, type LabelChange, type UndoState } from './label-journal';
 import type { ClassInfo } from '../../api/types/library';
 import type { ClassOperationResult } from '../../api/types/library';
@@ -74,12 +74,17 @@ function assertNameFree(db: Database, name: string, exceptId?: number): void {
   }
 }
 
-/** Inserts a class row with the next palette colour and sort place, inside the caller's transaction (not journaled). */
+/** The colour for a class made now: one no class uses while such colours remain. */
+export function nextClassColor(db: Database): string {
+  const rows = db.prepare('SELECT color FROM classes').all() as { color: string }[];
+  return pickClassColor(rows.map((row) => row.color));
+}
+
+/** Inserts a class row with a colour no class uses and the next sort place, inside the caller's transaction (not journaled). */
 export function insertClassRow(db: Database, name: string, color?: string): ClassState {
-  const count = (db.prepare('SELECT COUNT(*) AS n FROM classes').get() as { n: number }).n;
   const sortOrder = (db.prepare('SELECT COALESCE(MAX(sort_order) + 1, 0) AS n FROM classes').get() as { n: number }).n;
   const createdAt = new Date().toISOString();
-  const chosen = color ?? paletteColor(count);
+  const chosen = color ?? nextClassColor(db);
   const id = Number(
     db.prepare('INSERT INTO classes (name, color, sort_order, created_at) VALUES (?, ?, ?, ?)').run(name, chosen, sortOrder, createdAt)
       .lastInsertRowid,
