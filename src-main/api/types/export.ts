@@ -6,6 +6,9 @@ import type { SplitName } from './library';
 import type { EvaluationSummary, RunImage, RunStage, TrainingConfig } from './runs';
 import type { EpochRecord } from './training';
 
+/** The file that says a folder is a Graft export (so a new export may replace it). */
+export const EXPORT_MARKER_FILE = 'graft-export.json';
+
 /** What a run can be exported as. */
 export type ExportFormat = 'tfjs' | 'keras' | 'h5' | 'onnx' | 'keras-job';
 
@@ -38,6 +41,8 @@ export interface ExportResult {
   files: string[];
   /** Null for a Keras training job (nothing to compare). */
   parity: ParityReport | null;
+  /** Under `graft serve`, where a browser downloads the folder as a zip (exports inside the project only); null elsewhere. */
+  downloadUrl?: string | null;
 }
 
 /**

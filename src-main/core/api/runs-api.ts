@@ -8,6 +8,7 @@ import type { Project } from '../project/project';
 import { checkDataset, lastTrainingConfig, rememberTrainingConfig } from '../runs/dataset-check';
 import { snapshotForTraining } from '../runs/dataset-snapshot';
 import { listPredictions } from '../runs/predictions';
+import { withDownloadUrl } from '../runs/export-download';
 import { exportJobFor } from '../runs/export-job';
 import { getImage } from '../library';
 import { mediaUrl } from '../../api/media-url';
@@ -122,7 +123,8 @@ export function runsApi(ctx: AppContext): HandlerSlice<RunRequests> {
         kind: 'export',
         title: `Export ${job.meta.runName} as ${params.format}`,
         params,
-        run: (j) => ctx.engine.request('export', job, { signal: j.signal, onQueued: j.queued, onEvent: j.progress }),
+        run: async (j) =>
+          withDownloadUrl(await ctx.engine.request('export', job, { signal: j.signal, onQueued: j.queued, onEvent: j.progress }), scope.layout.exports, ctx.options.mode),
       });
       return { jobId: started.id };
     },

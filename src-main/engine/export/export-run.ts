@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { LayersModel, Tensor } from '@tensorflow/tfjs';
 import { GraftError } from '../../api/errors';
-import type { ExportFormat, ExportJob, ExportMeta, ExportResult, ParityReport, PreprocessingSpec } from '../../api/types/export';
+import { EXPORT_MARKER_FILE, type ExportFormat, type ExportJob, type ExportMeta, type ExportResult, type ParityReport, type PreprocessingSpec } from '../../api/types/export';
 import { writeFileAtomic } from '../../base/atomic-write';
 import { errnoCode } from '../../base/fs-errors';
 import type { Tf } from '../backend';
@@ -22,7 +22,7 @@ import { applyPreprocessing, preprocessingSpec } from './preprocessing-spec';
 import { reportHtml } from './report-html';
 
 /** The marker that says a folder is a Graft export (and may be replaced by a new one). */
-export const EXPORT_MARKER = 'graft-export.json';
+export const EXPORT_MARKER = EXPORT_MARKER_FILE;
 
 /** Largest |Δ| allowed between an export and the run's own model, per format. */
 export const PARITY_BOUND: Record<Exclude<ExportFormat, 'keras-job'>, number> = { tfjs: 1e-5, keras: 1e-5, h5: 1e-5, onnx: 1e-4 };

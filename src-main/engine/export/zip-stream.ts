@@ -12,11 +12,12 @@ export interface ZipSource {
 const READ_PIECE = 1 << 20;
 
 /**
- * Writes entries into `out` as a zip, stored uncompressed as Python's zipfile (and so Keras)
- * stores them. File entries are streamed a megabyte at a time, so a large weights file is
- * never held in memory; every piece is written before the next is read.
+ * Writes entries into `out` (a file, or any sink whose write waits until the piece is taken) as a
+ * zip, stored uncompressed as Python's zipfile (and so Keras) stores them. File entries are
+ * streamed a megabyte at a time, so a large weights file is never held in memory; every piece
+ * is written before the next is read.
  */
-export async function writeZip(out: AtomicFile, entries: readonly ZipSource[], mtime: Date): Promise<void> {
+export async function writeZip(out: Pick<AtomicFile, 'write'>, entries: readonly ZipSource[], mtime: Date): Promise<void> {
   const pending: Uint8Array[] = [];
   let failure: Error | null = null;
   const zip = new Zip((error, chunk) => {
