@@ -1,11 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatasetSnapshot } from '../../api/types/runs';
-import { createFrozenForward } from '../onnx/select-frozen-forward';
-import { buildTrainingBase } from '../training/training-base';
-import { buildTrainingModel } from '../training/training-model';
-import { modelInput } from '../training/prefix-activations';
-import { runSklearn, sklearnPython } from '../training/test-support/sklearn';
+import { logisticBaselineAccuracy } from '../training/test-support/logistic-baseline';
+import { sklearnPython } from '../training/test-support/sklearn';
 import { writeShapesDataset } from '../training/test-support/shapes-dataset';
 import { smallConfig, testContext, trainTempDir } from '../training/test-support/train-fixtures';
 import type { Tf } from '../backend';
@@ -32,26 +29,8 @@ describe('training quality', () => {
     const result = await runTrain(tmp.params('quality', config, dataset), testContext());
     const ours = result.evaluations.find((e) => e.split === 'test')!.report.accuracy;
 
-    // The same pooled features, fed to scikit-learn's LogisticRegression.
-    const base = await buildTrainingBase(tf as unknown as Tf, config.base);
-    const model = buildTrainingModel(tf as unknown as Tf, base.model, config.head, dataset.classes.length);
-    const { forward } = await createFrozenForward(tf as unknown as Tf, model, { choice: 'auto', outputs: ['head_pool'] });
-    const features: number[][] = [];
-    for (const image of dataset.images) {
-      const input = await modelInput({ path: image.path, contentHash: image.contentHash, variant: 0 }, { size: 96, scaling: base.scaling, augment: null, seed: 0 });
-      features.push(Array.from((await forward.run(input, 1))[0]!));
-    }
-    forward.dispose();
-    model.dispose();
-    const pick = (split: string) => dataset.images.flatMap((image, i) => (image.split === split ? [i] : []));
-    const reference = runSklearn<{ accuracy: number }>(
-      `from sklearn.linear_model import LogisticRegression
-X = np.array(data['x']); y = np.array(data['y'])
-clf = LogisticRegression(max_iter=5000).fit(X[data['train']], y[data['train']])
-print(json.dumps({'accuracy': float(clf.score(X[data['test']], y[data['test']]))}))`,
-      { x: features, y: dataset.images.map((i) => i.label), train: pick('train'), test: pick('test') },
-    );
-    console.log(`test accuracy: Graft head-only ${ours.toFixed(3)}, scikit-learn logistic regression ${reference.accuracy.toFixed(3)}`);
-    expect(Math.abs(ours - reference.accuracy)).toBeLessThanOrEqual(0.03 + 1e-9);
+    const reference = await logisticBaselineAccuracy(tf as unknown as Tf, config, dataset);
+    console.log(`test accuracy: Graft head-only ${ours.toFixed(3)}, scikit-learn logistic regression ${reference.toFixed(3)}`);
+    expect(Math.abs(ours - reference)).toBeLessThanOrEqual(0.03 + 1e-9);
   }, 300_000);
 });

@@ -95,4 +95,13 @@ describe('training semantics', () => {
     expect(epochs[1]!.record.lr).toBeCloseTo(0.001, 10);
     expect(result.history).toHaveLength(2);
   }, 180_000);
+
+  it('fine-tunes the last block of InceptionV3, whose BatchNormalization layers have no scale', async () => {
+    const config = smallConfig({ base: { arch: 'inception_v3', weights: 'bundled', inputSize: 75 }, freeze: { kind: 'blocks', blocks: ['mixed10'] }, epochs: 1, optimizer: { name: 'adam', learningRate: 0.001 } });
+    const events: unknown[] = [];
+    await runTrain(tmp.params('inception', config, dataset), testContext(events));
+    const losses = epochsOf(events).map((e) => e.record.loss);
+    expect(losses).toHaveLength(1);
+    expect(losses.every(Number.isFinite)).toBe(true);
+  }, 300_000);
 });

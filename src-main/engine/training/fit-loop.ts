@@ -114,14 +114,21 @@ export async function fitSuffix(tf: Tf, suffix: LayersModel, optimizer: Optimize
         return { example, variant: example.variants > 1 ? pick.int(example.variants) : 0 };
       });
     let nextRows = rowsOf(0);
-    let nextRead = data.read(nextRows.map((r) => ({ key: r.example.key, variant: r.variant })));
+    // A read still in flight when a step fails is never awaited: mark it handled so its failure
+    // (the run's cleanup may remove what it reads) is not an unhandled rejection. Awaiting it still throws.
+    const readAhead = (rows: typeof nextRows) => {
+      const read = data.read(rows.map((r) => ({ key: r.example.key, variant: r.variant })));
+      read.catch(() => undefined);
+      return read;
+    };
+    let nextRead = readAhead(nextRows);
     for (let b = 0; b < batches; b++) {
       await hooks.checkpoint();
       const rows = nextRows;
       const inputs = await nextRead;
       if (b + 1 < batches) {
         nextRows = rowsOf(b + 1);
-        nextRead = data.read(nextRows.map((r) => ({ key: r.example.key, variant: r.variant })));
+        nextRead = readAhead(nextRows);
       }
       const stageStep = (epoch - options.firstEpoch) * batches + b;
       lr = learningRateAt(options.baseLr, options.schedule, { step: stageStep, totalSteps: stageSteps, stepsPerEpoch: batches });

@@ -3,6 +3,7 @@ import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs';
 import { GraftError } from '../../api/errors';
 import type { HeadSpec } from '../../api/types/runs';
 import type { Tf } from '../backend';
+import { applyKerasBatchNorm, isBatchNorm } from './frozen-batchnorm';
 
 type Layer = LayersModel['layers'][number];
 
@@ -91,10 +92,15 @@ export function cutOf(tf: Tf, model: LayersModel, options: { batchNormInference?
   if (prefix.has(outputLayer)) throw new GraftError('bad-request', 'Nothing in this model trains: unfreeze the head or some blocks.');
   const boundary = model.layers.filter((layer) => prefix.has(layer) && model.layers.some((l) => !prefix.has(l) && inboundOf(l).includes(layer)));
 
-  const restoreBn: (() => void)[] = [];
-  const allBn = options.batchNormInference === 'all';
-  for (const layer of model.layers) {
-    if (!prefix.has(layer) && layer.getClassName() === 'BatchNormalization' && (allBn || !layer.trainable)) restoreBn.push(forceInferenceMode(layer));
+  // Keras semantics for every BatchNormalization (frozen ones in inference mode; a missing
+  // scale, as InceptionV3's, no longer breaks gradients), then, when asked, the trainable ones
+  // in inference mode too (wrapping the Keras call, so undone first).
+  const undoKerasBn = applyKerasBatchNorm(tf, model);
+  const undoForced: (() => void)[] = [];
+  if (options.batchNormInference === 'all') {
+    for (const layer of model.layers) {
+      if (!prefix.has(layer) && isBatchNorm(layer) && layer.trainable) undoForced.push(forceInferenceMode(layer));
+    }
   }
   const suffix = modelFrom(tf, model, boundary, `${model.name}_trainable`);
   return {
@@ -104,7 +110,8 @@ export function cutOf(tf: Tf, model: LayersModel, options: { batchNormInference?
     fromLogits: outputActivation(outputLayer) !== null,
     asLogits: (fn) => withLinearOutput(tf, model, fn),
     dispose: () => {
-      for (const restore of restoreBn) restore();
+      for (const restore of undoForced) restore();
+      undoKerasBn();
       // Re-applying a layer counts a reference to it: release the suffix's, so the model's dispose frees the weights.
       suffix.dispose();
     },
