@@ -85,6 +85,8 @@ export interface ApiRequests {
   'classes.reorder': { params: { classIds: number[] }; result: { undo: UndoState } };
   'classes.merge': { params: { sourceIds: number[]; targetId: number }; result: ClassOperationResult };
   'classes.delete': { params: { classId: number }; result: ClassOperationResult };
+  /** Gives a class a digit key 1–9 (a class holding it takes the old key in exchange) or none; undoable. */
+  'classes.setHotkey': { params: { classId: number; hotkey: number | null }; result: ClassOperationResult };
   'labels.assign': { params: { imageIds: number[]; classId: number }; result: LabelResult };
   'labels.remove': { params: { imageIds: number[] }; result: LabelResult };
   'labels.undo': { params: void; result: UndoResult | null };

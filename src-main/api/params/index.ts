@@ -8,6 +8,7 @@ import { jobIdParams, selfTestParams } from './jobs-params';
 import {
   className,
   classColor,
+  classHotkeyParams,
   imageFolderExportParams,
   imageIds,
   imageQuery,
@@ -57,6 +58,7 @@ export const REQUEST_PARAMS: { readonly [N in RequestName]: Parser<ParamsOf<N>> 
   'classes.reorder': object({ classIds: array(rowId, { maxItems: 100_000 }) }),
   'classes.merge': object({ sourceIds: array(rowId, { minItems: 1, maxItems: 100_000 }), targetId: rowId }),
   'classes.delete': object({ classId: rowId }),
+  'classes.setHotkey': classHotkeyParams,
   'labels.assign': object({ imageIds, classId: rowId }),
   'labels.remove': object({ imageIds }),
   'labels.undo': nothing,

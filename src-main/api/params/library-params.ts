@@ -61,3 +61,5 @@ export const splitPinParams = object({ imageIds, split: nullable(splitName) });
 export const className = str({ nonEmpty: true, maxLength: 1024 });
 /** A colour as `#rrggbb`; the library checks the form. */
 export const classColor = str({ nonEmpty: true, maxLength: 64 });
+/** A class's hotkey change: a digit key 1–9, or null for none. */
+export const classHotkeyParams = object({ classId: rowId, hotkey: nullable(int({ min: 1, max: 9 })) });

@@ -48,9 +48,13 @@ export interface ImageRow {
   model?: { className: string; score: number };
 }
 
-/** A grid row as the renderer gets it: the row with the URLs of its thumbnail and original (built on the main side). */
+/**
+ * A grid row as the renderer gets it: the row with the URLs of its thumbnail, its display-size
+ * picture for the large viewer (at most 2,048 px) and its original (built on the main side).
+ */
 export interface ImageListItem extends ImageRow {
   thumbUrl: string;
+  displayUrl: string;
   originalUrl: string;
 }
 
@@ -61,6 +65,8 @@ export interface ClassInfo {
   /** CSS hex colour, `#rrggbb`. */
   color: string;
   sortOrder: number;
+  /** The digit key (1–9) that labels with this class; null when it has none (then the class picker does). */
+  hotkey: number | null;
   imageCount: number;
 }
 
@@ -129,6 +135,7 @@ export type LabelOperationKind =
   | 'class-rename'
   | 'class-recolor'
   | 'class-reorder'
+  | 'class-hotkey'
   | 'class-merge'
   | 'class-delete'
   | 'labels-import';

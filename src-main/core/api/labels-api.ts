@@ -16,6 +16,7 @@ import {
   removeLabels,
   renameClass,
   reorderClasses,
+  setClassHotkey,
   splitCounts,
   splitSettings,
   undo,
@@ -31,6 +32,7 @@ type LabelRequests =
   | 'classes.reorder'
   | 'classes.merge'
   | 'classes.delete'
+  | 'classes.setHotkey'
   | 'labels.assign'
   | 'labels.remove'
   | 'labels.undo'
@@ -60,6 +62,7 @@ export function labelsApi(ctx: AppContext, changed: (reason: LibraryChanged['rea
     'classes.reorder': ({ classIds }) => after('classes', reorderClasses(project(), classIds)),
     'classes.merge': ({ sourceIds, targetId }) => after('classes', mergeClasses(project(), sourceIds, targetId)),
     'classes.delete': ({ classId }) => after('classes', deleteClass(project(), classId)),
+    'classes.setHotkey': ({ classId, hotkey }) => after('classes', setClassHotkey(project(), classId, hotkey)),
     'labels.assign': ({ imageIds, classId }) => after('labels', assignLabel(project(), imageIds, classId)),
     'labels.remove': ({ imageIds }) => after('labels', removeLabels(project(), imageIds)),
     'labels.undo': () => after('labels', undo(project())),

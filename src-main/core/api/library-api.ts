@@ -29,6 +29,7 @@ export function libraryApi(ctx: AppContext, changed: (reason: LibraryChanged['re
   // The one media URL module builds the URLs; the renderer never does.
   const mediaUrlsOf = (imageId: number) => ({
     thumbUrl: mediaUrl({ kind: 'thumb', imageId, size: GRID_THUMBNAIL_SIZE }, ctx.options.mode),
+    displayUrl: mediaUrl({ kind: 'display', imageId }, ctx.options.mode),
     originalUrl: mediaUrl({ kind: 'original', imageId }, ctx.options.mode),
   });
   return {

@@ -14,7 +14,7 @@ export const MAX_CLASS_NAME_LENGTH = 100;
 export function listClasses(project: Project): ClassInfo[] {
   return project.db
     .prepare(
-      `SELECT c.id, c.name, c.color, c.sort_order AS sortOrder,
+      `SELECT c.id, c.name, c.color, c.sort_order AS sortOrder, c.hotkey,
               (SELECT COUNT(*) FROM labels l WHERE l.class_id = c.id) AS imageCount
        FROM classes c ORDER BY c.sort_order, c.id`,
     )
@@ -24,7 +24,7 @@ export function listClasses(project: Project): ClassInfo[] {
 /** Reads one class as the journal stores it, or null. */
 export function readClass(db: Database, classId: number): ClassState | null {
   const row = db
-    .prepare('SELECT id, name, color, sort_order AS sortOrder, created_at AS createdAt FROM classes WHERE id = ?')
+    .prepare('SELECT id, name, color, sort_order AS sortOrder, hotkey, created_at AS createdAt FROM classes WHERE id = ?')
     .get(classId) as ClassState | undefined;
   return row ?? null;
 }
@@ -80,7 +80,10 @@ export function nextClassColor(db: Database): string {
   return pickClassColor(rows.map((row) => row.color));
 }
 
-/** Inserts a class row with a colour no class uses and the next sort place, inside the caller's transaction (not journaled). */
+/**
+ * Inserts a class row with a colour no class uses, the next sort place and the lowest free
+ * hotkey (the schema gives it), inside the caller's transaction (not journaled).
+ */
 export function insertClassRow(db: Database, name: string, color?: string): ClassState {
   const sortOrder = (db.prepare('SELECT COALESCE(MAX(sort_order) + 1, 0) AS n FROM classes').get() as { n: number }).n;
   const createdAt = new Date().toISOString();
@@ -89,7 +92,7 @@ export function insertClassRow(db: Database, name: string, color?: string): Clas
     db.prepare('INSERT INTO classes (name, color, sort_order, created_at) VALUES (?, ?, ?, ?)').run(name, chosen, sortOrder, createdAt)
       .lastInsertRowid,
   );
-  return { id, name, color: chosen, sortOrder, createdAt };
+  return requireClass(db, id);
 }
 
 /** Creates a class (undoable). A colour is picked from the palette unless one is given. */
@@ -137,6 +140,36 @@ function updateClass(
     if (after.name === before.name && after.color === before.color) return;
     db.prepare('UPDATE classes SET name = ?, color = ? WHERE id = ?').run(after.name, after.color, classId);
     recordOperation(db, kind, summary, [{ id: classId, before, after }], []);
+  })();
+  return { classId, imagesChanged: 0, undo: undoState(project) };
+}
+
+/**
+ * Gives a class the digit key (1–9) that labels with it, or none (null), undoable. A class that
+ * held that key takes this class's old one in exchange, so no class loses a key it did not ask to lose.
+ */
+export function setClassHotkey(project: Project, classId: number, hotkey: number | null): ClassOperationResult {
+  if (hotkey !== null && !(Number.isInteger(hotkey) && hotkey >= 1 && hotkey <= 9)) {
+    throw new GraftError('bad-request', 'A class hotkey is a digit from 1 to 9, or none.');
+  }
+  const db = project.db;
+  db.transaction(() => {
+    const before = requireClass(db, classId);
+    if (before.hotkey === hotkey) return;
+    const holderRow = hotkey === null ? undefined : (db.prepare('SELECT id FROM classes WHERE hotkey = ?').get(hotkey) as { id: number } | undefined);
+    const holder = holderRow ? requireClass(db, holderRow.id) : null;
+    const changes: ClassChange[] = [];
+    // Cleared first: the unique index would refuse the exchange written in either order.
+    db.prepare('UPDATE classes SET hotkey = NULL WHERE id IN (?, ?)').run(classId, holder?.id ?? classId);
+    db.prepare('UPDATE classes SET hotkey = ? WHERE id = ?').run(hotkey, classId);
+    changes.push({ id: classId, before, after: { ...before, hotkey } });
+    if (holder) {
+      db.prepare('UPDATE classes SET hotkey = ? WHERE id = ?').run(before.hotkey, holder.id);
+      changes.push({ id: holder.id, before: holder, after: { ...holder, hotkey: before.hotkey } });
+    }
+    const key = hotkey === null ? 'no key' : `key ${hotkey}`;
+    const exchange = holder ? ` ("${holder.name}" takes ${before.hotkey === null ? 'no key' : `key ${before.hotkey}`})` : '';
+    recordOperation(db, 'class-hotkey', `give "${before.name}" ${key}${exchange}`, changes, []);
   })();
   return { classId, imagesChanged: 0, undo: undoState(project) };
 }

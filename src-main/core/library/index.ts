@@ -6,7 +6,7 @@ export { importFolder, type ImportIo } from './import-folder';
 export type { ImportControl, ImportOptions, ImportProgress, ImportSummary } from '../../api/types/import';
 export { getImage, findImageByPath, listImages, listImageIds, libraryCounts, MAX_PAGE_SIZE } from './image-query';
 export type { ImagePage, ImageQuery, LibraryCounts } from './image-query';
-export { listClasses, createClass, renameClass, recolorClass, reorderClasses, mergeClasses, deleteClass } from './classes';
+export { listClasses, createClass, renameClass, recolorClass, reorderClasses, mergeClasses, deleteClass, setClassHotkey } from './classes';
 export type { ClassOperationResult } from './classes';
 export { assignLabel, removeLabels, type LabelResult } from './labels';
 export { undo, redo, undoState, type UndoResult, type UndoState, type LabelOperationKind } from './label-journal';

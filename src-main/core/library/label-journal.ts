@@ -11,6 +11,8 @@ export interface ClassState {
   name: string;
   color: string;
   sortOrder: number;
+  /** Absent in entries written before classes had hotkeys: restoring such a state keeps (or gives) a key. */
+  hotkey?: number | null;
   createdAt: string;
 }
 
@@ -108,6 +110,9 @@ function step(project: Project, direction: 'undo' | 'redo'): UndoResult | null {
     const target = (change: { before: ClassState | null; after: ClassState | null }) =>
       direction === 'undo' ? change.before : change.after;
     // Classes that must exist come first (labels point at them), classes to remove go last.
+    // Hotkeys of the classes being written are let go first, so keys that were exchanged can be exchanged back.
+    const releaseKey = db.prepare('UPDATE classes SET hotkey = NULL WHERE id = ?');
+    for (const change of classChanges) if (target(change)?.hotkey !== undefined) releaseKey.run(change.id);
     for (const change of classChanges) {
       const state = target(change);
       if (state) writeClass(db, state);
@@ -143,11 +148,24 @@ function refuseIfLabelledOutside(db: Database, classId: number, direction: 'undo
 }
 
 function writeClass(db: Database, state: ClassState): void {
+  // A key another class has taken since stays with it; the restored class then gets the lowest free one.
+  const wanted = state.hotkey ?? null;
+  const taken = wanted !== null && db.prepare('SELECT 1 FROM classes WHERE hotkey = ? AND id != ?').get(wanted, state.id) !== undefined;
+  const row = {
+    id: state.id,
+    name: state.name,
+    color: state.color,
+    sortOrder: state.sortOrder,
+    createdAt: state.createdAt,
+    hotkey: taken ? null : wanted,
+    keepKey: state.hotkey === undefined ? 1 : 0,
+  };
   try {
     db.prepare(
-      `INSERT INTO classes (id, name, color, sort_order, created_at) VALUES (@id, @name, @color, @sortOrder, @createdAt)
-       ON CONFLICT (id) DO UPDATE SET name = excluded.name, color = excluded.color, sort_order = excluded.sort_order`,
-    ).run(state);
+      `INSERT INTO classes (id, name, color, sort_order, hotkey, created_at) VALUES (@id, @name, @color, @sortOrder, @hotkey, @createdAt)
+       ON CONFLICT (id) DO UPDATE SET name = excluded.name, color = excluded.color, sort_order = excluded.sort_order,
+         hotkey = CASE WHEN @keepKey = 1 THEN classes.hotkey ELSE excluded.hotkey END`,
+    ).run(row);
   } catch (error) {
     // Possible when an import created a class of that name after the operation being undone.
     throw new GraftError(

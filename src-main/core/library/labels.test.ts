@@ -33,8 +33,8 @@ describe('classes', () => {
     const cat = createClass(project, ' cat ').classId;
     const dog = createClass(project, 'dog', { color: '#ABCDEF' }).classId;
     expect(listClasses(project)).toEqual([
-      { id: cat, name: 'cat', color: expect.stringMatching(/^#[0-9a-f]{6}$/), sortOrder: 0, imageCount: 0 },
-      { id: dog, name: 'dog', color: '#abcdef', sortOrder: 1, imageCount: 0 },
+      { id: cat, name: 'cat', color: expect.stringMatching(/^#[0-9a-f]{6}$/), sortOrder: 0, hotkey: 1, imageCount: 0 },
+      { id: dog, name: 'dog', color: '#abcdef', sortOrder: 1, hotkey: 2, imageCount: 0 },
     ]);
     expect(() => createClass(project, 'cat')).toThrow(/already exists/);
     expect(() => createClass(project, '   ')).toThrow(/needs a name/);

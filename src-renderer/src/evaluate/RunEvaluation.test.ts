@@ -48,8 +48,8 @@ beforeEach(() => {
     'library.counts': () => ({ total: 10, labelled: 10, unlabelled: 0, missing: 0, perClass: {} }),
     // The library lists dog first, with ids that are not the run's class indexes.
     'classes.list': () => [
-      { id: 52, name: 'dog', color: '#0000ff', sortOrder: 0, imageCount: 5 },
-      { id: 51, name: 'cat', color: '#ff0000', sortOrder: 1, imageCount: 5 },
+      { id: 52, name: 'dog', color: '#0000ff', sortOrder: 0, hotkey: 1, imageCount: 5 },
+      { id: 51, name: 'cat', color: '#ff0000', sortOrder: 1, hotkey: 2, imageCount: 5 },
     ],
     'labels.assign': ({ imageIds, classId }) => {
       for (const id of imageIds) labels.set(id, classId === 51 ? 'cat' : 'dog');

@@ -13,8 +13,8 @@ describe('gallery queries and keys', () => {
 
   it('matches run classes to library classes by name', () => {
     const library = [
-      { id: 11, name: 'dog', color: '#000000', sortOrder: 0, imageCount: 1 },
-      { id: 12, name: 'cat', color: '#000000', sortOrder: 1, imageCount: 1 },
+      { id: 11, name: 'dog', color: '#000000', sortOrder: 0, hotkey: 1, imageCount: 1 },
+      { id: 12, name: 'cat', color: '#000000', sortOrder: 1, hotkey: 2, imageCount: 1 },
     ];
     expect(libraryClassIds(['cat', 'dog', 'bird'], library)).toEqual([12, 11, null]);
   });

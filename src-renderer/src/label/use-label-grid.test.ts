@@ -9,7 +9,7 @@ function fakeLibrary(count: number) {
   const items = (query: ImageQuery): ImageListItem[] =>
     Array.from({ length: count }, (_, i) => i + 1)
       .filter((id) => (query.unlabelled ? !labels.has(id) : query.classId === undefined || labels.get(id) === query.classId))
-      .map((id) => ({ id, path: `/p/${id}.jpg`, fileName: `${id}.jpg`, width: 1, height: 1, format: 'jpeg', classId: labels.get(id) ?? null, split: null, pinned: false, missing: false, thumbUrl: `/media/thumb/${id}?size=256`, originalUrl: `/media/original/${id}` }));
+      .map((id) => ({ id, path: `/p/${id}.jpg`, fileName: `${id}.jpg`, width: 1, height: 1, format: 'jpeg', classId: labels.get(id) ?? null, split: null, pinned: false, missing: false, thumbUrl: `/media/thumb/${id}?size=256`, displayUrl: `/media/display/${id}`, originalUrl: `/media/original/${id}` }));
   const undo = { canUndo: false, canRedo: false, undoSummary: null, redoSummary: null };
   const history: { ids: number[]; before: (number | undefined)[] }[] = [];
   const handlers: Record<string, (p: never) => unknown> = {

@@ -9,9 +9,9 @@ describe('LibraryStats', () => {
         project: { dir: '/projects/pets', name: 'pets', schemaVersion: 3, createdAt: '2025-01-01T00:00:00.000Z' },
         counts: { total: 30, labelled: 20, unlabelled: 10, missing: 2, perClass: { 1: 12, 2: 8 } },
         classes: [
-          { id: 1, name: 'cat', color: '#ff0000', sortOrder: 0, imageCount: 12 },
-          { id: 2, name: 'dog', color: '#0000ff', sortOrder: 1, imageCount: 8 },
-          { id: 3, name: 'bird', color: '#00ff00', sortOrder: 2, imageCount: 0 },
+          { id: 1, name: 'cat', color: '#ff0000', sortOrder: 0, hotkey: 1, imageCount: 12 },
+          { id: 2, name: 'dog', color: '#0000ff', sortOrder: 1, hotkey: 2, imageCount: 8 },
+          { id: 3, name: 'bird', color: '#00ff00', sortOrder: 2, hotkey: 3, imageCount: 0 },
         ],
       },
     });

@@ -6,7 +6,7 @@ import { setApiClient } from '../api/use-api';
 import { fakeApi } from '../test-support/fake-api';
 import { useLibraryStore } from './useLibraryStore';
 
-const cls = (id: number, name: string, sortOrder: number): ClassInfo => ({ id, name, color: '#336699', sortOrder, imageCount: 0 });
+const cls = (id: number, name: string, sortOrder: number): ClassInfo => ({ id, name, color: '#336699', sortOrder, hotkey: null, imageCount: 0 });
 const counts = (total: number): LibraryCounts => ({ total, labelled: 0, unlabelled: total, missing: 0, perClass: {} });
 
 describe('useLibraryStore', () => {

@@ -49,8 +49,8 @@ beforeEach(() => {
   });
   setApiClient(api);
   useLibraryStore().classes = [
-    { id: 11, name: 'cat', color: '#f00', sortOrder: 0, imageCount: 40 },
-    { id: 12, name: 'dog', color: '#0f0', sortOrder: 1, imageCount: 8 },
+    { id: 11, name: 'cat', color: '#f00', sortOrder: 0, hotkey: 1, imageCount: 40 },
+    { id: 12, name: 'dog', color: '#0f0', sortOrder: 1, hotkey: 2, imageCount: 8 },
   ];
 });
 

@@ -4,6 +4,7 @@ import { library } from './002-library';
 import { labelJournalSplits } from './003-label-journal-splits';
 import { trainingRuns } from './004-training-runs';
 import { useTheModel } from './005-use-the-model';
+import { classHotkeys } from './006-class-hotkeys';
 
 /** Every migration this version of Graft knows, in order. Append; never edit a released one. */
-export const MIGRATIONS: readonly Migration[] = [projectMeta, library, labelJournalSplits, trainingRuns, useTheModel];
+export const MIGRATIONS: readonly Migration[] = [projectMeta, library, labelJournalSplits, trainingRuns, useTheModel, classHotkeys];
