@@ -65,11 +65,29 @@ export interface ImportSummary {
   relinked: number;
   /** Rows under this folder whose file is gone, newly flagged missing. */
   missing: number;
+  /** Files not imported because their bytes are kept at another path, sorted by path. */
   duplicates: DuplicateFile[];
+  /** The same photo in folders naming different classes, for the user to label; sorted by path. */
+  conflicts: LabelConflict[];
+  /** Sorted by path. */
   skipped: SkippedFile[];
   /** Folder-derived class name → number of imported photos under it (empty without folder labels). */
   classes: Record<string, number>;
   cancelled: boolean;
   seconds: number;
   imagesPerSecond: number;
+}
+
+/**
+ * One photo found in folders that name different classes: kept once (at `path`) without a
+ * folder label, since the import cannot tell which class is right.
+ */
+export interface LabelConflict {
+  /** Where the photo is kept in the library. */
+  path: string;
+  imageId: number;
+  /** Each copy with the class its folder names (at least two different classes). */
+  copies: { path: string; className: string }[];
+  /** The label the photo has after the import: null, or one the user had given it. */
+  label: string | null;
 }

@@ -31,7 +31,15 @@ export type FileOutcome =
       /** The existing row this file matched, so the run knows it is still present. */
       rowId: number | null;
     }
-  | { kind: 'duplicate'; path: string; duplicateOf: string }
+  | {
+      kind: 'duplicate';
+      path: string;
+      duplicateOf: string;
+      /** The file's bytes and stat, so the import can still prefer this copy (see duplicate-preference.ts). */
+      contentHash: string;
+      size: number;
+      mtimeMs: number;
+    }
   | { kind: 'skipped'; path: string; reason: string };
 
 /** Settings the per-file step needs. */
@@ -140,7 +148,7 @@ export class FileImporter {
       return { kind: 'unchanged', write: { kind: 'touch', id: existing.id, size, mtimeMs, className }, className, rowId: existing.id };
     }
     const claim = this.claim(hash, filePath, existing?.id);
-    if (claim.kind === 'duplicate') return { kind: 'duplicate', path: filePath, duplicateOf: claim.of };
+    if (claim.kind === 'duplicate') return { kind: 'duplicate', path: filePath, duplicateOf: claim.of, contentHash: hash, size, mtimeMs };
     if (claim.kind === 'relink') {
       const image = { ...claim.facts, path: filePath, size, mtimeMs };
       return { kind: 'relinked', write: { kind: 'relink', id: claim.id, image, className }, className, rowId: claim.id };

@@ -90,7 +90,9 @@ describe('importFolder', () => {
 
   it('names classes after folders: the photo\'s own folder by default, or a chosen depth', async () => {
     const parent = await importFolder(project, fx.root, { labelsFromSubfolders: true });
-    expect(parent.classes).toMatchObject({ indoor: 2, outdoor: 2, big: 1, small: 2 });
+    // cat1.jpg is in indoor and (as a copy) in small: a conflict, labelled neither.
+    expect(parent.classes).toMatchObject({ indoor: 1, outdoor: 2, big: 1, small: 2 });
+    expect(parent.conflicts.map((c) => c.copies.map((copy) => copy.className))).toEqual([['indoor', 'small']]);
     expect(parent.classes.photos).toBeUndefined();
     const labelOf = (file: string) =>
       (
@@ -104,14 +106,14 @@ describe('importFolder', () => {
     const other = makeProject(tmp, 'depth');
     try {
       const depth1 = await importFolder(other, fx.root, { labelDepth: 1 });
-      expect(depth1.classes).toMatchObject({ cats: 4, dogs: 3 });
+      expect(depth1.classes).toMatchObject({ cats: 3, dogs: 3 });
     } finally {
       other.dispose();
     }
     const deep = makeProject(tmp, 'depth2');
     try {
       const depth2 = await importFolder(deep, fx.root, { labelDepth: 2 });
-      expect(depth2.classes).toMatchObject({ indoor: 2, outdoor: 2, big: 1, small: 2 });
+      expect(depth2.classes).toMatchObject({ indoor: 1, outdoor: 2, big: 1, small: 2 });
     } finally {
       deep.dispose();
     }

@@ -7,9 +7,13 @@ import { walkFolder, type WalkFs } from './folder-walk';
 import { FileImporter, nodeImportFileIo, type FileOutcome, type ImportFileIo } from './import-file';
 import { finishImportRun, markMissingUnder, startImportRun } from './import-run-log';
 import type { ImportControl, ImportOptions, ImportProgress, ImportSummary } from '../../api/types/import';
+import type { DuplicateFile } from '../../api/types/library';
 import { ImportWriter, type Demotion } from './import-writer';
 import { acquireImportLock } from './import-lock';
 import { mergeDuplicateRows } from './merge-duplicates';
+import { classLevel, comparePaths, type FolderLabelling } from './duplicate-preference';
+import { resolveDuplicates, type FoundDuplicate } from './resolve-duplicates';
+import { hasImageExtension } from './image-formats';
 import { DEFAULT_MAX_PIXELS } from './image-probe';
 import { RateMeter } from '../../base/rate-meter';
 import { defaultDecodeConcurrency } from '../../base/semaphore';
@@ -111,6 +115,7 @@ async function runImport(project: Project, root: string, settings: Settings, con
     relinked: 0,
     missing: 0,
     duplicates: [],
+    conflicts: [],
     skipped: [],
     classes: {},
     cancelled: false,
@@ -124,7 +129,17 @@ async function runImport(project: Project, root: string, settings: Settings, con
   let status: 'done' | 'cancelled' | 'failed' = 'failed';
   try {
     progress.scanning(0);
-    const total = await countFiles(root, exclude, signal, io.walk, progress.scanning);
+    const { total, photosPerDepth } = await countFiles(root, exclude, signal, io.walk, progress.scanning);
+    const labelling: FolderLabelling = {
+      root,
+      labels: settings.labels,
+      labelDepth: settings.labelDepth,
+      classLevel: classLevel(photosPerDepth),
+    };
+    /** Files whose bytes another path held when read; settled once the walk is over. */
+    const found: FoundDuplicate[] = [];
+    /** Duplicates only a commit found (imports interleaving without the lock): reported as they are. */
+    const committedDuplicates: DuplicateFile[] = [];
     const importer = new FileImporter(
       project.db,
       {
@@ -146,7 +161,10 @@ async function runImport(project: Project, root: string, settings: Settings, con
         for (const id of ids) seen.add(id);
         control.onCommitted?.();
       },
-      onDemoted: (demotion) => recount(summary, demotion, countedAs),
+      onDemoted: (demotion) => {
+        if (demotion.kind === 'duplicate') committedDuplicates.push({ path: demotion.path, duplicateOf: demotion.duplicateOf });
+        recount(summary, demotion, countedAs);
+      },
     });
     const entries = walkFolder(root, { signal, exclude, fs: io.walk });
     let done = 0;
@@ -154,7 +172,7 @@ async function runImport(project: Project, root: string, settings: Settings, con
       done++;
       tally(summary, outcome);
       if (outcome.kind === 'skipped') writer.add({ kind: 'issue', issue: 'skipped', path: outcome.path, reason: outcome.reason });
-      else if (outcome.kind === 'duplicate') writer.add({ kind: 'issue', issue: 'duplicate', path: outcome.path, reason: outcome.duplicateOf });
+      else if (outcome.kind === 'duplicate') found.push(outcome);
       else {
         if (outcome.rowId !== null) {
           seen.add(outcome.rowId);
@@ -203,12 +221,20 @@ async function runImport(project: Project, root: string, settings: Settings, con
       for (const row of mergeDuplicateRows(project.db, root)) {
         const kind = countedAs.get(row.id);
         if (kind) summary[kind]--;
-        summary.duplicates.push({ path: row.path, duplicateOf: row.duplicateOf });
-        writer.add({ kind: 'issue', issue: 'duplicate', path: row.path, reason: row.duplicateOf });
+        found.push(row);
       }
-      writer.flush();
-      summary.missing = markMissingUnder(project.db, root, seen);
     }
+    // A cancelled import settles what it found too: its report must not depend on read order.
+    const resolution = resolveDuplicates(project.db, writer, labelling, found, seen);
+    for (const [name, delta] of resolution.classDelta) {
+      const left = (summary.classes[name] ?? 0) + delta;
+      if (left > 0) summary.classes[name] = left;
+      else delete summary.classes[name];
+    }
+    summary.duplicates = [...committedDuplicates, ...resolution.duplicates].sort((a, b) => comparePaths(a.path, b.path));
+    summary.conflicts = resolution.conflicts;
+    summary.skipped.sort((a, b) => comparePaths(a.path, b.path));
+    if (!summary.cancelled) summary.missing = markMissingUnder(project.db, root, seen);
     status = summary.cancelled ? 'cancelled' : 'done';
     summary.seconds = (performance.now() - started) / 1000;
     summary.imagesPerSecond = summary.seconds > 0 ? done / summary.seconds : 0;
@@ -260,14 +286,17 @@ async function countFiles(
   signal: AbortSignal,
   walkFs: WalkFs | undefined,
   report: (found: number) => void,
-): Promise<number> {
+): Promise<{ total: number; photosPerDepth: Map<number, number> }> {
   let total = 0;
+  // Where the photos sit tells which folder level holds the classes (see duplicate-preference.ts).
+  const photosPerDepth = new Map<number, number>();
   for await (const entry of walkFolder(root, { signal, exclude, fs: walkFs })) {
     if (entry.kind !== 'file') continue;
     total++;
+    if (hasImageExtension(entry.path, true)) photosPerDepth.set(entry.dirs.length, (photosPerDepth.get(entry.dirs.length) ?? 0) + 1);
     if (total % 1000 === 0) report(total);
   }
-  return total;
+  return { total, photosPerDepth };
 }
 
 /** Reports every step with its rate; the job registry thins the stream for clients. */

@@ -33,6 +33,7 @@ export function finishImportRun(db: Database, runId: number, status: 'done' | 'c
     relinked: summary.relinked,
     missing: summary.missing,
     duplicates: summary.duplicates.length,
+    conflicts: summary.conflicts.length,
     skipped: summary.skipped.length,
   };
   db.prepare('UPDATE import_runs SET status = ?, finished_at = ?, counts = ? WHERE id = ?').run(

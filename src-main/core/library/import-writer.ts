@@ -14,6 +14,15 @@ export type ImportWrite =
   /** Same bytes, new size/mtime or back from missing. */
   | { kind: 'touch'; id: number; size: number; mtimeMs: number; className: string | null }
   | { kind: 'label'; id: number; className: string }
+  /** The row's photo is better kept at another of its copies (see duplicate-preference.ts). */
+  | { kind: 'move'; id: number; path: string; size: number; mtimeMs: number }
+  /**
+   * Sets the class the row's folders give it after all: replaces or removes a label this run
+   * gave it, labels it if unlabelled; a label the user gave stays.
+   */
+  | { kind: 'folderLabel'; id: number; className: string | null }
+  /** Removes the classes this run created that ended up with no photo. */
+  | { kind: 'dropEmptyClasses' }
   | { kind: 'issue'; issue: 'skipped' | 'duplicate'; path: string; reason: string };
 
 /**
@@ -37,8 +46,26 @@ export class ImportWriter {
   private readonly ownIds = new Set<number>();
   private lastFlush = Date.now();
   private readonly classIds = new Map<string, number>();
+  /** Labels this run gave (image id → class name): only these may a later folderLabel change. */
+  private readonly runLabels = new Map<number, string>();
+  /** Classes this run created, so the ones left empty can go again. */
+  private readonly createdClasses = new Set<number>();
   private readonly stmts: Record<
-    'insert' | 'update' | 'relink' | 'touch' | 'label' | 'labelled' | 'issue' | 'classInsert' | 'classId' | 'atPath' | 'sameBytes',
+    | 'insert'
+    | 'update'
+    | 'relink'
+    | 'touch'
+    | 'label'
+    | 'labelled'
+    | 'labelName'
+    | 'unlabel'
+    | 'move'
+    | 'issue'
+    | 'classInsert'
+    | 'classId'
+    | 'dropClass'
+    | 'atPath'
+    | 'sameBytes',
     Statement
   >;
   private readonly writeBatch: (writes: readonly ImportWrite[], demoted: Demotion[]) => number[];
@@ -72,6 +99,9 @@ export class ImportWriter {
       // Folder names never override a label the user gave.
       label: db.prepare('INSERT OR IGNORE INTO labels (image_id, class_id, labelled_at) VALUES (?, ?, ?)'),
       labelled: db.prepare('SELECT 1 FROM labels WHERE image_id = ?'),
+      labelName: db.prepare('SELECT c.name FROM labels l JOIN classes c ON c.id = l.class_id WHERE l.image_id = ?'),
+      unlabel: db.prepare('DELETE FROM labels WHERE image_id = ?'),
+      move: db.prepare('UPDATE images SET path = ?, file_name = ?, size = ?, mtime_ms = ?, missing = 0 WHERE id = ?'),
       issue: db.prepare('INSERT INTO import_issues (run_id, kind, path, reason) VALUES (?, ?, ?, ?)'),
       classInsert: db.prepare(
         `INSERT INTO classes (name, color, sort_order, created_at)
@@ -79,6 +109,7 @@ export class ImportWriter {
          ON CONFLICT (name) DO NOTHING`,
       ),
       classId: db.prepare('SELECT id FROM classes WHERE name = ?'),
+      dropClass: db.prepare('DELETE FROM classes WHERE id = ? AND NOT EXISTS (SELECT 1 FROM labels WHERE class_id = ?)'),
       atPath: db.prepare('SELECT id, content_hash AS hash FROM images WHERE path = ? AND id > ?'),
       sameBytes: db.prepare('SELECT id, path FROM images WHERE content_hash = ? AND missing = 0 AND id > ? ORDER BY id'),
     };
@@ -137,6 +168,17 @@ export class ImportWriter {
           ids.push(write.id);
           this.applyLabel(write.id, write.className, now);
           break;
+        case 'move':
+          this.stmts.move.run(write.path, path.basename(write.path), write.size, write.mtimeMs, write.id);
+          ids.push(write.id);
+          break;
+        case 'folderLabel':
+          this.applyFolderLabel(write.id, write.className, now);
+          break;
+        case 'dropEmptyClasses':
+          for (const id of this.createdClasses) this.stmts.dropClass.run(id, id);
+          this.createdClasses.clear();
+          break;
         case 'issue':
           this.stmts.issue.run(this.runId, write.issue, write.path, write.reason);
           break;
@@ -175,15 +217,29 @@ export class ImportWriter {
     if (className === null) return;
     // Checked first so a re-import does not create folder classes that would stay empty.
     if (this.stmts.labelled.get(imageId)) return;
-    this.stmts.label.run(imageId, this.classId(className, now), now);
+    if (this.stmts.label.run(imageId, this.classId(className, now), now).changes > 0) this.runLabels.set(imageId, className);
+  }
+
+  private applyFolderLabel(imageId: number, className: string | null, now: string): void {
+    const current = (this.stmts.labelName.get(imageId) as { name: string } | undefined)?.name;
+    const given = this.runLabels.get(imageId);
+    // A label that is not the one this run gave is the user's (given before, or during the import).
+    if (current !== undefined && current !== given) return;
+    if (current === className) return;
+    if (current !== undefined) {
+      this.stmts.unlabel.run(imageId);
+      this.runLabels.delete(imageId);
+    }
+    this.applyLabel(imageId, className, now);
   }
 
   private classId(name: string, now: string): number {
     const known = this.classIds.get(name);
     if (known !== undefined) return known;
     const count = (this.db.prepare('SELECT COUNT(*) AS n FROM classes').get() as { n: number }).n;
-    this.stmts.classInsert.run({ name, color: paletteColor(count), now });
+    const created = this.stmts.classInsert.run({ name, color: paletteColor(count), now }).changes > 0;
     const id = (this.stmts.classId.get(name) as { id: number }).id;
+    if (created) this.createdClasses.add(id);
     this.classIds.set(name, id);
     return id;
   }

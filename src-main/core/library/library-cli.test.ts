@@ -39,8 +39,19 @@ describe('graft import', () => {
     expect(await runCli(['import', projectDir, fx.root, '--label-depth', '1', '--json'], COMMANDS, io)).toBe(0);
     expect(err).toEqual([]);
     const summary = JSON.parse(out.join(''));
-    expect(summary).toMatchObject({ added: expect.any(Number), unchanged: 0, cancelled: false, classes: { cats: 4, dogs: 3 } });
-    expect(summary.duplicates).toHaveLength(1);
+    // cat1 is also in dogs/small: a label conflict, kept unlabelled and counted in neither class.
+    expect(summary).toMatchObject({ added: expect.any(Number), unchanged: 0, cancelled: false, classes: { cats: 3, dogs: 3 } });
+    expect(summary.duplicates).toHaveLength(0);
+    expect(summary.conflicts).toEqual([
+      expect.objectContaining({
+        path: path.join(fx.root, 'cats/indoor/cat1.jpg'),
+        copies: [
+          { path: path.join(fx.root, 'cats/indoor/cat1.jpg'), className: 'cats' },
+          { path: path.join(fx.root, fx.duplicate), className: 'dogs' },
+        ],
+        label: null,
+      }),
+    ]);
     expect(summary.skipped).toEqual(expect.arrayContaining([{ path: path.join(fx.root, 'bad/empty.jpg'), reason: 'empty file (0 bytes)' }]));
 
     const again = capture();
@@ -89,7 +100,8 @@ describe('graft labels', () => {
       await runCli(['labels', 'export', projectDir, '--csv', csv, '--imagefolder', path.join(tmp.dir, 'if'), '--link', '--json'], COMMANDS, exported.io),
     ).toBe(0);
     const report = JSON.parse(exported.out.join(''));
-    expect(report.csv).toMatchObject({ rows: report.imagefolder.exported + 1, labelled: report.imagefolder.exported });
+    // Unlabelled: top.jpg (no folder) and cat1.jpg (in two class folders, a conflict).
+    expect(report.csv).toMatchObject({ rows: report.imagefolder.exported + 2, labelled: report.imagefolder.exported });
     expect(fs.existsSync(path.join(tmp.dir, 'if', 'indoor'))).toBe(true);
 
     const second = path.join(tmp.dir, 'second');

@@ -11,9 +11,12 @@ interface HashRow {
   content_hash: string;
 }
 
-/** One row merged into another: the extra row's id and path, and the row that keeps the photo. */
+/** One row merged into another: the extra row's id, path and file, and the row that keeps the photo. */
 export interface MergedRow extends DuplicateFile {
   id: number;
+  contentHash: string;
+  size: number;
+  mtimeMs: number;
 }
 
 /**
@@ -57,7 +60,7 @@ export function mergeDuplicateRows(db: Database, root: string): MergedRow[] {
         moveLabel.run(keep.id, extra.id);
         moveSplit.run(keep.id, extra.id);
         remove.run(extra.id);
-        merged.push({ id: extra.id, path: extra.path, duplicateOf: keep.path });
+        merged.push({ id: extra.id, path: extra.path, duplicateOf: keep.path, contentHash: extra.content_hash, size: extra.size, mtimeMs: extra.mtime_ms });
       }
     }
   })();

@@ -21,6 +21,7 @@ const summary = (over: Partial<ImportSummary> = {}): ImportSummary => ({
   relinked: 1,
   missing: 0,
   duplicates: [],
+  conflicts: [],
   skipped: [{ path: '/photos/cats/broken.jpg', reason: 'Not a readable image (corrupt JPEG data)' }],
   classes: { cats: 7, dogs: 5 },
   cancelled: false,

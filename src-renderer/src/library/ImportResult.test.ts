@@ -1,5 +1,8 @@
-import { mount } from '@vue/test-utils';
+import { flushPromises, mount } from '@vue/test-utils';
 import { describe, expect, it } from 'vitest';
+import { setApiClient } from '../api/use-api';
+import { fakeApi } from '../test-support/fake-api';
+import type { ClassInfo } from '../../../src-main/api/types/library';
 import type { ImportSummary } from '../../../src-main/api/types/import';
 import ImportResult from './ImportResult.vue';
 
@@ -12,6 +15,7 @@ const base: ImportSummary = {
   relinked: 5,
   missing: 1,
   duplicates: [{ path: '/photos/dogs/copy.jpg', duplicateOf: '/photos/dogs/rex.jpg' }],
+  conflicts: [],
   skipped: [
     { path: '/photos/cats/broken.jpg', reason: 'Not a readable image' },
     { path: '/photos/notes.txt', reason: 'Not an image file' },
@@ -52,5 +56,39 @@ describe('ImportResult', () => {
     const wrapper = mount(ImportResult, { props: { summary: { ...base, cancelled: true } } });
     expect(wrapper.text()).toContain('Import cancelled');
     expect(wrapper.get('[data-testid="import-cancelled"]').text()).toContain('What was imported before the cancel is kept');
+  });
+
+  it('lists a label conflict with both paths and classes, and labels the photo with the class the user picks', async () => {
+    const conflicts = [
+      {
+        path: '/photos/cats/tabby.jpg',
+        imageId: 7,
+        copies: [
+          { path: '/photos/cats/tabby.jpg', className: 'cats' },
+          { path: '/photos/dogs/tabby-copy.jpg', className: 'dogs' },
+        ],
+        label: null,
+      },
+    ];
+    // Only the id and the name matter here.
+    const classes = [{ id: 4, name: 'cats', color: '#4e79a7', sortOrder: 0, imageCount: 15 } as ClassInfo];
+    const api = fakeApi({
+      'classes.list': () => classes,
+      'classes.create': ({ name }) => ({ classId: 9, imagesChanged: 0, undo: { canUndo: true, canRedo: false, undoSummary: `create class "${name}"`, redoSummary: null } }),
+      'labels.assign': () => ({ changed: 1, unknown: 0, undo: { canUndo: true, canRedo: false, undoSummary: null, redoSummary: null } }),
+    });
+    setApiClient(api);
+    const wrapper = mount(ImportResult, { props: { summary: { ...base, conflicts } } });
+    expect(wrapper.get('[data-testid="import-count-conflicts"] dd').text()).toBe('1');
+    const row = wrapper.get('[data-testid="import-conflict"]');
+    expect(row.text()).toContain('cats/tabby.jpg→ cats');
+    expect(row.text()).toContain('dogs/tabby-copy.jpg→ dogs');
+
+    await row.get('[data-testid="conflict-choose-dogs"]').trigger('click');
+    await flushPromises();
+    // "dogs" did not exist yet: created, then assigned.
+    expect(api.calls.map((c) => c.name)).toEqual(['classes.list', 'classes.create', 'labels.assign']);
+    expect(api.calls[2]!.params).toEqual({ imageIds: [7], classId: 9 });
+    expect(wrapper.get('[data-testid="import-conflict"]').text()).toContain('Labelled dogs');
   });
 });
