@@ -61,7 +61,7 @@ export const preprocessingSpecParser: Parser<PreprocessingSpec> = (value, path) 
 /** `labels.json` beside an export: `{"classes": [...]}` (Graft's), or a bare list of names. */
 export const labelsFile: Parser<string[]> = (value, path) => (Array.isArray(value) ? classList(value, path) : object({ classes: classList })(value, path).classes);
 
-const hints = { classes: optional(classList), preprocessing: optional(preprocessingSpecParser) };
+const hints = { classes: optional(classList), preprocessing: optional(preprocessingSpecParser), preprocessMode: optional(oneOf(['caffe', 'tf', 'torch', 'unit'] as const)) };
 
 /** The model of the engine's `predict`. */
 export const engineModelSource: Parser<EngineModelSource> = (value, path) => {

@@ -16,6 +16,8 @@ export interface ModelFileHints {
   classes?: string[];
   /** Input preprocessing; read from `preprocessing.json` beside the model when absent. */
   preprocessing?: PreprocessingSpec;
+  /** Only the scaling (Keras `preprocess_input` mode, or `unit` for 0–1), at the model's own input size; `preprocessing` wins. */
+  preprocessMode?: PreprocessingSpec['mode'];
 }
 
 /** The model of an engine `predict`: a run's checkpoint (with its config, for its preprocessing) or a model file or folder. */

@@ -101,7 +101,7 @@ export function useApi(ctx: AppContext, changed: (reason: LibraryChanged['reason
 
     'models.import': async (params) => {
       const scope = project();
-      const info = await ctx.engine.request('inspectModel', { path: params.path, classes: params.classes, preprocessing: params.preprocessing });
+      const info = await ctx.engine.request('inspectModel', { path: params.path, classes: params.classes, preprocessing: params.preprocessing, preprocessMode: params.preprocessMode });
       const classMap = classMapFor(info.classes, listClasses(scope).map((c) => c.name), params.mapClasses);
       return registerImportedModel(scope, info, params, classMap);
     },

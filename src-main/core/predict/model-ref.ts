@@ -40,5 +40,5 @@ export function importedModelSource(model: ImportedModel): Extract<EngineModelSo
 export function resolveModelRef(ref: PredictModelRef, project: () => Project): EngineModelSource {
   if ('runId' in ref) return runModel(project(), ref.runId, ref.checkpoint).source;
   if ('modelId' in ref) return importedModelSource(getImportedModel(project(), ref.modelId));
-  return { kind: 'file', path: path.resolve(ref.modelPath), classes: ref.classes, preprocessing: ref.preprocessing };
+  return { kind: 'file', path: path.resolve(ref.modelPath), classes: ref.classes, preprocessing: ref.preprocessing, preprocessMode: ref.preprocessMode };
 }

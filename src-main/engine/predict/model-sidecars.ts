@@ -8,6 +8,7 @@ import type { ArchName } from '../../api/types/models';
 import type { ModelFileHints } from '../../api/types/predict';
 import { ParseError, type Parser } from '../../base/parse';
 import { preprocessingSpec } from '../export/preprocessing-spec';
+import type { InputScaling } from '../inference/inference-model';
 import type { ModelLocation } from './model-location';
 
 /** The files beside an export that say how to use its model. */
@@ -71,6 +72,20 @@ export function recogniseArch(layerNames: readonly string[]): ArchName | null {
   return null;
 }
 
+/** A spec at the model's own input size (a recognised trunk's default when the model leaves it open). */
+function specAtModelSize(scaling: InputScaling, shape: ModelShape, label: string, assumptions: string[]): PreprocessingSpec {
+  const arch = recogniseArch(shape.layerNames);
+  const [height, width] = shape.input;
+  let size = height ?? width ?? null;
+  if (size === null) {
+    if (!arch) throw new GraftError('bad-request', `${label} takes images of any size, so Graft cannot tell which to use: put a ${PREPROCESSING_FILE} beside it (with width and height).`);
+    size = ARCHITECTURES[arch].defaultInputSize;
+    assumptions.push(`${label} takes any input size; Graft uses ${ARCHITECTURES[arch].displayName}'s default, ${size}×${size}.`);
+  }
+  const result = preprocessingSpec(scaling, size);
+  return height !== null && width !== null && height !== undefined && width !== undefined ? { ...result, height, width } : result;
+}
+
 /** Preprocessing for a model that came without it: its trunk's Keras `preprocess_input`, at its input size. */
 function inferPreprocessing(shape: ModelShape, file: string, assumptions: string[]): PreprocessingSpec {
   const arch = recogniseArch(shape.layerNames);
@@ -83,14 +98,7 @@ function inferPreprocessing(shape: ModelShape, file: string, assumptions: string
     );
   }
   const spec = ARCHITECTURES[arch];
-  const [height, width] = shape.input;
-  let size = height ?? width ?? null;
-  if (size === null) {
-    size = spec.defaultInputSize;
-    assumptions.push(`The model takes any input size; Graft uses ${spec.displayName}'s default, ${size}×${size}.`);
-  }
-  const result = preprocessingSpec({ kind: 'keras', mode: spec.preprocessMode }, size);
-  if (height !== null && width !== null && height !== width) Object.assign(result, { height, width });
+  const result = specAtModelSize({ kind: 'keras', mode: spec.preprocessMode }, shape, label, assumptions);
   assumptions.push(
     `${label} has no ${PREPROCESSING_FILE}: its layers are ${spec.displayName}'s, so Graft assumed Keras's preprocess_input for it ` +
       `(${spec.preprocessMode} mode) at ${result.width}×${result.height}. A model trained on 0–1 inputs (Graft's bundled bases) needs --preprocessing unit.`,
@@ -99,7 +107,7 @@ function inferPreprocessing(shape: ModelShape, file: string, assumptions: string
 }
 
 /**
- * How to use a model file: its classes and preprocessing from the caller, else from
+ * How to use a model file: its classes and preprocessing (or its scaling mode) from the caller, else from
  * `labels.json` / `preprocessing.json` beside it, else inferred where that is safe (class
  * names numbered; a recognised Keras Applications trunk's own preprocessing), saying so in
  * `assumptions`. The classes must match the model's outputs, and the input size its input.
@@ -116,7 +124,10 @@ export async function modelUsage(location: ModelLocation, shape: ModelShape, hin
     throw new GraftError('bad-request', `${label} gives ${shape.classes} probabilities per image, but its labels name ${classes.length} classes (${classes.slice(0, 5).join(', ')}${classes.length > 5 ? ', …' : ''}).`);
   }
   const preprocessing =
-    hints.preprocessing ?? (await readJsonFile(path.join(location.dir, PREPROCESSING_FILE), preprocessingSpecParser)) ?? inferPreprocessing(shape, location.file, assumptions);
+    hints.preprocessing ??
+    (hints.preprocessMode ? specAtModelSize(hints.preprocessMode === 'unit' ? { kind: 'unit' } : { kind: 'keras', mode: hints.preprocessMode }, shape, label, assumptions) : null) ??
+    (await readJsonFile(path.join(location.dir, PREPROCESSING_FILE), preprocessingSpecParser)) ??
+    inferPreprocessing(shape, location.file, assumptions);
   const [height, width, channels] = shape.input;
   if ((height !== null && height !== undefined && height !== preprocessing.height) || (width !== null && width !== undefined && width !== preprocessing.width)) {
     throw new GraftError('bad-request', `${label} takes ${width}×${height} images, but its preprocessing says ${preprocessing.width}×${preprocessing.height}.`);

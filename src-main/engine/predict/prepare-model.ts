@@ -139,6 +139,6 @@ async function prepareOnnxFile(location: ModelLocation, hints: ModelFileHints, o
 export async function preparePredictModel(tf: Tf, source: EngineModelSource, options: PrepareOptions = {}): Promise<PreparedModel> {
   if (source.kind === 'checkpoint') return prepareCheckpoint(tf, source, options);
   const location = await locateModel(source.path);
-  const hints: ModelFileHints = { classes: source.classes, preprocessing: source.preprocessing };
+  const hints: ModelFileHints = { classes: source.classes, preprocessing: source.preprocessing, preprocessMode: source.preprocessMode };
   return location.format === 'onnx' ? prepareOnnxFile(location, hints, options) : prepareLayersFile(tf, location, hints, options);
 }

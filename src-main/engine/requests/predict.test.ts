@@ -173,8 +173,10 @@ describe('predict with a model Graft did not describe', () => {
     const images = heldOut().map((i) => i.path);
     const given = await predict({ kind: 'file', path: file, classes: ['red', 'blue'], preprocessing: spec }, images);
     expect(given.model.assumptions).toEqual([]);
+    const byMode = await predict({ kind: 'file', path: file, classes: ['red', 'blue'], preprocessMode: 'unit' }, images);
+    expect(byMode.model.preprocessing).toEqual(spec);
     const reference = evaluated();
-    for (const row of given.results) {
+    for (const row of [...given.results, ...byMode.results]) {
       expect(row.top[0]!.label).toBe(['red', 'blue'][row.top[0]!.classIndex]);
       row.probabilities.forEach((p, c) => expect(Math.abs(p - reference.get(row.path)![c]!)).toBeLessThanOrEqual(1e-4));
     }
