@@ -24,7 +24,7 @@ import type {
   UndoResult,
   UndoState,
 } from './types/library';
-import type { DownloadWeightsParams, ModelInfo, ModelSummary, ModelSummaryParams } from './types/models';
+import type { DownloadWeightsParams, ModelInfo, ModelSummary, ModelSummaryParams, WeightsStatus, WeightsStatusParams } from './types/models';
 import type { ExportParams } from './types/export';
 import type {
   ImportedModel,
@@ -73,6 +73,7 @@ export interface ApiRequests {
   'models.list': { params: void; result: ModelInfo[] };
   'models.summary': { params: ModelSummaryParams; result: ModelSummary };
   'models.download': { params: DownloadWeightsParams; result: JobStarted };
+  'models.weightsStatus': { params: WeightsStatusParams; result: WeightsStatus };
   'library.import': { params: LibraryImportParams; result: JobStarted };
   'library.list': { params: ImageQuery; result: ImagePage };
   'library.ids': { params: ImageQuery; result: number[] };

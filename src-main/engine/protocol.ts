@@ -7,7 +7,7 @@ import type { ApiError } from '../api/errors';
 import type { OnnxRuntimeInfo, TfBackendName } from '../api/types/app';
 import type { ClassifyParams, ClassifyResult, EmbedParams, EmbedResult, OnnxCheckParams, OnnxCheckResult } from '../api/types/inference';
 import type { EngineSelfTest, SelfTestParams, StepProgress } from '../api/types/jobs';
-import type { DownloadedWeights, DownloadWeightsParams, ModelSummary, ModelSummaryParams } from '../api/types/models';
+import type { DownloadedWeights, DownloadWeightsParams, ModelSummary, ModelSummaryParams, WeightsStatus, WeightsStatusParams } from '../api/types/models';
 import type { AugmentPreview, DatasetSnapshot, GradCam, LrFinderResult, RunImage, SplitEvaluation, TrainEvent, TrainingConfig, TrainResult } from '../api/types/runs';
 import type { AugmentSpec } from '../api/types/training';
 import type { LrFinderSpec } from '../api/types/training';
@@ -94,6 +94,7 @@ export interface EngineRequests {
   augmentPreview: { params: EngineAugmentPreviewParams; result: AugmentPreview; event: never };
   gradCam: { params: EngineGradCamParams; result: GradCam; event: never };
   downloadWeights: { params: DownloadWeightsParams; result: DownloadedWeights; event: StepProgress };
+  weightsStatus: { params: WeightsStatusParams; result: WeightsStatus; event: never };
   export: { params: ExportJob; result: ExportResult; event: StepProgress };
   predict: { params: EnginePredictParams; result: PredictResult; event: PredictProgress };
   inspectModel: { params: InspectModelParams; result: PredictModelInfo; event: never };

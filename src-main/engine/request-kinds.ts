@@ -7,7 +7,7 @@
 import type { Parser } from '../base/parse';
 import { classifyParams, embedParams, onnxCheckParams } from '../api/params/inference-params';
 import { selfTestParams } from '../api/params/jobs-params';
-import { downloadWeightsParams, modelSummaryParams } from '../api/params/models-params';
+import { downloadWeightsParams, modelSummaryParams, weightsStatusParams } from '../api/params/models-params';
 import {
   engineAugmentPreviewParams,
   engineEvaluateParams,
@@ -49,6 +49,8 @@ export const ENGINE_REQUEST_KINDS: { readonly [N in EngineRequestName]: EngineRe
   gradCam: { parse: engineGradCamParams, heavy: false, cancelGraceMs: 30_000, silenceMs: 300_000 },
   // Network work: not queued behind a run, and a stalled connection is retried inside.
   downloadWeights: { parse: downloadWeightsParams, heavy: false, cancelGraceMs: 10_000, silenceMs: 300_000 },
+  // One stat of a file.
+  weightsStatus: { parse: weightsStatusParams, heavy: false, cancelGraceMs: 5_000, silenceMs: 30_000 },
   // Converting VGG16 and checking it reads back 500 MB twice.
   export: { parse: engineExportParams, heavy: true, cancelGraceMs: 60_000, silenceMs: 900_000 },
   // A batch of 16 through VGG16 on the pure-JS backend takes minutes; loading and converting it is silent.

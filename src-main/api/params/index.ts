@@ -18,7 +18,7 @@ import {
   splitAssignParams,
   splitPinParams,
 } from './library-params';
-import { downloadWeightsParams, modelSummaryParams } from './models-params';
+import { downloadWeightsParams, modelSummaryParams, weightsStatusParams } from './models-params';
 import {
   modelImportParams,
   predictFilesParams,
@@ -46,6 +46,7 @@ export const REQUEST_PARAMS: { readonly [N in RequestName]: Parser<ParamsOf<N>> 
   'models.list': nothing,
   'models.summary': modelSummaryParams,
   'models.download': downloadWeightsParams,
+  'models.weightsStatus': weightsStatusParams,
   'library.import': libraryImportParams,
   'library.list': imageQuery,
   'library.ids': imageQuery,

@@ -1,7 +1,7 @@
 /** Parameter parsers of the model requests, shared by the main-side dispatcher and the engine. */
 import { bool, object, oneOf, optional, positiveInt, str, type Parser } from '../../base/parse';
 import { ARCH_NAMES } from '../model-catalog';
-import type { ArchName, ModelSummaryParams, Pooling } from '../types/models';
+import type { ArchName, ModelSummaryParams, Pooling, WeightsStatusParams } from '../types/models';
 
 /** An architecture name. */
 export const archName: Parser<ArchName> = oneOf(ARCH_NAMES);
@@ -20,6 +20,9 @@ export const modelSummaryParams: Parser<ModelSummaryParams> = object({
   inputSize: optional(inputSize),
   classes: optional(classCount),
 });
+
+/** `models.weightsStatus` and the engine's `weightsStatus`. */
+export const weightsStatusParams: Parser<WeightsStatusParams> = object({ arch: archName, inputSize: optional(inputSize) });
 
 /** `models.download` and the engine's `downloadWeights`. */
 export const downloadWeightsParams = object({

@@ -131,6 +131,26 @@ export interface DownloadWeightsParams {
   baseUrl?: string;
 }
 
+/** Which architecture's ImageNet weights to look for (the file the engine would use for this input size). */
+export interface WeightsStatusParams {
+  arch: ArchName;
+  inputSize?: number;
+}
+
+/** Whether an architecture's ImageNet weights are in the engine's cache, and where they come from. */
+export interface WeightsStatus {
+  arch: ArchName;
+  /** Keras's file name, as the cache keeps it. */
+  file: string;
+  /** The official download address. */
+  url: string;
+  /** Where the file is, or would be once downloaded (a user offline can put it there). */
+  path: string;
+  present: boolean;
+  /** The file's size when present. */
+  bytes: number | null;
+}
+
 /** A weights file in the cache. */
 export interface DownloadedWeights {
   arch: ArchName;

@@ -9,6 +9,7 @@ import { runLrFind } from '../requests/lr-find';
 import { runAugmentPreview } from '../requests/augment-preview';
 import { runGradCam } from '../requests/grad-cam';
 import { runDownloadWeights } from '../requests/download-weights';
+import { runWeightsStatus } from '../requests/weights-status';
 import { runExport } from '../requests/export';
 import { runTrain } from '../requests/train';
 import { runPredict } from '../requests/predict';
@@ -31,6 +32,7 @@ export function createEngineHandlers(): EngineHandlers {
       augmentPreview: runAugmentPreview,
       gradCam: runGradCam,
       downloadWeights: runDownloadWeights,
+      weightsStatus: runWeightsStatus,
       export: runExport,
       onnxCheck: createOnnxCheckHandler(),
       predict: runPredict,

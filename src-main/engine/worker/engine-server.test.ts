@@ -43,6 +43,7 @@ function slowHandlers(dispose = vi.fn()): EngineHandlers {
       augmentPreview: notUsed,
       gradCam: notUsed,
       downloadWeights: notUsed,
+      weightsStatus: notUsed,
       export: notUsed,
       predict: notUsed,
       inspectModel: notUsed,
