@@ -4,6 +4,9 @@ import { GraftError } from '../../api/errors';
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
+/** Activations Keras 3 names differently from TensorFlow.js (Keras 3 writes swish as silu). */
+const ACTIVATION_NAMES: Readonly<Record<string, string>> = { silu: 'swish', hard_sigmoid: 'hardSigmoid' };
+
 function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -11,7 +14,8 @@ function isObject(value: unknown): value is JsonObject {
 /**
  * A Keras 3 config value in the Keras 2 form TensorFlow.js deserializes: dtype policies become
  * their dtype name, serialized objects lose the `module` / `registered_name` keys Keras 3 adds,
- * and an InputLayer's `batch_shape` is Keras 2's `batch_input_shape`.
+ * activations take TensorFlow.js's names, and an InputLayer's `batch_shape` is Keras 2's
+ * `batch_input_shape` (see keras2Layer).
  */
 function keras2Value(value: Json): Json {
   if (Array.isArray(value)) return value.map(keras2Value);
@@ -23,7 +27,7 @@ function keras2Value(value: Json): Json {
   const out: JsonObject = {};
   for (const [key, item] of Object.entries(value)) {
     if (key === 'module' || key === 'registered_name' || key === 'build_config' || key === 'compile_config') continue;
-    out[key] = keras2Value(item);
+    out[key] = key === 'activation' && typeof item === 'string' ? (ACTIVATION_NAMES[item] ?? item) : keras2Value(item);
   }
   return out;
 }
