@@ -96,7 +96,8 @@ test('the fine-tune wizard: data check, bundled MobileNetV2, last block unfrozen
   await shot(page, '6-evaluate');
   await page.getByTestId('step-export').click();
   await expect(page.getByTestId('export-handover')).toContainText('Run 2');
-  await expect(page.getByTestId('best-checkpoint')).toBeVisible();
+  await expect(page.getByTestId('export-handover').getByTestId('export-run')).toHaveValue('2');
+  await expect(page.getByTestId('export-checkpoint-best')).toBeChecked();
   await shot(page, '7-export');
 
   // Small window, dark theme: the setup steps stay readable.
