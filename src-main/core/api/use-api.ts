@@ -73,7 +73,7 @@ export function useApi(ctx: AppContext, changed: (reason: LibraryChanged['reason
             { signal: job.signal, onQueued: job.queued, onEvent: job.progress },
           );
           const { inputs, perClass } = suggestionInputs(plan, result);
-          storeSuggestions(scope, plan.stored, inputs);
+          await storeSuggestions(scope, plan.stored, inputs);
           changed('suggestions');
           return { source: plan.source, images: plan.images.length, suggested: inputs.length, perClass, unreadable: result.unreadable, seconds: result.seconds, runtime: result.runtime };
         },

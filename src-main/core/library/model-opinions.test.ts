@@ -43,12 +43,12 @@ describe('the uncertainty order ("most useful to label next")', () => {
     ['D', [0.34, 0.33, 0.33], 0.01, 1.0985],
   ];
 
-  beforeEach(() => {
+  beforeEach(async () => {
     const runId = seedRun(project, CLASSES, []);
     // Images 6…10 get A, C, F, B, D; image 11 has no suggestion; labelled image 0 was scored too.
     const inputs: SuggestionInput[] = rows.map(([, probs, m, h], i) => ({ imageId: ids[6 + i]!, className: 'cat', prediction: prediction(`/x/${i}`, CLASSES, probs, m, h), label: null }));
     inputs.push({ imageId: ids[0]!, className: 'cat', prediction: prediction('/x/0', CLASSES, [0.34, 0.33, 0.33], 0.01, 1.0985), label: { classId: cat, loss: 1.08 } });
-    storeSuggestions(project, { runId, checkpoint: 'best' }, inputs);
+    await storeSuggestions(project, { runId, checkpoint: 'best' }, inputs);
   });
 
   const at = (letters: string) => [...letters].map((l) => ids[6 + rows.findIndex(([name]) => name === l)]);
@@ -80,7 +80,7 @@ describe('the uncertainty order ("most useful to label next")', () => {
 describe('the likely-errors filter', () => {
   let runId: number;
 
-  beforeEach(() => {
+  beforeEach(async () => {
     runId = seedRun(project, CLASSES, ids.slice(0, 6).map((imageId, i) => ({ imageId, label: i < 3 ? 0 : 1 })));
     seedEvaluation(
       project,
@@ -96,7 +96,7 @@ describe('the likely-errors filter', () => {
       '2026-01-01T00:00:00.000Z',
     );
     assignLabel(project, [ids[4]!], cat);
-    storeSuggestions(project, { runId, checkpoint: 'best' }, [
+    await storeSuggestions(project, { runId, checkpoint: 'best' }, [
       { imageId: ids[2]!, className: 'cat', prediction: prediction('/x/2', CLASSES, [0.95, 0.03, 0.02], 0.92, 0.23), label: { classId: cat, loss: 0.05 } },
       { imageId: ids[5]!, className: 'bird', prediction: prediction('/x/5', CLASSES, [0.1, 0.135, 0.765], 0.63, 0.7), label: { classId: dog, loss: 2.0 } },
     ]);

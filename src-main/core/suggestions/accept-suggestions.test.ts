@@ -25,7 +25,7 @@ function suggestion(imageId: number, className: string, probability: number): Su
 
 const labelOf = (imageId: number) => listImages(project, { limit: 100 }).items.find((i) => i.id === imageId)?.classId ?? null;
 
-beforeEach(() => {
+beforeEach(async () => {
   tmp = makeTempDir();
   project = makeProject(tmp);
   ids = seedImageRows(project, 8, 'photo');
@@ -33,13 +33,14 @@ beforeEach(() => {
   dog = createClass(project, 'dog').classId;
   assignLabel(project, [ids[5]!], dog);
   runId = seedRun(project, CLASSES, []);
-  storeSuggestions(project, { runId, checkpoint: 'best' }, [
+  await storeSuggestions(project, { runId, checkpoint: 'best' }, [
     suggestion(ids[0]!, 'cat', 0.95),
     suggestion(ids[1]!, 'dog', 0.9),
     suggestion(ids[2]!, 'cat', 0.6),
     suggestion(ids[3]!, 'dog', 0.55),
     suggestion(ids[4]!, 'horse', 0.99), // no such class in the project
     suggestion(ids[5]!, 'cat', 0.97), // already labelled dog
+    suggestion(999, 'cat', 0.99), // not an image of the project: not stored
   ]);
 });
 
@@ -67,14 +68,14 @@ describe('suggestions', () => {
     expect(labelOf(ids[1]!)).toBe(dog);
   });
 
-  it('rejected, stay out of accepting; a new model suggesting the same class keeps the rejection, another class starts over', () => {
+  it('rejected, stay out of accepting; a new model suggesting the same class keeps the rejection, another class starts over', async () => {
     expect(rejectSuggestions(project, [ids[2]!, ids[7]!])).toBe(1);
     expect(listSuggestions(project, [ids[2]!])[0]!.status).toBe('rejected');
     expect(acceptSuggestions(project, [ids[2]!])).toMatchObject({ accepted: 0, skipped: 1 });
     expect(undoState(project).undoSummary).not.toMatch(/suggestion/);
-    storeSuggestions(project, { runId, checkpoint: 'last' }, [suggestion(ids[2]!, 'cat', 0.7)]);
+    await storeSuggestions(project, { runId, checkpoint: 'last' }, [suggestion(ids[2]!, 'cat', 0.7)]);
     expect(listSuggestions(project, [ids[2]!])[0]).toMatchObject({ status: 'rejected', probability: 0.7, source: { checkpoint: 'last' } });
-    storeSuggestions(project, { runId, checkpoint: 'last' }, [suggestion(ids[2]!, 'dog', 0.8)]);
+    await storeSuggestions(project, { runId, checkpoint: 'last' }, [suggestion(ids[2]!, 'dog', 0.8)]);
     expect(listSuggestions(project, [ids[2]!])[0]).toMatchObject({ status: 'pending', className: 'dog' });
   });
 

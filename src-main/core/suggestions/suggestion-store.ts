@@ -60,43 +60,45 @@ function toSuggestion(row: SuggestionRow): Suggestion {
   };
 }
 
+/** Suggestions written per transaction: the main thread answers other requests between chunks. */
+const STORE_CHUNK = 2000;
+
 /**
- * Stores one model's suggestions, replacing what an earlier model said about those images, in
- * one transaction. A suggestion the user rejected stays rejected when the new model suggests
- * the same class again; a different class starts pending.
+ * Stores one model's suggestions, replacing what an earlier model said about those images. A
+ * suggestion the user rejected stays rejected when the new model suggests the same class; a
+ * different class starts pending. Written in chunks of one statement and one transaction
+ * each, yielding between them, so 100,000 rows never hold the main side's thread for long.
  */
-export function storeSuggestions(project: Project, source: StoredSource, inputs: readonly SuggestionInput[]): void {
+export async function storeSuggestions(project: Project, source: StoredSource, inputs: readonly SuggestionInput[]): Promise<void> {
   const now = new Date().toISOString();
   const runId = 'runId' in source ? source.runId : null;
   const checkpoint = 'runId' in source ? source.checkpoint : null;
   const modelId = 'modelId' in source ? source.modelId : null;
   const upsert = project.db.prepare(
     `INSERT INTO suggestions (image_id, run_id, checkpoint, model_id, class_name, probability, margin, entropy, label_class_id, label_loss, status, created_at)
-     SELECT @imageId, @runId, @checkpoint, @modelId, @className, @probability, @margin, @entropy, @labelClassId, @labelLoss, 'pending', @now
-     WHERE EXISTS (SELECT 1 FROM images WHERE id = @imageId)
+     SELECT j.value ->> '$[0]', @runId, @checkpoint, @modelId, j.value ->> '$[1]', j.value ->> '$[2]', j.value ->> '$[3]', j.value ->> '$[4]',
+            j.value ->> '$[5]', j.value ->> '$[6]', 'pending', @now
+     FROM json_each(@rows) j JOIN images i ON i.id = j.value ->> '$[0]'
+     WHERE true
      ON CONFLICT (image_id) DO UPDATE SET
        run_id = excluded.run_id, checkpoint = excluded.checkpoint, model_id = excluded.model_id,
        status = CASE WHEN suggestions.class_name = excluded.class_name THEN suggestions.status ELSE 'pending' END,
        class_name = excluded.class_name, probability = excluded.probability, margin = excluded.margin, entropy = excluded.entropy,
        label_class_id = excluded.label_class_id, label_loss = excluded.label_loss, created_at = excluded.created_at`,
   );
-  project.db.transaction(() => {
-    for (const input of inputs) {
-      upsert.run({
-        imageId: input.imageId,
-        runId,
-        checkpoint,
-        modelId,
-        className: input.className,
-        probability: input.prediction.top[0]?.probability ?? 0,
-        margin: input.prediction.margin,
-        entropy: input.prediction.entropy,
-        labelClassId: input.label?.classId ?? null,
-        labelLoss: input.label?.loss ?? null,
-        now,
-      });
-    }
-  })();
+  for (let start = 0; start < inputs.length; start += STORE_CHUNK) {
+    const rows = inputs.slice(start, start + STORE_CHUNK).map((input) => [
+      input.imageId,
+      input.className,
+      input.prediction.top[0]?.probability ?? 0,
+      input.prediction.margin,
+      input.prediction.entropy,
+      input.label?.classId ?? null,
+      input.label?.loss ?? null,
+    ]);
+    project.db.transaction(() => upsert.run({ rows: JSON.stringify(rows), runId, checkpoint, modelId, now }))();
+    if (start + STORE_CHUNK < inputs.length) await new Promise((resolve) => setImmediate(resolve));
+  }
 }
 
 /** The suggestions of the given images (those that have one), in the order of the ids. */
