@@ -4,18 +4,21 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { TrainingConfig } from '../../../src-main/api/types/runs';
 import { setApiClient } from '../api/use-api';
 import { fakeApi } from '../test-support/fake-api';
+import { useAppStore } from './useAppStore';
 import { useTrainingDraftStore } from './useTrainingDraftStore';
 
 let last: TrainingConfig | null | Error = null;
 
 beforeEach(() => {
   setActivePinia(createPinia());
+  localStorage.clear();
   last = null;
   setApiClient(
     fakeApi({
       'training.lastConfig': () => {
         if (last instanceof Error) throw last;
-        return last;
+        // A fresh copy, as an answer over the wire is.
+        return last && structuredClone(last);
       },
     }),
   );
@@ -142,5 +145,74 @@ describe('useTrainingDraftStore', () => {
     draft.markField('epochs', null);
     await flushPromises();
     expect(draft.hasInvalidFields).toBe(false);
+  });
+
+  describe('kept between visits of a project', () => {
+    const open = (dir: string) => {
+      setActivePinia(createPinia());
+      useAppStore().project = { dir, name: 'p', schemaVersion: 5, createdAt: '2026-12-01T00:00:00Z' };
+      return useTrainingDraftStore();
+    };
+
+    it('edits survive a reload until a run starts; then the last run is the start again', async () => {
+      last = lastRun();
+      let draft = open('/projects/birds');
+      await draft.load();
+      draft.setEpochs(17);
+      draft.config.optimizer.learningRate = 0.0005;
+      await flushPromises();
+
+      draft = open('/projects/birds');
+      await draft.load();
+      expect(draft.source).toBe('saved-draft');
+      expect(draft.config.epochs).toBe(17);
+      expect(draft.config.optimizer.learningRate).toBe(0.0005);
+
+      // Another project has its own draft.
+      const other = open('/projects/shop');
+      await other.load();
+      expect(other.source).toBe('last-run');
+      expect(other.config.epochs).toBe(4);
+      // Looking without editing keeps nothing.
+      await flushPromises();
+      expect(localStorage.getItem('graft:training-draft:/projects/shop')).toBeNull();
+
+      draft = open('/projects/birds');
+      await draft.load();
+      draft.forgetSaved();
+      draft = open('/projects/birds');
+      await draft.load();
+      expect(draft.source).toBe('last-run');
+    });
+
+    it("going back to the last run's settings or the defaults drops the kept edits", async () => {
+      last = lastRun();
+      let draft = open('/projects/birds');
+      await draft.load();
+      draft.setEpochs(17);
+      await flushPromises();
+      draft = open('/projects/birds');
+      await draft.load();
+      await draft.useLastRun();
+      expect(draft.source).toBe('last-run');
+      expect(draft.config.epochs).toBe(4);
+      draft.reset();
+      await flushPromises();
+      draft = open('/projects/birds');
+      await draft.load();
+      expect(draft.source).toBe('last-run');
+    });
+
+    it('a kept draft that no longer reads as a config is ignored', async () => {
+      localStorage.setItem('graft:training-draft:/projects/birds', JSON.stringify({ base: { arch: 'mobilenet_v2' }, epochs: 3 }));
+      last = lastRun();
+      const draft = open('/projects/birds');
+      await draft.load();
+      expect(draft.source).toBe('last-run');
+      localStorage.setItem('graft:training-draft:/projects/birds', '{not json');
+      const again = open('/projects/birds');
+      await again.load();
+      expect(again.source).toBe('last-run');
+    });
   });
 });

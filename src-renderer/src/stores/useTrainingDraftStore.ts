@@ -1,18 +1,32 @@
 import { defineStore } from 'pinia';
-import { computed, ref } from 'vue';
+import { computed, ref, watch } from 'vue';
 import type { InferenceWeights } from '../../../src-main/api/types/inference';
 import type { ArchName } from '../../../src-main/api/types/models';
 import type { FreezePlan, TrainingConfig } from '../../../src-main/api/types/runs';
 import type { AugmentSpec } from '../../../src-main/api/types/training';
 import { useApi } from '../api/use-api';
+import { forgetProjectValue, readProjectValue, writeProjectValue } from './project-storage';
+import { useAppStore } from './useAppStore';
 import { DEFAULT_AUGMENT, defaultTrainingConfig, defaultTwoStage, unfreezesBase } from '../train/training-defaults';
 
-/** Where the draft's settings came from. */
-export type DraftSource = 'defaults' | 'last-run';
+/** Where the draft's settings came from: the defaults, the last run, or edits kept from an earlier visit. */
+export type DraftSource = 'defaults' | 'last-run' | 'saved-draft';
+
+/** True when `value` is an object with the template's top-level fields, and `base` with its fields. */
+function sameShape(value: unknown, template: TrainingConfig): boolean {
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isObject(value) || !isObject(value['base']) || !isObject(value['head']) || !isObject(value['optimizer'])) return false;
+  const keys = (v: Record<string, unknown>) => Object.keys(v).sort().join();
+  return keys(value) === keys(template as unknown as Record<string, unknown>) && typeof value['base']['arch'] === 'string' && typeof value['epochs'] === 'number';
+}
+
+/** The name the draft is kept under in the project's browser storage until a run starts. */
+const DRAFT_KEY = 'training-draft';
 
 /**
  * The run being set up in the fine-tune wizard: a TrainingConfig that every step edits.
- * It starts from the project's last run (`training.lastConfig`) or from the defaults, keeps
+ * It starts from edits kept from an earlier visit (until a run starts, so a reload loses
+ * nothing), else the project's last run (`training.lastConfig`), else the defaults; keeps
  * the two-stage recipe in step with the freeze plan, and knows which fields hold text that
  * is not a valid value (so Train waits until they are fixed).
  */
@@ -29,16 +43,38 @@ export const useTrainingDraftStore = defineStore('trainingDraft', () => {
   let twoStageDeclined = false;
   let loading: Promise<void> | null = null;
 
-  /** Loads the project's last config once (later calls reuse the first answer). */
+  /** The project the draft belongs to (null before one is open, as in component tests). */
+  const projectDir = () => useAppStore().project?.dir ?? null;
+
+  /** Edits kept from an earlier visit, when they still read as a valid config. */
+  function savedDraft(): TrainingConfig | null {
+    const dir = projectDir();
+    const saved = dir ? readProjectValue(dir, DRAFT_KEY) : null;
+    // The same fields as today's config (one from an older version, or edited by hand, is dropped);
+    // the values themselves are checked by the main side when the run starts.
+    return sameShape(saved, defaultTrainingConfig()) ? (saved as TrainingConfig) : null;
+  }
+
+  /** The config as last loaded or reset, as JSON: a draft equal to it is not an edit worth keeping. */
+  let baseline = JSON.stringify(config.value);
+
+  function adopt(next: TrainingConfig, from: DraftSource): void {
+    config.value = next;
+    baseline = from === 'saved-draft' ? '' : JSON.stringify(next);
+    source.value = from;
+    twoStageDeclined = unfreezesBase(next.freeze) && next.twoStage === null;
+    if (next.augment) lastAugment = { ...next.augment };
+  }
+
+  /** Loads the kept draft or the project's last config once (later calls reuse the first answer). */
   function load(): Promise<void> {
     loading ??= (async () => {
       try {
-        const last = await useApi().call('training.lastConfig');
-        if (last) {
-          config.value = last;
-          source.value = 'last-run';
-          twoStageDeclined = unfreezesBase(last.freeze) && last.twoStage === null;
-          if (last.augment) lastAugment = { ...last.augment };
+        const saved = savedDraft();
+        if (saved) adopt(saved, 'saved-draft');
+        else {
+          const last = await useApi().call('training.lastConfig');
+          if (last) adopt(last, 'last-run');
         }
         loadError.value = null;
       } catch (e) {
@@ -50,9 +86,38 @@ export const useTrainingDraftStore = defineStore('trainingDraft', () => {
     return loading;
   }
 
+  // Every edit after loading is kept, so a reload or a visit to another page loses nothing.
+  watch(
+    config,
+    (value) => {
+      const dir = projectDir();
+      if (!loaded.value || !dir) return;
+      const text = JSON.stringify(value);
+      if (text === baseline) forgetProjectValue(dir, DRAFT_KEY);
+      else writeProjectValue(dir, DRAFT_KEY, value);
+    },
+    { deep: true },
+  );
+
+  /** A run started from the draft: the next visit starts from that run's settings, not from the kept edits. */
+  function forgetSaved(): void {
+    const dir = projectDir();
+    if (dir) forgetProjectValue(dir, DRAFT_KEY);
+  }
+
+  /** Goes back to the last run's settings (the kept edits are dropped). */
+  async function useLastRun(): Promise<void> {
+    forgetSaved();
+    const last = await useApi().call('training.lastConfig');
+    if (last) adopt(last, 'last-run');
+    else reset();
+  }
+
   /** Back to the defaults (the last run's settings stay stored in the project). */
   function reset(): void {
+    forgetSaved();
     config.value = defaultTrainingConfig();
+    baseline = JSON.stringify(config.value);
     source.value = 'defaults';
     invalidFields.value = {};
     twoStageDeclined = false;
@@ -112,5 +177,5 @@ export const useTrainingDraftStore = defineStore('trainingDraft', () => {
 
   const hasInvalidFields = computed(() => Object.keys(invalidFields.value).length > 0);
 
-  return { config, source, loaded, loadError, invalidFields, hasInvalidFields, snapshot, load, reset, setBase, setFreeze, setEpochs, setTwoStage, setAugment, markField };
+  return { config, source, loaded, loadError, invalidFields, hasInvalidFields, snapshot, load, reset, useLastRun, forgetSaved, setBase, setFreeze, setEpochs, setTwoStage, setAugment, markField };
 });
