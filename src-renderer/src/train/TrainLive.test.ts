@@ -61,7 +61,7 @@ function chartData(wrapper: Awaited<ReturnType<typeof mountLive>>, id: string) {
 describe('TrainLive', () => {
   it('follows the newest training job: redraws its history, appends pushed points, shows the figures', async () => {
     const jobId = jobs.start('train', { config: trainingConfig({ epochs: 3 }), name: 'first' });
-    jobs.progress<'train'>(jobId, progress());
+    jobs.progress<'train'>(jobId, progress({ runtime: null }));
     const wrapper = await mountLive();
     expect(api.calls.find((c) => c.name === 'runs.get')?.params).toEqual({ runId: 7 });
     expect(api.listeners('run.metrics')).toBe(1);
@@ -83,6 +83,10 @@ describe('TrainLive', () => {
     expect(text('train-cache')).toBe('12 hits · 28 misses · 3.0 MB');
     expect(text('train-state')).toBe('Training');
     expect(text('train-runtime')).toBe('auto runtime');
+    // Once the engine says what computes the frozen layers, the page says it before the run ends.
+    jobs.progress<'train'>(jobId, progress({ runtime: 'onnx' }));
+    await flushPromises();
+    expect(text('train-runtime')).toBe('ONNX Runtime');
   });
 
   it('shows the cache filling while the frozen layers are cached', async () => {
