@@ -59,7 +59,8 @@ export default tseslint.config(
   layer('src-main/cli/**', [
     { group: ['@tensorflow/*'], message: 'The CLI never loads TensorFlow.js: it asks the engine (src-main/engine/host).' },
     {
-      regex: '(^|/)engine/(?!host/|inference/weights-cache-dir$|inference/embedding-files$|.*test-support/)',
+      // imagenet-files is plain data (official weight file names and URLs), for the CLI's offline advice.
+      regex: '(^|/)engine/(?!host/|inference/weights-cache-dir$|inference/embedding-files$|models/weights/imagenet-files$|.*test-support/)',
       message: 'The CLI never loads TensorFlow.js: it asks the engine through src-main/engine/host.',
     },
   ]),

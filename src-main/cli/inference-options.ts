@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { GraftError } from '../api/errors';
-import { DEFAULT_ONNX_THREADS } from '../api/params/inference-params';
-import type { InferenceWeights, RuntimeReport } from '../api/types/inference';
+import { DEFAULT_ONNX_THREADS, runtimeChoice, threadCount } from '../api/params/inference-params';
+import type { InferenceWeights, RuntimeChoice, RuntimeReport } from '../api/types/inference';
 import { ARCH_NAMES, ARCHITECTURES, isArchName } from '../api/model-catalog';
 import type { ArchName } from '../api/types/models';
 import { ParseError, type Parser } from '../base/parse';
-import type { CliValues } from './command';
+import type { CliOptions, CliValues } from './command';
 
 /** Reads the required `--base <arch>`. */
 export function parseBase(values: CliValues): ArchName {
@@ -56,11 +56,31 @@ export function option<T>(values: CliValues, name: string, parser: Parser<T>, ki
   }
 }
 
-/** The help lines of `--runtime` and `--threads`, the same for every verb that runs a model. */
-export const RUNTIME_DETAILS: readonly string[] = [
-  '--runtime   auto (default: ONNX Runtime where it loads, else TensorFlow.js), onnx (fail if it cannot be used) or tfjs',
-  `--threads N ONNX Runtime threads (default ${DEFAULT_ONNX_THREADS}: measured fastest here with image decoding beside it)`,
-];
+/** `--runtime` and `--threads`, the same for every verb that runs a model. */
+export const RUNTIME_OPTIONS: CliOptions = {
+  runtime: {
+    type: 'string',
+    value: 'auto|onnx|tfjs',
+    description: 'auto: ONNX Runtime where it loads, else TensorFlow.js; onnx: fail if ONNX Runtime cannot be used; tfjs: TensorFlow.js',
+    defaultText: 'auto',
+  },
+  threads: {
+    type: 'string',
+    value: 'N',
+    description: 'ONNX Runtime threads (measured fastest here with image decoding beside it)',
+    defaultText: String(DEFAULT_ONNX_THREADS),
+  },
+};
+
+/** Reads `--runtime` and `--threads`; threads with `--runtime tfjs` are refused, since TensorFlow.js would ignore them. */
+export function runtimeOptions(values: CliValues): { runtime?: RuntimeChoice; threads?: number } {
+  const runtime = option(values, 'runtime', runtimeChoice);
+  const threads = option(values, 'threads', threadCount, 'whole');
+  if (runtime === 'tfjs' && threads !== undefined) {
+    throw new GraftError('bad-request', '--threads sets ONNX Runtime\'s threads, which --runtime tfjs does not use. Drop one of them.');
+  }
+  return { runtime, threads };
+}
 
 /** Which runtime ran the model, in words, with why ONNX Runtime was not used under 'auto'. */
 export function runtimeLine(report: RuntimeReport, backend: string): string[] {

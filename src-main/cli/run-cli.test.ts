@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -22,7 +23,7 @@ describe('graft CLI', () => {
     for (const command of COMMANDS) {
       const { io, out } = capture();
       expect(await runCli([command.name, '--help'], COMMANDS, io)).toBe(0);
-      expect(out.join('\n')).toContain(`Usage: graft ${command.usage}`);
+      expect(out.join('\n')).toMatch(new RegExp(`^Usage: graft ${command.name} `));
       expect(out.join('\n')).toContain('--json');
     }
   });
@@ -45,13 +46,43 @@ describe('graft CLI', () => {
     expect(JSON.parse(first.out.join(''))).toMatchObject({ dir, name: 'proj' });
     const second = capture();
     expect(await runCli(['init', dir, '--json'], COMMANDS, second.io)).toBe(1);
-    expect(JSON.parse(second.out.join(''))).toEqual({ error: { code: 'project-exists', message: expect.stringContaining('already exists') } });
+    expect(JSON.parse(second.out.join(''))).toEqual({
+      error: { code: 'project-exists', message: `${dir} is already a Graft project; open it with "graft serve ${dir}" (graft import adds photos to it).` },
+    });
   });
 
-  it('serve refuses a folder that is not a project', async () => {
+  it('serve refuses a folder that is not a project; for a folder with files in it, it suggests a new project to import them into', async () => {
+    const missing = path.join(os.tmpdir(), 'no-such-graft-project');
     const { io, err } = capture();
-    expect(await runCli(['serve', path.join(os.tmpdir(), 'no-such-graft-project'), '--port', '0'], COMMANDS, io)).toBe(1);
-    expect(err[0]).toContain('is not a Graft project');
+    expect(await runCli(['serve', missing, '--port', '0'], COMMANDS, io)).toBe(1);
+    expect(err).toEqual([`graft: ${missing} is not a Graft project (no graft.db). Create one there with "graft init ${missing}".`]);
+
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'graft-cli-photos-'));
+    onTestFinished(() => fs.rmSync(tmp, { recursive: true, force: true }));
+    const photos = path.join(tmp, 'My Photos');
+    fs.mkdirSync(photos);
+    fs.writeFileSync(path.join(photos, 'cat.jpg'), 'not really a jpeg');
+    const second = capture();
+    expect(await runCli(['serve', photos, '--port', '0'], COMMANDS, second.io)).toBe(1);
+    expect(second.err).toEqual([
+      `graft: ${photos} is not a Graft project (no graft.db). To use the photos in it, make a project in a new folder and import them: ` +
+        `"graft init NEW-DIR", then "graft import NEW-DIR '${photos}'".`,
+    ]);
+    expect(second.err[0]).not.toContain(`graft init ${photos}`);
+  });
+
+  it('serve on a port in use says so and suggests --port 0', async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'graft-cli-port-'));
+    onTestFinished(() => fs.rmSync(tmp, { recursive: true, force: true }));
+    const dir = path.join(tmp, 'proj');
+    expect(await runCli(['init', dir], COMMANDS, capture().io)).toBe(0);
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    onTestFinished(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
+    const port = (blocker.address() as AddressInfo).port;
+    const { io, err } = capture();
+    expect(await runCli(['serve', dir, '--port', String(port)], COMMANDS, io)).toBe(2);
+    expect(err).toEqual([`graft: Port ${port} on 127.0.0.1 is in use (another graft serve?); try --port 0 for any free port, or --port N.`]);
   });
 
   it('doctor reports the backend the engine picked and whether Electron can start', async () => {

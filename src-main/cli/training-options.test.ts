@@ -1,12 +1,12 @@
 import { parseArgs } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { GraftError } from '../api/errors';
-import type { CliValues } from './command';
-import { givenTrainingOptions, TRAINING_DETAILS, TRAINING_OPTIONS, trainingConfigFrom } from './training-options';
+import { parseArgsOptions, type CliValues } from './command';
+import { givenTrainingOptions, TRAINING_OPTIONS, trainingConfigFrom } from './training-options';
 
 /** Parses a command line the way runCli does, so the tests see what a user's flags become. */
 function values(argv: string[]): CliValues {
-  return parseArgs({ args: argv, options: TRAINING_OPTIONS, strict: true, allowPositionals: true }).values as CliValues;
+  return parseArgs({ args: argv, options: parseArgsOptions(TRAINING_OPTIONS), strict: true, allowPositionals: true }).values as CliValues;
 }
 
 const config = (argv: string[]) => trainingConfigFrom(values(argv));
@@ -122,9 +122,7 @@ describe('training options', () => {
     expect(refusal(argv)).toMatch(message);
   });
 
-  it('names the options given, and documents every option with its default', () => {
+  it('names the options given', () => {
     expect(givenTrainingOptions(values(['--base', 'vgg16', '--no-cache', '--lr', '0.1']))).toEqual(['base', 'lr', 'no-cache']);
-    const help = TRAINING_DETAILS.join('\n');
-    for (const name of Object.keys(TRAINING_OPTIONS)) expect(help).toContain(`--${name}`);
   });
 });

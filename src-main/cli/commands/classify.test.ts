@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -46,6 +47,38 @@ describe('graft classify', () => {
     const io = capture();
     expect(await runCli(['classify', image!, '--base', 'mobilenet_v2', '--weights', 'bundled'], [command], io)).toBe(2);
     expect(io.stderr.at(-1)).toMatch(/^graft: The bundled MobileNetV2 \(alpha 1\.0\) weights have no ImageNet classifier/);
+  });
+
+  it('offline, names the weights file, its official URL, the cache folder and --weights, with the network error', async () => {
+    const [image] = await writeColourImages(path.join(dir, 'offline'), 1);
+    // A port that was just free: connecting to it is refused, as on a machine without network.
+    const closed = net.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const cacheDir = path.join(dir, 'weights cache');
+    const offline = createClassifyCommand(() => nodeEngineSpawner({ ...process.env, GRAFT_BACKEND: 'cpu' }), {
+      env: { GRAFT_CACHE_DIR: cacheDir },
+      weightsBaseUrl: `http://127.0.0.1:${port}/`,
+    });
+    const file = 'mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_96.h5';
+    const io = capture();
+    expect(await runCli(['classify', image!, '--base', 'mobilenet_v2', '--input-size', '96'], [offline], io)).toBe(1);
+    // Progress lines come first; the failure is the last five.
+    expect(io.stderr.slice(-5)).toEqual([
+      `graft: Could not download ${file} from http://127.0.0.1:${port}/mobilenet_v2/${file} (connect ECONNREFUSED 127.0.0.1:${port}) — connect to the internet or choose a weights file.`,
+      `  The ImageNet weights of MobileNetV2 (alpha 1.0) are the file ${file}. Without network here:`,
+      `  1. download https://storage.googleapis.com/tensorflow/keras-applications/mobilenet_v2/${file} on a machine that has internet access;`,
+      `  2. copy it into ${cacheDir}/ (the weights cache: $GRAFT_CACHE_DIR, else ~/.cache/graft/models), where every graft command finds it,`,
+      `     or give it to this command with --weights /path/to/${file}`,
+    ]);
+    const json = capture();
+    expect(await runCli(['classify', image!, '--base', 'vgg16', '--json'], [offline], json)).toBe(1);
+    const { error } = JSON.parse(json.stdout.join('')) as { error: { code: string; message: string; help: string[] } };
+    expect(error.code).toBe('io');
+    expect(error.message).toContain('(connect ECONNREFUSED');
+    expect(error.help.join('\n')).toContain('https://storage.googleapis.com/tensorflow/keras-applications/vgg16/vgg16_weights_tf_dim_ordering_tf_kernels.h5');
+    expect(fs.readdirSync(cacheDir).filter((f) => f.endsWith('.h5'))).toEqual([]);
   });
 
   it.each([

@@ -9,12 +9,20 @@ import { nodeEngineSpawner } from '../app-paths';
 import { printResult, type CliCommand } from '../command';
 import { positiveInt } from '../../base/parse';
 import { inputSize as inputSizeParser } from '../../api/params/models-params';
-import { runtimeChoice, threadCount } from '../../api/params/inference-params';
 import type { RuntimeReport } from '../../api/types/inference';
-import { option, parseBase, parseWeights, RUNTIME_DETAILS, runtimeLine, weightsLabel } from '../inference-options';
+import { option, parseBase, parseWeights, RUNTIME_OPTIONS, runtimeLine, runtimeOptions, weightsLabel } from '../inference-options';
+import { withOfflineAdvice } from '../offline-weights';
 import { engineProgressLine, withProgress } from '../progress-printer';
 
-const USAGE = 'classify <image...> --base <arch> [--weights imagenet|FILE|none] [--top 5] [--input-size N] [--runtime auto|onnx|tfjs] [--threads N] [--json]';
+const USAGE = 'classify <image...> --base ARCH [--weights imagenet|FILE|none] [--top N] [--input-size N] [--runtime auto|onnx|tfjs] [--threads N] [--json]';
+
+/** Where `graft classify` finds ImageNet weights; tests point the download at a server on loopback. */
+export interface ClassifySettings {
+  /** Read for $GRAFT_CACHE_DIR (and $XDG_CACHE_HOME). */
+  env?: NodeJS.ProcessEnv;
+  /** Replaces Keras's download address (tests; a mirror). */
+  weightsBaseUrl?: string;
+}
 
 /** What `graft classify --json` prints. */
 export interface ClassifyReport extends RuntimeReport {
@@ -27,27 +35,27 @@ export interface ClassifyReport extends RuntimeReport {
 }
 
 /** Makes `graft classify`, starting engines with the given spawner (tests pick the backend). */
-export function createClassifyCommand(spawner: () => EngineSpawner = () => nodeEngineSpawner()): CliCommand {
+export function createClassifyCommand(spawner: () => EngineSpawner = () => nodeEngineSpawner(), settings: ClassifySettings = {}): CliCommand {
   return {
     name: 'classify',
     summary: 'Name the ImageNet classes in photos with a pretrained model (top-k with probabilities).',
     usage: USAGE,
     details: [
-      `--base      the architecture: ${ARCH_NAMES.join(', ')}`,
-      '--weights   imagenet (default: Keras\'s ImageNet weights, downloaded once to ~/.cache/graft/models',
-      '            or $GRAFT_CACHE_DIR), a Keras .h5/.keras or tfjs model.json file with a 1000-class top,',
-      '            or none (random weights, for testing). The bundled weights have no ImageNet classifier.',
-      '--top N     classes listed per photo (default 5)',
-      ...RUNTIME_DETAILS,
+      'ImageNet weights are downloaded once to the weights cache: $GRAFT_CACHE_DIR, else ~/.cache/graft/models. On a machine without network, put the file there or use --weights FILE (when the download fails, graft classify says which file and its official URL).',
+      'The bundled weights have no ImageNet classifier.',
       'Photos that cannot be read are listed with the reason; the exit code is 1 only when none could be.',
     ],
     options: {
-      base: { type: 'string' },
-      weights: { type: 'string' },
-      top: { type: 'string' },
-      'input-size': { type: 'string' },
-      runtime: { type: 'string' },
-      threads: { type: 'string' },
+      base: { type: 'string', value: 'ARCH', required: true, description: `the architecture: ${ARCH_NAMES.join(', ')}` },
+      weights: {
+        type: 'string',
+        value: 'imagenet|FILE|none',
+        description: "imagenet: Keras's ImageNet weights; FILE: a Keras .h5/.keras or tfjs model.json with a 1000-class top; none: random (testing)",
+        defaultText: 'imagenet',
+      },
+      top: { type: 'string', value: 'N', description: 'classes listed per photo', defaultText: '5' },
+      'input-size': { type: 'string', value: 'N', description: 'square input side in pixels', defaultText: "the architecture's, e.g. 224" },
+      ...RUNTIME_OPTIONS,
     },
     async run({ positionals, values, json, io, signal }) {
       if (positionals.length === 0) throw new GraftError('bad-request', `Give at least one image. Usage: graft ${USAGE}`);
@@ -55,14 +63,17 @@ export function createClassifyCommand(spawner: () => EngineSpawner = () => nodeE
       const weights = parseWeights(values, 'imagenet');
       const top = option(values, 'top', positiveInt(1000), 'whole') ?? 5;
       const inputSize = option(values, 'input-size', inputSizeParser, 'whole');
-      const runtime = option(values, 'runtime', runtimeChoice);
-      const threads = option(values, 'threads', threadCount, 'whole');
+      const { runtime, threads } = runtimeOptions(values);
       const images = positionals.map((p) => path.resolve(p));
+      const cacheDir = defaultWeightsCacheDir(settings.env);
       const engine = new EngineClient(spawner());
       try {
         const hello = await engine.start();
-        const result = await withProgress(io, json, engineProgressLine, (onEvent) =>
-          engine.request('classify', { arch, weights, images, top, inputSize, runtime, threads, cacheDir: defaultWeightsCacheDir() }, { signal, onEvent }),
+        const request = { arch, weights, images, top, inputSize, runtime, threads, cacheDir, weightsBaseUrl: settings.weightsBaseUrl };
+        const result = await withProgress(io, json, engineProgressLine, (onEvent) => engine.request('classify', request, { signal, onEvent })).catch(
+          (error: unknown) => {
+            throw withOfflineAdvice(error, weights, { arch, includeTop: true, inputSize }, cacheDir);
+          },
         );
         const report: ClassifyReport = {
           arch,

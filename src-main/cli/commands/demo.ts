@@ -57,14 +57,28 @@ export function createDemoCommand(spawner: () => EngineSpawner = () => nodeEngin
     summary: 'The offline demo: generate labelled photos, import them into a new project, split, train on MobileNetV2, evaluate.',
     usage: USAGE,
     details: [
-      '--dir DIR        where to make photos/ and project/ (a new or empty folder; default: a new folder under the OS temp folder)',
-      `--per-class N    photos generated per class (default ${DEMO_DEFAULTS.perClass}; ${DEMO_CLASS_NAMES.length} classes: ${DEMO_CLASS_NAMES.join(', ')})`,
-      `--input-size N   the side MobileNetV2 sees (default ${DEMO_DEFAULTS.inputSize}; photos are ${DEMO_DEFAULTS.photoSize}×${DEMO_DEFAULTS.photoSize})`,
-      `--fine-tune      after the head (${DEMO_EPOCHS.head} epochs), train ${DEMO_FINE_TUNE_FROM} onwards with it for ${DEMO_EPOCHS.fineTune} more (default: the head alone)`,
       'Needs no network: the base is the MobileNetV2 bundled with Graft. Everything is seeded, so the figures repeat.',
       'Afterwards, graft serve DIR/project opens the project in the app.',
     ],
-    options: { dir: { type: 'string' }, 'per-class': { type: 'string' }, 'input-size': { type: 'string' }, 'fine-tune': { type: 'boolean' } },
+    options: {
+      dir: { type: 'string', value: 'DIR', description: 'where to make photos/ and project/ (a new or empty folder)', defaultText: 'a new folder under the OS temp folder' },
+      'per-class': {
+        type: 'string',
+        value: 'N',
+        description: `photos generated per class (${DEMO_CLASS_NAMES.length} classes: ${DEMO_CLASS_NAMES.join(', ')})`,
+        defaultText: String(DEMO_DEFAULTS.perClass),
+      },
+      'input-size': {
+        type: 'string',
+        value: 'N',
+        description: `the side MobileNetV2 sees (the photos are ${DEMO_DEFAULTS.photoSize}×${DEMO_DEFAULTS.photoSize})`,
+        defaultText: String(DEMO_DEFAULTS.inputSize),
+      },
+      'fine-tune': {
+        type: 'boolean',
+        description: `after the head (${DEMO_EPOCHS.head} epochs), train ${DEMO_FINE_TUNE_FROM} onwards with it for ${DEMO_EPOCHS.fineTune} more (otherwise the head alone)`,
+      },
+    },
     async run({ positionals, values, json, io, signal }) {
       if (positionals.length > 0) throw new GraftError('bad-request', `graft demo takes no arguments; got "${positionals[0]}". Usage: graft ${USAGE}`);
       const perClass = option(values, 'per-class', int({ min: 5, max: 1000 }), 'whole') ?? DEMO_DEFAULTS.perClass;

@@ -4,7 +4,7 @@ import type { EngineProcess } from '../../engine/host/engine-process';
 import { nodeEngineSpawner } from '../app-paths';
 import type { CliIo } from '../command';
 import { runCli } from '../run-cli';
-import { createDoctorCommand } from './doctor';
+import { backendNotUsed, createDoctorCommand } from './doctor';
 
 // The CLI sees the engine only through its host side, so the message types come from there.
 type FromEngine = Parameters<Parameters<EngineProcess['onMessage']>[0]>[0];
@@ -17,10 +17,10 @@ function capture(): CliIo & { stdout: string[]; stderr: string[] } {
 }
 
 /** An engine whose ONNX Runtime did not load: it says so in its hello and refuses onnxCheck as the real one does. */
-function engineWithoutOnnx(): EngineProcess {
+function engineWithoutOnnx(tried: EngineHello['tried'] = []): EngineProcess {
   let listener: (m: FromEngine) => void = () => {};
   const error = "onnxruntime-node cannot be used: Cannot find package 'onnxruntime-node'";
-  const hello: EngineHello = { backend: 'cpu', backendPackage: 'cpu', tfjsVersion: '4.22.0', tried: [], onnx: { available: false, error } };
+  const hello: EngineHello = { backend: 'cpu', backendPackage: 'cpu', tfjsVersion: '4.22.0', tried, onnx: { available: false, error } };
   return {
     pid: 1,
     send: (message) => {
@@ -60,5 +60,24 @@ describe('graft doctor', () => {
     const text = io.stdout.join('\n');
     expect(text).toContain("ONNX Runtime: not available (onnxruntime-node cannot be used: Cannot find package 'onnxruntime-node'); every model runs on TensorFlow.js");
     expect(text).toContain("ONNX parity check: could not run (onnxruntime-node cannot be used: Cannot find package 'onnxruntime-node')");
+  });
+
+  it('says a native backend is not installed (and how to add it) instead of a module-resolution error', async () => {
+    const tried = [
+      { pkg: '@tensorflow/tfjs-node-gpu', error: "Cannot find package '@tensorflow/tfjs-node-gpu' imported from /app/out/main/engine.js" },
+      { pkg: '@tensorflow/tfjs-node', error: "Cannot find module '@tensorflow/tfjs-node'" },
+    ];
+    const io = capture();
+    expect(await runCli(['doctor'], [createDoctorCommand(() => () => engineWithoutOnnx(tried))], io)).toBe(0);
+    const text = io.stdout.join('\n');
+    expect(text).toContain('  not used: @tensorflow/tfjs-node-gpu — not installed (optional: npm i @tensorflow/tfjs-node-gpu)');
+    expect(text).toContain('  not used: @tensorflow/tfjs-node — not installed (optional: npm i @tensorflow/tfjs-node)');
+    expect(text).not.toContain('Cannot find package \'@tensorflow');
+    expect(text).not.toContain('Cannot find module');
+  });
+
+  it('keeps the real reason when an installed native backend fails, or a package it needs is missing', () => {
+    expect(backendNotUsed({ pkg: '@tensorflow/tfjs-node', error: 'libtensorflow.so.2: cannot open shared object file' })).toBe('libtensorflow.so.2: cannot open shared object file');
+    expect(backendNotUsed({ pkg: '@tensorflow/tfjs-node', error: "Cannot find package 'node-fetch' imported from /x.js" })).toBe("Cannot find package 'node-fetch' imported from /x.js");
   });
 });

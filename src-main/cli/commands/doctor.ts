@@ -30,6 +30,15 @@ function packageVersion(name: string): string | null {
   }
 }
 
+/**
+ * Why a backend package was not used, in words: a package that is simply not installed is an
+ * option the user may take (the native backends are optional), not an error to decode.
+ */
+export function backendNotUsed(tried: { pkg: string; error: string }): string {
+  const missing = /Cannot find (?:package|module) '([^']+)'/.exec(tried.error)?.[1];
+  return missing === tried.pkg ? `not installed (optional: npm i ${tried.pkg})` : tried.error;
+}
+
 /** ONNX Runtime as one line: version and providers, or why it cannot be used. */
 function onnxLine(onnx: OnnxRuntimeInfo): string[] {
   if (!onnx.available) return [`ONNX Runtime: not available (${onnx.error}); every model runs on TensorFlow.js`];
@@ -57,13 +66,14 @@ export function createDoctorCommand(spawner: () => EngineSpawner = () => nodeEng
     name: 'doctor',
     summary: 'Check this machine: tfjs backend and ONNX Runtime in use, versions, Electron binary.',
     usage: 'doctor [--speed] [--onnx] [--json]',
-    details: [
-      'Starts the engine process the way the app does and reports the backend it picked and whether ONNX Runtime works.',
-      '--speed also times a matrix-multiply loop on that backend.',
-      '--onnx also runs MobileNetV2 (bundled weights) with a small head through ONNX Runtime and TensorFlow.js',
-      '       on the same images and prints the largest difference (Graft promises at most 1e-4).',
-    ],
-    options: { speed: { type: 'boolean' }, onnx: { type: 'boolean' } },
+    details: ['Starts the engine process the way the app does and reports the backend it picked and whether ONNX Runtime works.'],
+    options: {
+      speed: { type: 'boolean', description: 'also time a matrix-multiply loop on that backend' },
+      onnx: {
+        type: 'boolean',
+        description: 'also run MobileNetV2 (bundled weights) with a small head through ONNX Runtime and TensorFlow.js on the same images and print the largest difference (Graft promises at most 1e-4)',
+      },
+    },
     async run({ values, json, io }) {
       const engine = new EngineClient(spawner());
       try {
@@ -99,7 +109,7 @@ export function createDoctorCommand(spawner: () => EngineSpawner = () => nodeEng
           [
             `Graft ${report.graft} on Node ${report.node} (${report.platform}/${report.arch}, ${report.cpus} cores)`,
             `tfjs ${report.tfjs}, backend: ${report.backend} (from ${report.backendPackage})`,
-            ...hello.tried.map((t) => `  not used: ${t.pkg} — ${t.error}`),
+            ...hello.tried.map((t) => `  not used: ${t.pkg} — ${backendNotUsed(t)}`),
             ...onnxLine(hello.onnx),
             `Electron binary: ${electronBinary ?? 'not available (the desktop app cannot start here; use graft serve)'}`,
             ...(speed ? [`Speed: ${speed.gflops.toFixed(2)} GFLOP/s (matmul 256×256)`] : []),

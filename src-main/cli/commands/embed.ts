@@ -12,13 +12,13 @@ import { printResult, type CliCommand, type CliValues, CANCELLED_EXIT_CODE } fro
 import { collectImages } from '../image-sources';
 import { positiveInt } from '../../base/parse';
 import { inputSize, pooling } from '../../api/params/models-params';
-import { runtimeChoice, threadCount } from '../../api/params/inference-params';
-import { defaultWeights, option, parseBase, parseWeights, RUNTIME_DETAILS, runtimeLine, weightsLabel } from '../inference-options';
+import { defaultWeights, option, parseBase, parseWeights, RUNTIME_OPTIONS, runtimeLine, runtimeOptions, weightsLabel } from '../inference-options';
+import { withOfflineAdvice } from '../offline-weights';
 import { engineProgressLine, withProgress } from '../progress-printer';
 import { requirePositional } from '../run-cli';
 
 const USAGE =
-  'embed <project-dir|folder> --base <arch> [--weights bundled|imagenet|FILE|none] [--layer NAME] [--pooling avg|max] [--input-size N] [--batch-size N] [--runtime auto|onnx|tfjs] [--threads N] --out FILE.npy [--json]';
+  'embed <project-dir|folder> --base ARCH --out FILE.npy [--weights bundled|imagenet|FILE|none] [--layer NAME] [--pooling avg|max] [--input-size N] [--batch-size N] [--runtime auto|onnx|tfjs] [--threads N] [--json]';
 
 
 /** Failed images listed in the human summary before it says "and N more". */
@@ -46,31 +46,31 @@ export function createEmbedCommand(spawner: () => EngineSpawner = () => nodeEngi
     summary: 'Compute a feature vector per image (a project\'s images or a folder\'s) and write them as .npy with a CSV index.',
     usage: USAGE,
     details: [
-      'Writes FILE.npy (float32, shape [images, features], NumPy format) and FILE.csv next to it',
-      '(the same name with .csv: columns row,path — row N of the matrix is that image).',
+      'Writes FILE.npy (float32, shape [images, features], NumPy format) and FILE.csv next to it (the same name with .csv: columns row,path — row N of the matrix is that image).',
       'Images that cannot be read get no row; they are listed at the end.',
-      `--base        the architecture: ${ARCH_NAMES.join(', ')}`,
-      '--weights     bundled (default where there is one: mobilenet_v2, inception_v3; works offline),',
-      '              imagenet (default otherwise; downloaded once to ~/.cache/graft/models or $GRAFT_CACHE_DIR),',
-      '              a Keras .h5/.keras or tfjs model.json file, or none (random weights)',
-      '--layer NAME  take the features from this layer (Keras name) instead of the end of the model',
-      '--pooling     avg (default without --layer) or max over the feature map; a 4-D layer without it is flattened',
-      '--input-size  square input side in pixels (default: the architecture\'s)',
-      '--batch-size  images per forward pass (default 16)',
-      ...RUNTIME_DETAILS,
+      'ImageNet weights are downloaded once to $GRAFT_CACHE_DIR, else ~/.cache/graft/models (without network: put the file there).',
       'Photos are stretched to the input size with bilinear resampling (Keras load_img defaults to nearest).',
       'Ctrl+C stops after the current batch and leaves no output files.',
     ],
     options: {
-      base: { type: 'string' },
-      weights: { type: 'string' },
-      layer: { type: 'string' },
-      pooling: { type: 'string' },
-      'input-size': { type: 'string' },
-      'batch-size': { type: 'string' },
-      runtime: { type: 'string' },
-      threads: { type: 'string' },
-      out: { type: 'string' },
+      base: { type: 'string', value: 'ARCH', required: true, description: `the architecture: ${ARCH_NAMES.join(', ')}` },
+      out: { type: 'string', value: 'FILE.npy', required: true, description: 'where to write the vectors (the CSV index goes next to it)' },
+      weights: {
+        type: 'string',
+        value: 'bundled|imagenet|FILE|none',
+        description: "bundled (offline; mobilenet_v2, inception_v3), imagenet (Keras's, downloaded once), a Keras .h5/.keras or tfjs model.json file, or none (random)",
+        defaultText: 'bundled where the base has it, else imagenet',
+      },
+      layer: { type: 'string', value: 'NAME', description: 'take the features from this layer (its Keras name)', defaultText: 'the end of the model without its classifier' },
+      pooling: {
+        type: 'string',
+        value: 'avg|max',
+        description: 'global pooling over the feature map; a 4-D layer without it is flattened',
+        defaultText: 'avg without --layer, none with it',
+      },
+      'input-size': { type: 'string', value: 'N', description: 'square input side in pixels', defaultText: "the architecture's, e.g. 224" },
+      'batch-size': { type: 'string', value: 'N', description: 'images per forward pass', defaultText: '16' },
+      ...RUNTIME_OPTIONS,
     },
     async run({ positionals, values, json, io, signal }) {
       const dir = requirePositional(positionals, 0, 'the project folder or image folder', USAGE);
@@ -85,8 +85,7 @@ export function createEmbedCommand(spawner: () => EngineSpawner = () => nodeEngi
         pooling: option(values, 'pooling', pooling),
         inputSize: option(values, 'input-size', inputSize, 'whole'),
         batchSize: option(values, 'batch-size', positiveInt(512), 'whole'),
-        runtime: option(values, 'runtime', runtimeChoice),
-        threads: option(values, 'threads', threadCount, 'whole'),
+        ...runtimeOptions(values),
         out,
         indexOut,
         cacheDir: defaultWeightsCacheDir(),
@@ -103,7 +102,9 @@ export function createEmbedCommand(spawner: () => EngineSpawner = () => nodeEngi
         backend = (await engine.start()).backend;
         result = await withProgress(io, json, engineProgressLine, (onEvent) => engine.request('embed', { ...params, images: source.paths }, { signal, onEvent }));
       } catch (error) {
-        if (!(error instanceof GraftError && error.code === 'cancelled' && signal.aborted)) throw error;
+        if (!(error instanceof GraftError && error.code === 'cancelled' && signal.aborted)) {
+          throw withOfflineAdvice(error, weights, { arch, includeTop: false, inputSize: params.inputSize }, params.cacheDir);
+        }
         // The engine is stopped below before it can tidy up; remove what it left.
         engine.dispose();
         await removePartials(out, indexOut);

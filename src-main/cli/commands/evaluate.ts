@@ -29,13 +29,19 @@ export function createEvaluateCommand(spawner: () => EngineSpawner = () => nodeE
     summary: 'Evaluate a run\'s checkpoint on a split: accuracy, per-class precision/recall/F1 and the confusion matrix.',
     usage: USAGE,
     details: [
-      '--run ID          the run (graft runs lists them; required)',
-      '--split S         test (default when the run has test images, else validation) or validation',
-      '--checkpoint C    best (default: the epoch with the best validation score, when saved) or last',
       'The run is measured on the images of its own snapshot, whatever was relabelled since.',
       'The evaluation is stored with per-image predictions, so the app shows it too.',
     ],
-    options: { run: { type: 'string' }, split: { type: 'string' }, checkpoint: { type: 'string' } },
+    options: {
+      run: { type: 'string', value: 'ID', required: true, description: 'the run (graft runs lists them)' },
+      split: { type: 'string', value: 'test|validation', description: 'the images to measure on', defaultText: 'test when the run has test images, else validation' },
+      checkpoint: {
+        type: 'string',
+        value: 'best|last',
+        description: 'best is the epoch with the best validation score',
+        defaultText: 'best when saved, else last',
+      },
+    },
     async run({ positionals, values, json, io, signal }) {
       const dir = requirePositional(positionals, 0, 'the project folder', USAGE);
       const runId = option(values, 'run', runIdParser, 'whole');

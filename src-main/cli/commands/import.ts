@@ -14,24 +14,26 @@ const LISTED_ISSUES = 20;
 export const importCommand: CliCommand = {
   name: 'import',
   summary: 'Import a folder of photos (recursively) into a project; a re-import adds only new or changed files.',
-  usage: 'import <project-dir> <folder> [--labels-from-subfolders] [--label-depth N] [--thumbnails] [--svg] [--wait]',
+  usage: 'import <project-dir> <folder> [--labels-from-subfolders] [--label-depth N] [--thumbnails] [--svg] [--concurrency N] [--wait] [--json]',
   details: [
-    '--labels-from-subfolders  name classes after each photo\'s folder and label the photos',
-    '--label-depth N           take the class from the folder N levels below <folder> (1 = its subfolders)',
-    '--thumbnails              make grid thumbnails while importing (otherwise on first view)',
-    '--svg                     import SVG files too',
-    '--concurrency N           photos decoded at once (default: twice the CPU count, at most 8)',
-    '--wait                    if another import is running on the project (any process), wait for it',
-    '                          instead of stopping with "an import is already running on this project (pid N)"',
+    'Photos stay where they are; the project keeps their paths.',
     'Ctrl+C stops after the photos in flight; everything imported so far is kept.',
   ],
   options: {
-    'labels-from-subfolders': { type: 'boolean' },
-    'label-depth': { type: 'string' },
-    thumbnails: { type: 'boolean' },
-    svg: { type: 'boolean' },
-    concurrency: { type: 'string' },
-    wait: { type: 'boolean' },
+    'labels-from-subfolders': { type: 'boolean', description: "name classes after each photo's folder and label the photos" },
+    'label-depth': {
+      type: 'string',
+      value: 'N',
+      description: 'take the class from the folder N levels below <folder>, 1 = its subfolders (implies --labels-from-subfolders)',
+      defaultText: "each photo's own folder",
+    },
+    thumbnails: { type: 'boolean', description: 'make grid thumbnails while importing (otherwise on first view)' },
+    svg: { type: 'boolean', description: 'import SVG files too' },
+    concurrency: { type: 'string', value: 'N', description: 'photos decoded at once', defaultText: 'twice the CPU count, at most 8' },
+    wait: {
+      type: 'boolean',
+      description: 'if another import is running on the project (any process), wait for it instead of stopping with "an import is already running"',
+    },
   },
   async run({ positionals, values, json, io, signal }) {
     const projectDir = requirePositional(positionals, 0, 'the project folder', this.usage);

@@ -14,20 +14,21 @@ const LISTED_PATHS = 20;
 export const labelsCommand: CliCommand = {
   name: 'labels',
   summary: 'Export labels (CSV or ImageFolder) or import them from a CSV.',
-  usage: 'labels <export|import> <project-dir> (--csv FILE | --imagefolder DIR [--link] [--by-split])',
+  usage: 'labels export <project-dir> [--csv FILE] [--imagefolder DIR [--link] [--by-split]] [--json]\nlabels import <project-dir> --csv FILE [--json]',
   details: [
-    'export --csv FILE          write path,label,split for every image',
-    'export --imagefolder DIR   copy labelled photos into DIR/<class>/ (--link: symlink instead;',
-    '                           --by-split: DIR/<split>/<class>/)',
-    '                           Ctrl+C stops after the files in flight; what was written stays in DIR.',
-    'import --csv FILE          apply path,label[,split] rows (matched by path; missing classes are',
-    '                           created; one undoable step)',
+    'export needs --csv, --imagefolder or both.',
+    'An ImageFolder export stops on Ctrl+C after the files in flight; what was written stays in DIR.',
   ],
   options: {
-    csv: { type: 'string' },
-    imagefolder: { type: 'string' },
-    link: { type: 'boolean' },
-    'by-split': { type: 'boolean' },
+    csv: {
+      type: 'string',
+      value: 'FILE',
+      description: 'export: write path,label,split for every image; import: apply path,label[,split] rows (matched by path, missing classes created, one undoable step)',
+      defaultText: 'no CSV',
+    },
+    imagefolder: { type: 'string', value: 'DIR', description: 'export: copy the labelled photos into DIR/<class>/', defaultText: 'no ImageFolder' },
+    link: { type: 'boolean', description: 'with --imagefolder: symlink the photos instead of copying them' },
+    'by-split': { type: 'boolean', description: 'with --imagefolder: DIR/<split>/<class>/ instead of DIR/<class>/' },
   },
   async run({ positionals, values, json, io, signal }) {
     const verb = requirePositional(positionals, 0, 'export or import', this.usage);
@@ -39,6 +40,10 @@ export const labelsCommand: CliCommand = {
     }
     if (verb === 'import' && (imageFolder || !csv)) throw new GraftError('bad-request', 'labels import reads a CSV: pass --csv FILE.');
     if (verb === 'export' && !csv && !imageFolder) throw new GraftError('bad-request', 'labels export needs --csv FILE or --imagefolder DIR.');
+    const folderOnly = (['link', 'by-split'] as const).filter((name) => values[name] !== undefined);
+    if (folderOnly.length > 0 && !imageFolder) {
+      throw new GraftError('bad-request', `${folderOnly.map((n) => `--${n}`).join(' and ')} shape an ImageFolder export: add --imagefolder DIR, or drop them.`);
+    }
     const project = openProject(projectDir);
     try {
       if (verb === 'import') {

@@ -10,7 +10,7 @@ import { option } from '../inference-options';
 import { kerasSummaryTable } from '../keras-summary';
 import { requirePositional } from '../run-cli';
 
-const USAGE = 'model-summary <arch> [--no-top] [--pooling avg|max] [--input-size N] [--classes N] [--layers] [--json]';
+const USAGE = 'model-summary <arch> [--no-top [--pooling avg|max]] [--input-size N] [--classes N] [--layers] [--json]';
 
 /** Makes the `graft model-summary` command; the model is built in an engine started by `spawner`. */
 export function createModelSummaryCommand(spawner: () => EngineSpawner = () => nodeEngineSpawner()): CliCommand {
@@ -20,19 +20,15 @@ export function createModelSummaryCommand(spawner: () => EngineSpawner = () => n
     usage: USAGE,
     details: [
       `Architectures: ${ARCH_NAMES.join(', ')}.`,
-      '--no-top         leave out the classifier (what fine-tuning grafts a new head onto)',
-      '--pooling P      avg or max: global pooling after the last block (only with --no-top)',
-      '--input-size N   square input side (default: the architecture\'s own, e.g. 224)',
-      '--classes N      classes of the classifier (default 1000; only with the top)',
-      '--layers         print every layer as Keras\'s model.summary() does, then the totals',
+      'Options that do not fit together (--classes with --no-top, --pooling without it) are refused, not dropped.',
       'Built in the engine process; VGG16 with its top needs about 600 MB of memory.',
     ],
     options: {
-      'no-top': { type: 'boolean' },
-      pooling: { type: 'string' },
-      'input-size': { type: 'string' },
-      classes: { type: 'string' },
-      layers: { type: 'boolean' },
+      'no-top': { type: 'boolean', description: 'leave out the classifier (what fine-tuning grafts a new head onto)' },
+      pooling: { type: 'string', value: 'avg|max', description: 'global pooling after the last block (only with --no-top)', defaultText: 'none, the 4-D feature map' },
+      'input-size': { type: 'string', value: 'N', description: 'square input side in pixels', defaultText: "the architecture's, e.g. 224" },
+      classes: { type: 'string', value: 'N', description: 'classes of the classifier (only with the top)', defaultText: '1000' },
+      layers: { type: 'boolean', description: "print every layer as Keras's model.summary() does, then the totals (--json always lists them)" },
     },
     async run({ positionals, values, json, io, signal }) {
       const params = summaryParams(requirePositional(positionals, 0, 'architecture', USAGE), values);

@@ -18,7 +18,7 @@ export const modelsCommand: CliCommand = {
   name: 'models',
   summary: 'List the model architectures, their input sizes, parameter counts and weight sources.',
   usage: 'models [--json]',
-  details: ['Weight sources: imagenet (download) = Keras ImageNet weights, file = a Keras or tfjs file you pick,', 'bundled = shipped with Graft, works offline.'],
+  details: ['Weight sources: imagenet (download) = Keras ImageNet weights, file = a Keras or tfjs file you pick, bundled = shipped with Graft, works offline.'],
   options: {},
   async run({ json, io }) {
     const entries: ModelListEntry[] = listModels().map((model) => ({ ...model, weightSources: model.weightSources.map((s) => SOURCE_LABELS[s]) }));

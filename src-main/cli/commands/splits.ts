@@ -10,7 +10,7 @@ import { numberOption } from '../option-terms';
 import { requirePositional } from '../run-cli';
 import { textTable } from '../text-table';
 
-const USAGE = 'splits <project-dir> [--train 80 --validation 10 --test 10] [--seed N] [--show] [--json]';
+const USAGE = 'splits <project-dir> [--train P] [--validation P] [--test P] [--seed N] [--show] [--json]';
 
 /** The split shares `graft splits` and `graft train` use when none are given, in percent. */
 export const DEFAULT_SPLIT_PERCENT: Readonly<SplitFractions> = { train: 80, validation: 10, test: 10 };
@@ -59,20 +59,20 @@ export function createSplitsCommand(spawner: () => EngineSpawner = () => nodeEng
     summary: 'Assign train/validation/test splits, stratified per class and seeded, and show how many images each class has in each.',
     usage: USAGE,
     details: [
-      '--train P       percent of each class for training (default 80)',
-      '--validation P  percent for validation: what picks the best epoch (default 10)',
-      '--test P        percent held out for the final accuracy (default 10)',
-      '                The three add up to 100; one left out takes the rest, two share it 1:1 as in the defaults.',
-      '--seed N        the same seed gives the same splits (default 42)',
-      '--show          print the current splits without changing them',
+      'The three percentages add up to 100; one left out takes the rest, two left out share it in the default proportion.',
       'Images pinned to a split (in the Library view) keep it. Runs keep the splits they trained on.',
     ],
     options: {
-      train: { type: 'string' },
-      validation: { type: 'string' },
-      test: { type: 'string' },
-      seed: { type: 'string' },
-      show: { type: 'boolean' },
+      train: { type: 'string', value: 'P', description: 'percent of each class for training', defaultText: String(DEFAULT_SPLIT_PERCENT.train) },
+      validation: {
+        type: 'string',
+        value: 'P',
+        description: 'percent for validation: what picks the best epoch',
+        defaultText: String(DEFAULT_SPLIT_PERCENT.validation),
+      },
+      test: { type: 'string', value: 'P', description: 'percent held out for the final accuracy', defaultText: String(DEFAULT_SPLIT_PERCENT.test) },
+      seed: { type: 'string', value: 'N', description: 'the same seed gives the same splits', defaultText: String(DEFAULT_SPLIT_SEED) },
+      show: { type: 'boolean', description: 'print the current splits without changing them (no other option)' },
     },
     async run({ positionals, values, json, io }) {
       const dir = requirePositional(positionals, 0, 'the project folder', USAGE);

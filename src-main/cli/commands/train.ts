@@ -10,15 +10,16 @@ import { option, weightsLabel } from '../inference-options';
 import { textOption } from '../option-terms';
 import { requirePositional } from '../run-cli';
 import { bytes, duration, fixed3 } from '../text-table';
-import { givenTrainingOptions, TRAINING_DETAILS, TRAINING_OPTIONS, trainingConfigFrom } from '../training-options';
+import { givenTrainingOptions, TRAINING_OPTIONS, trainingConfigFrom } from '../training-options';
 import { ensureSplits, quoteArg, totalEpochsOf, trainToEnd, type TrainingRequest, type TrainReport } from '../training-session';
 import { historyTable } from '../training-text';
 
 const USAGE =
-  'train <project-dir> --base <arch> [--weights bundled|imagenet|none|FILE] [--input-size N] [--pooling avg|max|flatten] [--head 256,dropout=0.3] ' +
-  '[--unfreeze BLOCK,...|--unfreeze-from BLOCK] [--epochs N] [--fine-tune-epochs N] [--batch-size N] [--lr X] [--optimizer adam|sgd|rmsprop] ' +
-  '[--schedule constant|cosine|step|one-cycle] [--augment flip,rotate=10,zoom=0.1] [--augment-variants N|fresh] [--class-weights balanced] ' +
-  '[--label-smoothing X] [--early-stop N] [--no-cache] [--runtime auto|onnx|tfjs] [--seed N] [--name NAME] [--resume RUN_ID] [--json]';
+  'train <project-dir> --base ARCH [--weights bundled|imagenet|none|FILE] [--input-size N] [--pooling avg|max|flatten] [--head SPEC] ' +
+  '[--unfreeze B1,B2|all | --unfreeze-from BLOCK] [--epochs N] [--fine-tune-epochs N] [--fine-tune-lr-factor X] [--one-stage] [--batch-size N] ' +
+  '[--optimizer adam|sgd|rmsprop] [--lr X] [--schedule S] [--augment LIST] [--augment-variants N|fresh] [--class-weights none|balanced] ' +
+  '[--label-smoothing X] [--early-stop N] [--no-cache] [--runtime auto|onnx|tfjs] [--seed N] [--name NAME] [--json]\n' +
+  'train <project-dir> --resume RUN_ID [--json]';
 
 /** Makes `graft train`; the engine is started with `spawner` (tests pick the backend). */
 export function createTrainCommand(spawner: () => EngineSpawner = () => nodeEngineSpawner()): CliCommand {
@@ -27,14 +28,21 @@ export function createTrainCommand(spawner: () => EngineSpawner = () => nodeEngi
     summary: 'Fine-tune a pretrained base on the project\'s labelled photos: a new head, optionally some blocks of the base.',
     usage: USAGE,
     details: [
-      ...TRAINING_DETAILS,
-      '--name NAME              the run\'s name in graft runs and the app (default "Run N · ARCH")',
-      '--resume RUN_ID          continue a cancelled or interrupted run from its last checkpoint, with its own settings',
       'A project without splits gets the default 80/10/10 first (graft splits sets others).',
-      'Progress goes to stderr; the result (or with --json one JSON document) to stdout. After training, the best',
-      'checkpoint is evaluated on the validation and test splits. Ctrl+C stops after the current batch and says how to resume.',
+      'Progress goes to stderr; the result (or with --json one JSON document) to stdout.',
+      'After training, the best checkpoint is evaluated on the validation and test splits.',
+      'Ctrl+C stops after the current batch and says how to resume.',
     ],
-    options: { ...TRAINING_OPTIONS, name: { type: 'string' }, resume: { type: 'string' } },
+    options: {
+      ...TRAINING_OPTIONS,
+      name: { type: 'string', value: 'NAME', description: 'the run\'s name in graft runs and the app', defaultText: '"Run N · ARCH"' },
+      resume: {
+        type: 'string',
+        value: 'RUN_ID',
+        description: 'continue a cancelled or interrupted run from its last checkpoint, with its own settings (no other training option)',
+        defaultText: 'a new run',
+      },
+    },
     async run({ positionals, values, json, io, signal }) {
       const dir = requirePositional(positionals, 0, 'the project folder', USAGE);
       const resume = option(values, 'resume', runIdParser, 'whole');

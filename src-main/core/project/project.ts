@@ -74,14 +74,28 @@ export function createProject(dir: string, options: ProjectOptions = {}): Projec
 /** Opens an existing project, migrating an older schema and refusing a newer one. */
 export function openProject(dir: string, options: ProjectOptions = {}): Project {
   const layout = projectLayout(dir);
-  if (!fs.existsSync(layout.database)) {
-    throw new GraftError(
-      'not-a-project',
-      `${layout.dir} is not a Graft project (no ${path.basename(layout.database)}). Create one with "graft init ${dir}".`,
-    );
-  }
+  if (!fs.existsSync(layout.database)) throw notAProject(layout, dir);
   for (const folder of [layout.thumbnails, layout.runs, layout.exports]) fs.mkdirSync(folder, { recursive: true });
   return openDatabase(layout, options.migrations ?? MIGRATIONS);
+}
+
+/**
+ * Why a folder cannot be opened, and what to do. A folder with files in it is most likely the
+ * user's photos: a project belongs in a folder of its own, with the photos imported into it.
+ */
+function notAProject(layout: ProjectLayout, dir: string): GraftError {
+  const quoted = (text: string) => (/^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`);
+  let entries: string[] | null = null;
+  try {
+    entries = fs.readdirSync(layout.dir);
+  } catch {
+    // Missing (or not a folder): nothing there to protect.
+  }
+  const advice =
+    entries === null || entries.length === 0
+      ? `Create one there with "graft init ${quoted(dir)}".`
+      : `To use the photos in it, make a project in a new folder and import them: "graft init NEW-DIR", then "graft import NEW-DIR ${quoted(dir)}".`;
+  return new GraftError('not-a-project', `${layout.dir} is not a Graft project (no ${path.basename(layout.database)}). ${advice}`);
 }
 
 function openDatabase(layout: ProjectLayout, migrations: readonly Migration[]): Project {

@@ -150,8 +150,10 @@ describe('download manager', () => {
     const file = imagenetWeightsFile('vgg16', false);
     const error = await caught(downloadWeightsFile(file, { cacheDir: freshCache(), baseUrl: `http://127.0.0.1:${port}/` }));
     expect(error.code).toBe('io');
+    // The file, where it was fetched from and what the network said, so the user can fetch it elsewhere.
     expect(error.message).toBe(
-      'Could not download vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5 — connect to the internet or choose a weights file.',
+      `Could not download vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5 from http://127.0.0.1:${port}/vgg16/vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5 ` +
+        `(connect ECONNREFUSED 127.0.0.1:${port}) — connect to the internet or choose a weights file.`,
     );
   });
 

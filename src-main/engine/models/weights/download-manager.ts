@@ -55,13 +55,14 @@ function cancelled(file: WeightsFile): GraftError {
   return new GraftError('cancelled', `Download of ${file.fileName} cancelled; it resumes where it stopped next time.`);
 }
 
-function offline(file: WeightsFile, error: unknown): GraftError {
+function offline(file: WeightsFile, url: string, error: unknown): GraftError {
+  // fetch fails with "fetch failed"; what the network said (ECONNREFUSED, ENOTFOUND…) is its cause.
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return new GraftError(
-    'io',
-    `Could not download ${file.fileName} — connect to the internet or choose a weights file.`,
-    { cause: cause?.code ?? cause?.message ?? String(error) },
-  );
+  const reason = cause?.message || cause?.code || (error instanceof Error ? error.message : String(error));
+  return new GraftError('io', `Could not download ${file.fileName} from ${url} (${reason}) — connect to the internet or choose a weights file.`, {
+    cause: reason,
+    url,
+  });
 }
 
 async function sizeOf(file: string): Promise<number> {
@@ -85,7 +86,7 @@ async function attempt(ctx: Context): Promise<void> {
     response = await ctx.fetch(ctx.url, { headers: have > 0 ? { Range: `bytes=${have}-` } : {}, signal: options.signal });
   } catch (error) {
     if (options.signal?.aborted) throw cancelled(file);
-    throw offline(file, error);
+    throw offline(file, ctx.url, error);
   }
   let start = 0;
   let total = Number(response.headers.get('content-length') ?? Number.NaN);
