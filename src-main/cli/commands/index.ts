@@ -4,6 +4,7 @@ import { demoCommand } from './demo';
 import { doctorCommand } from './doctor';
 import { embedCommand } from './embed';
 import { evaluateCommand } from './evaluate';
+import { exportCommand } from './export';
 import { importCommand } from './import';
 import { initCommand } from './init';
 import { labelsCommand } from './labels';
@@ -25,6 +26,7 @@ export const COMMANDS: readonly CliCommand[] = [
   trainCommand,
   runsCommand,
   evaluateCommand,
+  exportCommand,
   lrFindCommand,
   serveCommand,
   doctorCommand,

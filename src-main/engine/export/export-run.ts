@@ -27,6 +27,12 @@ export const EXPORT_MARKER = EXPORT_MARKER_FILE;
 /** Largest |Δ| allowed between an export and the run's own model, per format. */
 export const PARITY_BOUND: Record<Exclude<ExportFormat, 'keras-job'>, number> = { tfjs: 1e-5, keras: 1e-5, h5: 1e-5, onnx: 1e-4 };
 
+/** The model file each format writes. */
+const MODEL_FILE: Record<Exclude<ExportFormat, 'keras-job'>, string> = { tfjs: 'model.json', keras: 'model.keras', h5: 'model.h5', onnx: 'model.onnx' };
+
+/** Hears how far an export is: steps done of the total, and what it does now. */
+export type ExportStep = (done: number, total: number, message: string) => void;
+
 /** Writers of the Keras formats (provided by the Keras writer module). */
 export interface KerasWriters {
   keras(tf: Tf, model: LayersModel, file: string): Promise<unknown>;
@@ -54,8 +60,16 @@ function checkTarget(outDir: string): 'new' | 'replace' {
  * on held-out images through the documented preprocessing. Written aside and renamed at the
  * end: a failed export (or a failed parity check) leaves nothing behind.
  */
-export async function exportRun(tf: Tf, job: ExportJob, keras: KerasWriters | null, checkpoint: () => Promise<void>): Promise<ExportResult> {
+export async function exportRun(
+  tf: Tf,
+  job: ExportJob,
+  keras: KerasWriters | null,
+  checkpoint: () => Promise<void>,
+  onStep: ExportStep = () => undefined,
+): Promise<ExportResult> {
   const mode = checkTarget(job.outDir);
+  const steps = job.format === 'keras-job' ? 3 : 4;
+  onStep(0, steps, `Reading the run's ${job.checkpoint} checkpoint…`);
   const aside = `${job.outDir}.${process.pid}.partial`;
   await fs.promises.rm(aside, { recursive: true, force: true });
   await fs.promises.mkdir(aside, { recursive: true });
@@ -64,6 +78,7 @@ export async function exportRun(tf: Tf, job: ExportJob, keras: KerasWriters | nu
   const { model } = await loadCheckpoint(tf, job.runDir, job.checkpoint);
   try {
     await checkpoint();
+    onStep(1, steps, job.format === 'keras-job' ? `Writing train.py and the data tree (${job.images.length} images)…` : `Writing ${MODEL_FILE[job.format]}…`);
     let parity: ParityReport | null = null;
     switch (job.format) {
       case 'tfjs':
@@ -83,7 +98,11 @@ export async function exportRun(tf: Tf, job: ExportJob, keras: KerasWriters | nu
         break;
     }
     await checkpoint();
-    if (job.format !== 'keras-job') parity = await checkParity(tf, model, job, aside, spec);
+    if (job.format !== 'keras-job') {
+      onStep(2, steps, `Checking ${MODEL_FILE[job.format]} against the run on ${job.parityImages.length} held-out images…`);
+      parity = await checkParity(tf, model, job, aside, spec);
+    }
+    onStep(steps - 1, steps, 'Writing labels, preprocessing, the model card and the report…');
     await writeFileAtomic(path.join(aside, 'labels.json'), JSON.stringify({ classes: job.meta.classes }, null, 2));
     await writeFileAtomic(path.join(aside, 'preprocessing.json'), JSON.stringify(spec, null, 2));
     await writeFileAtomic(path.join(aside, 'README.md'), modelCard(job.meta, job.format, spec, parity));
@@ -97,6 +116,7 @@ export async function exportRun(tf: Tf, job: ExportJob, keras: KerasWriters | nu
       );
     }
     await swapIn(aside, job.outDir, mode);
+    onStep(steps, steps, `Wrote ${job.outDir}`);
     return { format: job.format, dir: job.outDir, files: (await fs.promises.readdir(job.outDir)).sort(), parity };
   } catch (error) {
     await fs.promises.rm(aside, { recursive: true, force: true });

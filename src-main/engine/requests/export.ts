@@ -10,8 +10,5 @@ import type { EngineContext } from '../worker/engine-context';
  * preprocessing, model card and report, and checked by reading it back.
  */
 export async function runExport(params: ExportJob, ctx: EngineContext<'export'>): Promise<ExportResult> {
-  ctx.emit({ done: 0, total: 1, message: `Writing ${params.format}…` });
-  const result = await exportRun(ctx.tf, params, { keras: writeKerasArchive, h5: writeKerasH5 }, ctx.checkpoint);
-  ctx.emit({ done: 1, total: 1, message: `Wrote ${result.dir}` });
-  return result;
+  return exportRun(ctx.tf, params, { keras: writeKerasArchive, h5: writeKerasH5 }, ctx.checkpoint, (done, total, message) => ctx.emit({ done, total, message }));
 }
