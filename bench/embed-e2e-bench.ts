@@ -36,6 +36,17 @@ function numbers(name: string, fallback: number[]): number[] {
   return value ? value.split(',').map(Number) : fallback;
 }
 
+/**
+ * CPU seconds a process has used (all its threads), from /proc: what a setting costs whatever
+ * else the machine runs, so settings compare even when wall-clock figures are disturbed.
+ */
+function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined || !fs.existsSync(`/proc/${pid}/stat`)) return NaN;
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // utime and stime, fields 14 and 15 of the line (11 and 12 after the command), in clock ticks (100 per second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 function row(label: string, rate: number, extra = ''): void {
   console.log(`  ${label.padEnd(46)} ${rate.toFixed(1).padStart(7)} images/s${extra}`);
 }
@@ -55,7 +66,13 @@ async function main(): Promise<void> {
   const batchSizes = numbers('--batch', [16]);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'graft-embed-e2e-'));
   const cacheDir = path.join(tmp, 'cache');
-  const engine = new EngineClient(nodeEngineSpawner());
+  const spawn = nodeEngineSpawner();
+  let enginePid: number | undefined;
+  const engine = new EngineClient(() => {
+    const proc = spawn();
+    enginePid = proc.pid;
+    return proc;
+  });
   try {
     console.log(`${count} generated JPEGs 1024×768 → MobileNetV2 ${SIZE}×${SIZE} avg-pooled features (1280) → .npy; ${os.availableParallelism()} CPUs (${os.cpus()[0]?.model ?? 'unknown'})`);
     console.log('Timings are wall-clock on a machine other work may share; rerun before trusting a small difference.');
@@ -84,12 +101,14 @@ async function main(): Promise<void> {
       for (const threads of threadCounts) {
         for (const batchSize of batchSizes) {
           started = performance.now();
+          const cpuBefore = cpuSeconds(enginePid);
           const result = await engine.request('embed', { ...base, images: files, runtime: 'onnx', threads, batchSize });
           const wall = (performance.now() - started) / 1000;
+          const cpuPerImage = ((cpuSeconds(enginePid) - cpuBefore) / count) * 1000;
           if (result.rows !== count || result.dims !== 1280) throw new Error(`expected ${count}×1280, got ${result.rows}×${result.dims}`);
           const rate = result.rows / result.seconds;
           const label = `graft embed, ONNX Runtime ${threads} thread${threads === 1 ? '' : 's'}, batch ${String(batchSize).padStart(2)}`;
-          row(rounds > 1 ? `${label} #${round}` : label, rate, `  (${wall.toFixed(2)} s wall; load ${loadAverage()})`);
+          row(rounds > 1 ? `${label} #${round}` : label, rate, `  (${wall.toFixed(2)} s wall, engine CPU ${cpuPerImage.toFixed(2)} ms/image; load ${loadAverage()})`);
           rates.set(label, [...(rates.get(label) ?? []), rate]);
         }
       }
