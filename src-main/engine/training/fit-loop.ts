@@ -1,4 +1,4 @@
-import type { LayersModel, Optimizer, Scalar, Tensor, Variable } from '@tensorflow/tfjs';
+import type { LayersModel, Optimizer, Scalar, Tensor, Tensor1D, Variable } from '@tensorflow/tfjs';
 import { GraftError } from '../../api/errors';
 import type { RunStage } from '../../api/types/runs';
 import type { BatchRecord, EarlyStoppingSpec, EpochRecord, LrScheduleSpec } from '../../api/types/training';
@@ -186,33 +186,27 @@ export async function fitSuffix(tf: Tf, suffix: LayersModel, optimizer: Optimize
   return { history, state, stoppedEarly };
 }
 
-/** One optimisation step of the suffix on a batch; returns the batch's loss and how many it got right. */
-export function trainStep(
-  tf: Tf,
-  suffix: LayersModel,
-  optimizer: Optimizer,
-  inputs: Float32Array[],
-  labels: number[],
-  options: Pick<FitOptions, 'classWeights' | 'output' | 'fromLogits' | 'asLogits' | 'labelSmoothing'>,
-): { loss: number; hits: number } {
-  const n = labels.length;
-  const shapes = suffix.inputs.map((input) => input.shape.slice(1) as number[]);
-  let hitsTensor: Tensor | null = null;
+/** How a step or a validation pass computes its loss from the suffix's output. */
+export type StepOptions = Pick<FitOptions, 'classWeights' | 'output' | 'fromLogits' | 'asLogits' | 'labelSmoothing'>;
+
+/**
+ * One optimisation step of the suffix on a batch: `inputs` holds one array per suffix input
+ * (several when a residual skip or an Inception branch crosses the cut), `labels` class indices.
+ * The loss is categorical cross-entropy, or binary for one sigmoid unit, with label smoothing
+ * and class weights as per-sample weights. Returns the batch's loss and how many it got right,
+ * both measured before the update; leaves no tensor behind.
+ */
+export function trainStep(tf: Tf, suffix: LayersModel, optimizer: Optimizer, inputs: Float32Array[], labels: number[], options: StepOptions): { loss: number; hits: number } {
+  const kept: { hits?: Tensor } = {};
   const lossTensor = tf.tidy(() => {
-    const xs = inputs.map((values, i) => tf.tensor(values, [n, ...shapes[i]!], 'float32'));
+    const xs = batchTensors(tf, suffix, inputs, labels.length);
     const y = tf.tensor1d(labels, 'int32');
     const weights = tf.tensor1d(labels.map((label) => options.classWeights[label] ?? 1), 'float32');
     return optimizer.minimize(
       () => {
-        const call = () => suffix.apply(xs.length === 1 ? xs[0]! : xs, { training: true }) as Tensor;
-        const output = options.fromLogits && options.asLogits ? options.asLogits(call) : call();
-        const perSample =
-          options.output === 'sigmoid'
-            ? binaryCrossEntropyPerSample(tf, output, y, { fromLogits: options.fromLogits, labelSmoothing: options.labelSmoothing })
-            : categoricalCrossEntropyPerSample(tf, output, y, { fromLogits: options.fromLogits, labelSmoothing: options.labelSmoothing });
-        const predicted = options.output === 'sigmoid' ? tf.greater(output.reshape([n]), options.fromLogits ? 0 : 0.5).cast('int32') : tf.argMax(output, 1);
-        hitsTensor = tf.keep(tf.sum(tf.equal(predicted, y).cast('int32')));
-        return reduceWeighted(tf, perSample, weights) as Scalar;
+        const { perSample, hits } = scoreBatch(tf, suffix, xs, y, true, options);
+        kept.hits = tf.keep(hits);
+        return reduceWeighted(tf, perSample, weights);
       },
       true,
       // The suffix's own trainable variables, in its order: tfjs optimizers keep their slots by
@@ -220,37 +214,53 @@ export function trainStep(
       suffix.trainableWeights.map((w) => w.read() as Variable),
     ) as Scalar;
   });
-  const loss = lossTensor.dataSync()[0]!;
-  const hits = (hitsTensor as Tensor | null)?.dataSync()[0] ?? 0;
-  lossTensor.dispose();
-  (hitsTensor as Tensor | null)?.dispose();
+  const [loss, hits] = readBoth(tf, lossTensor, kept.hits!);
   return { loss, hits };
+}
+
+/** The suffix's inputs for a batch of n rows: one tensor per input, from its flat array. */
+function batchTensors(tf: Tf, suffix: LayersModel, inputs: Float32Array[], n: number): Tensor[] {
+  return inputs.map((values, i) => tf.tensor(values, [n, ...(suffix.inputs[i]!.shape.slice(1) as number[])], 'float32'));
+}
+
+/**
+ * Calls the suffix (through `asLogits` when the loss reads logits) and scores its output: the
+ * unweighted loss of each sample (not smoothed when `training` is false) and how many it got right.
+ */
+function scoreBatch(tf: Tf, suffix: LayersModel, xs: Tensor[], y: Tensor1D, training: boolean, options: StepOptions): { perSample: Tensor1D; hits: Tensor } {
+  const n = y.shape[0];
+  const call = () => suffix.apply(xs.length === 1 ? xs[0]! : xs, { training }) as Tensor;
+  const output = options.fromLogits && options.asLogits ? options.asLogits(call) : call();
+  const lossOptions = { fromLogits: options.fromLogits, labelSmoothing: training ? options.labelSmoothing : undefined };
+  const sigmoid = options.output === 'sigmoid';
+  const perSample = sigmoid ? binaryCrossEntropyPerSample(tf, output, y, lossOptions) : categoricalCrossEntropyPerSample(tf, output, y, lossOptions);
+  const predicted = sigmoid ? tf.greater(output.reshape([n]), options.fromLogits ? 0 : 0.5).cast('int32') : tf.argMax(output, 1);
+  return { perSample, hits: tf.sum(tf.equal(predicted, y).cast('int32')) };
+}
+
+/** Reads two scalars in one read (each read waits for the backend) and frees them. */
+function readBoth(tf: Tf, a: Tensor, b: Tensor): [number, number] {
+  const both = tf.tidy(() => tf.stack([a.cast('float32'), b.cast('float32')]));
+  const [x, y] = both.dataSync();
+  tf.dispose([both, a, b]);
+  return [x!, y!];
 }
 
 /** Loss and accuracy of the suffix on the validation examples (variant 0, inference mode). */
 async function evaluateSuffix(tf: Tf, suffix: LayersModel, data: FitData, options: FitOptions, hooks: FitHooks): Promise<{ loss: number; acc: number }> {
   let lossSum = 0;
   let correct = 0;
-  const shapes = suffix.inputs.map((input) => input.shape.slice(1) as number[]);
   for (let start = 0; start < data.validation.length; start += options.batchSize) {
     await hooks.checkpoint();
     const rows = data.validation.slice(start, start + options.batchSize);
     const inputs = await data.read(rows.map((r) => ({ key: r.key, variant: 0 })));
-    const n = rows.length;
-    const [loss, hits] = tf.tidy(() => {
-      const xs = inputs.map((values, i) => tf.tensor(values, [n, ...shapes[i]!], 'float32'));
-      const y = tf.tensor1d(rows.map((r) => r.label), 'int32');
-      const call = () => suffix.apply(xs.length === 1 ? xs[0]! : xs, { training: false }) as Tensor;
-      const output = options.fromLogits && options.asLogits ? options.asLogits(call) : call();
-      const perSample =
-        options.output === 'sigmoid'
-          ? binaryCrossEntropyPerSample(tf, output, y, { fromLogits: options.fromLogits })
-          : categoricalCrossEntropyPerSample(tf, output, y, { fromLogits: options.fromLogits });
-      const predicted = options.output === 'sigmoid' ? tf.greater(output.reshape([n]), options.fromLogits ? 0 : 0.5).cast('int32') : tf.argMax(output, 1);
-      return [tf.sum(perSample).dataSync()[0]!, tf.sum(tf.equal(predicted, y).cast('int32')).dataSync()[0]!];
+    const [sum, hits] = tf.tidy(() => {
+      const xs = batchTensors(tf, suffix, inputs, rows.length);
+      const { perSample, hits } = scoreBatch(tf, suffix, xs, tf.tensor1d(rows.map((r) => r.label), 'int32'), false, options);
+      return tf.stack([tf.sum(perSample), hits.cast('float32')]).dataSync();
     });
-    lossSum += loss;
-    correct += hits;
+    lossSum += sum!;
+    correct += hits!;
   }
   return { loss: lossSum / data.validation.length, acc: correct / data.validation.length };
 }

@@ -11,14 +11,14 @@ type Layer = LayersModel['layers'][number];
 const STOCHASTIC = new Set(['Dropout', 'SpatialDropout1D', 'SpatialDropout2D', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout']);
 
 /**
- * Grafts a classification head onto a trunk (built without its top): pooling (`head_pool`,
- * or `head_flatten`), optional dropout, dense layers (`head_dense_<n>`, `head_dropout_<n>`),
- * then `predictions` — softmax over the classes, or one sigmoid unit for two classes. The
- * trunk's layers are shared, not copied.
+ * Grafts a classification head onto a trunk built without its top and without pooling: pooling
+ * (`head_pool`, or `head_flatten`), optional dropout, dense layers (`head_dense_<n>`,
+ * `head_dropout_<n>`), then `predictions` — softmax over the classes, or one sigmoid unit for
+ * two classes. Names are stable (checkpoints load by name). The trunk's layers are shared, not
+ * copied. For logits, call the model inside `withLinearOutput`.
  */
 export function buildTrainingModel(tf: Tf, base: LayersModel, head: HeadSpec, classes: number, seed = 0): LayersModel {
-  if (classes < 2) throw new GraftError('bad-request', `A classifier needs at least two classes; this run has ${classes}.`);
-  if (head.output === 'sigmoid' && classes !== 2) throw new GraftError('bad-request', `A sigmoid output works for exactly two classes; this run has ${classes}. Use softmax.`);
+  checkHead(base, head, classes);
   let x = base.outputs[0]!;
   const pool =
     head.pooling === 'avg'
@@ -40,6 +40,33 @@ export function buildTrainingModel(tf: Tf, base: LayersModel, head: HeadSpec, cl
     .dense({ units: sigmoid ? 1 : classes, activation: sigmoid ? 'sigmoid' : 'softmax', name: 'predictions', ...seeded(0) })
     .apply(x) as SymbolicTensor;
   return tf.model({ inputs: base.inputs, outputs, name: base.name });
+}
+
+/**
+ * Refuses what cannot make a head, with what to change: the API's parsers check a run's spec,
+ * but the engine also builds heads for benches, exports and tests.
+ */
+function checkHead(base: LayersModel, head: HeadSpec, classes: number): void {
+  if (!Number.isInteger(classes) || classes < 2) throw new GraftError('bad-request', `A classifier needs at least two classes; this run has ${classes}.`);
+  if (head.output === 'sigmoid' && classes !== 2) throw new GraftError('bad-request', `A sigmoid output works for exactly two classes; this run has ${classes}. Use softmax.`);
+  if (!['avg', 'max', 'flatten'].includes(head.pooling)) {
+    throw new GraftError('bad-request', `Head pooling must be "avg", "max" or "flatten"; got "${String(head.pooling)}".`);
+  }
+  const features = base.outputs[0];
+  if (base.outputs.length !== 1 || features?.shape.length !== 4) {
+    // A pooled trunk would be pooled twice (or flattened to nothing): the head does the pooling.
+    throw new GraftError('bad-request', `A head goes on a trunk's feature map; this trunk ends in [${features?.shape.join(', ') ?? ''}]. Build it without pooling.`);
+  }
+  const checkDropout = (rate: number | undefined, where: string) => {
+    if (rate !== undefined && !(rate >= 0 && rate < 1)) throw new GraftError('bad-request', `Dropout ${where} must be at least 0 and below 1; got ${rate}.`);
+  };
+  checkDropout(head.dropout, 'after pooling');
+  head.layers.forEach((layer, i) => {
+    if (!Number.isInteger(layer.units) || layer.units < 1) {
+      throw new GraftError('bad-request', `Dense layer ${i + 1} of the head needs a positive whole number of units; got ${layer.units}.`);
+    }
+    checkDropout(layer.dropout, `after dense layer ${i + 1}`);
+  });
 }
 
 /** A model split at its freeze cut: what the cache stores, and the part that trains. */
