@@ -11,9 +11,11 @@ import { labelsCommand } from './labels';
 import { lrFindCommand } from './lr-find';
 import { modelSummaryCommand } from './model-summary';
 import { modelsCommand } from './models';
+import { predictCommand } from './predict';
 import { runsCommand } from './runs';
 import { serveCommand } from './serve';
 import { splitsCommand } from './splits';
+import { suggestCommand } from './suggest';
 import { trainCommand } from './train';
 
 /** Every CLI verb, in the order `graft --help` lists them. */
@@ -27,6 +29,8 @@ export const COMMANDS: readonly CliCommand[] = [
   runsCommand,
   evaluateCommand,
   exportCommand,
+  predictCommand,
+  suggestCommand,
   lrFindCommand,
   serveCommand,
   doctorCommand,
