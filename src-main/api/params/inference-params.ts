@@ -16,10 +16,20 @@ export const inferenceWeights: Parser<InferenceWeights> = either(
 export const runtimeChoice: Parser<RuntimeChoice> = oneOf(['auto', 'onnx', 'tfjs'] as const);
 
 /**
- * ONNX Runtime intra-op threads when a request names none: measured fastest end to end on
- * 2 cores, where the other core decodes the next batch (bench/embed-e2e-bench.ts).
+ * ONNX Runtime intra-op threads when a request names none. On 2 cores, one thread leaves the
+ * other core to decode the next batch: MobileNetV2 224 costs ≈ 4.3 ms of CPU per image on
+ * ONNX Runtime and decoding a 1024×768 JPEG ≈ 4.3 ms, so either split tops out near the same
+ * rate, but one thread never spins waiting and holds up when other work shares the machine,
+ * where two threads lost more than half their speed (bench/embed-e2e-bench.ts).
  */
 export const DEFAULT_ONNX_THREADS = 1;
+
+/**
+ * Images per forward pass of `embed` when a request names none: on one ONNX Runtime thread
+ * smaller batches cost less CPU per image (MobileNetV2 224: 4.3 ms at 1, 4.9 at 8, 5.4 at 16,
+ * 5.5 at 32), while 8 still gives decoding a batch of images to work on in parallel.
+ */
+export const DEFAULT_EMBED_BATCH_SIZE = 8;
 
 /** ONNX Runtime intra-op threads: a few per core is already too many, 64 is generous. */
 export const threadCount: Parser<number> = int({ min: 1, max: 64 });

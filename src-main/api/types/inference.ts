@@ -78,7 +78,7 @@ export interface EmbedParams extends RuntimeOptions {
   /** Global pooling of the features; without it a 4-D output is flattened. Default 'avg' when no layer is named. */
   pooling?: 'avg' | 'max';
   inputSize?: number;
-  /** Images per forward pass (default 16). */
+  /** Images per forward pass (default DEFAULT_EMBED_BATCH_SIZE). */
   batchSize?: number;
   /** The `.npy` file to write (float32, shape [rows, dims]). */
   out: string;

@@ -12,6 +12,7 @@ import { printResult, type CliCommand, type CliValues, CANCELLED_EXIT_CODE } fro
 import { collectImages } from '../image-sources';
 import { positiveInt } from '../../base/parse';
 import { inputSize, pooling } from '../../api/params/models-params';
+import { DEFAULT_EMBED_BATCH_SIZE } from '../../api/params/inference-params';
 import { defaultWeights, option, parseBase, parseWeights, RUNTIME_OPTIONS, runtimeLine, runtimeOptions, weightsLabel } from '../inference-options';
 import { withOfflineAdvice } from '../offline-weights';
 import { engineProgressLine, withProgress } from '../progress-printer';
@@ -69,7 +70,7 @@ export function createEmbedCommand(spawner: () => EngineSpawner = () => nodeEngi
         defaultText: 'avg without --layer, none with it',
       },
       'input-size': { type: 'string', value: 'N', description: 'square input side in pixels', defaultText: "the architecture's, e.g. 224" },
-      'batch-size': { type: 'string', value: 'N', description: 'images per forward pass', defaultText: '16' },
+      'batch-size': { type: 'string', value: 'N', description: 'images per forward pass', defaultText: String(DEFAULT_EMBED_BATCH_SIZE) },
       ...RUNTIME_OPTIONS,
     },
     async run({ positionals, values, json, io, signal }) {

@@ -5,10 +5,9 @@ import { acquireForRequest, type InferenceModels } from '../inference/acquire-mo
 import { EmbeddingFiles, indexPathFor } from '../inference/embedding-files';
 import { scaledBatches } from '../inference/image-batches';
 import { runtimeReport } from '../inference/inference-model';
+import { DEFAULT_EMBED_BATCH_SIZE } from '../../api/params/inference-params';
 import type { EmbedParams, EmbedResult, FailedImage } from '../../api/types/inference';
 
-/** Images per forward pass unless the request says otherwise (see bench/embed-e2e-bench.ts). */
-export const DEFAULT_EMBED_BATCH_SIZE = 16;
 
 /**
  * The engine's `embed` request: feature vectors of many images written straight to an
