@@ -70,7 +70,8 @@ async function main(out: string): Promise<void> {
     await cell(12).click({ modifiers: ['Control'] });
     await page.mouse.move(0, 0);
     // Thumbnails are made on first view; wait until every visible one has loaded.
-    await page.waitForFunction(() => [...document.querySelectorAll('img')].every((img) => img.complete && img.naturalWidth > 0));
+    // (A string: this file is type-checked for Node, without the DOM's types.)
+    await page.waitForFunction("[...document.querySelectorAll('img')].every((img) => img.complete && img.naturalWidth > 0)");
     await page.screenshot({ path: out });
     console.log(`Wrote ${out}`);
   } finally {
