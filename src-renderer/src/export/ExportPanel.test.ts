@@ -82,7 +82,7 @@ describe('ExportPanel', () => {
     expect(wrapper.text()).toContain('Best (epoch 2, val 80.0%)');
     expect(wrapper.text()).toContain('Last (epoch 2)');
     // Every format says what it is and who it is for.
-    for (const format of ['tfjs', 'onnx', 'keras', 'h5', 'keras-job']) expect(wrapper.get(`[data-testid="export-format-${format}"]`).text()).toMatch(/\S.*For: \S/);
+    for (const format of ['tfjs', 'onnx', 'keras', 'h5', 'keras-job']) expect(wrapper.get(`[data-testid="export-format-${format}"]`).text()).toMatch(/\S.*For \S/);
   });
 
   it('exports under the project by default in serve mode, shows progress with Cancel, then the files, the parity check and a download link', async () => {

@@ -15,31 +15,31 @@ export const FORMAT_CHOICES: readonly FormatChoice[] = [
     format: 'tfjs',
     name: 'TensorFlow.js',
     what: 'model.json and weights.bin, loaded with tf.loadLayersModel.',
-    forWhom: 'Web pages and Node apps that run the model in JavaScript.',
+    forWhom: 'web pages and Node apps that run the model in JavaScript.',
   },
   {
     format: 'onnx',
     name: 'ONNX',
     what: 'model.onnx, for ONNX Runtime.',
-    forWhom: 'Fast inference from Python, C++, C#, Java, mobile or the web, without TensorFlow.',
+    forWhom: 'fast inference from Python, C++, C#, Java, mobile or the web, without TensorFlow.',
   },
   {
     format: 'keras',
     name: 'Keras .keras',
     what: 'A Keras 3 archive, loaded with keras.saving.load_model.',
-    forWhom: 'Python users of Keras 3 and TensorFlow 2.16+, to predict or train further.',
+    forWhom: 'Python with Keras 3 (TensorFlow 2.16 and later), to predict or train further.',
   },
   {
     format: 'h5',
     name: 'Keras .h5 (legacy)',
     what: 'The Keras 2 HDF5 file, also read by Keras 3\'s legacy loader.',
-    forWhom: 'Older TensorFlow 2.x code and tools that only read .h5.',
+    forWhom: 'older TensorFlow 2 code and tools that only read .h5.',
   },
   {
     format: 'keras-job',
     name: 'Keras training job',
-    what: 'train.py, config.json and your photos as an ImageFolder tree (links) — no trained weights.',
-    forWhom: 'Going on with the same recipe on a GPU server or a cluster with plain Keras.',
+    what: 'train.py, config.json and the photos as an ImageFolder tree (links); no trained weights.',
+    forWhom: 'training on with the same recipe on a GPU server or a cluster, in plain Keras.',
   },
 ];
 
