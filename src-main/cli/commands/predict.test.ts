@@ -20,7 +20,7 @@ let cleanup: () => void;
 let project: string;
 let photos: string;
 let inbox: string;
-const exports: Partial<Record<'tfjs' | 'onnx', string>> = {};
+const exports: Partial<Record<'tfjs' | 'onnx' | 'keras' | 'h5', string>> = {};
 
 function verbs() {
   const { spawner } = countingSpawner('cpu');
@@ -64,7 +64,7 @@ beforeAll(async () => {
       runtime: 'auto',
     };
     const trained = jobResult(await client.follow((await client.call('training.start', { config })).jobId, 'train', { signal }))!;
-    for (const format of ['tfjs', 'onnx'] as const) {
+    for (const format of ['tfjs', 'onnx', 'keras', 'h5'] as const) {
       const started = await client.call('runs.export', { runId: trained.id, checkpoint: 'best', format });
       exports[format] = jobResult(await client.follow(started.jobId, 'export', { signal }))!.dir;
     }
@@ -91,17 +91,20 @@ describe('graft predict', () => {
     expect(right).toBeGreaterThanOrEqual(16);
   }, 120_000);
 
-  it('gives the same probabilities from the ONNX export, the TF.js export on tfjs, and the project\'s run', async () => {
+  it('gives the same probabilities from the ONNX, TF.js (on tfjs), .keras and .h5 (on tfjs) exports and the project\'s run', async () => {
     const files = fs.readdirSync(inbox, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name)).sort();
     const onnx = await predictJson([path.join(exports.onnx!, 'model.onnx'), ...files]);
     const tfjs = await predictJson([exports.tfjs!, ...files, '--runtime', 'tfjs']);
     const run = await predictJson([project, '--run', '1', ...files, '--top', '2']);
-    expect([onnx.code, tfjs.code, run.code]).toEqual([0, 0, 0]);
+    const keras = await predictJson([path.join(exports.keras!, 'model.keras'), ...files]);
+    const h5 = await predictJson([exports.h5!, ...files, '--runtime', 'tfjs']);
+    expect([onnx.code, tfjs.code, run.code, keras.code, h5.code]).toEqual([0, 0, 0, 0, 0]);
+    expect([keras.result.model.format, h5.result.model.format]).toEqual(['keras', 'h5']);
     expect(onnx.result.model.format).toBe('onnx');
     expect(tfjs.result.runtime).toBe('tfjs');
     expect(run.result.model).toMatchObject({ format: 'checkpoint', classes: ['circles', 'squares'] });
     expect(run.result.results[0]!.top).toHaveLength(2);
-    for (const other of [tfjs.result, run.result]) {
+    for (const other of [tfjs.result, run.result, keras.result, h5.result]) {
       expect(other.results.map((r) => r.path)).toEqual(files);
       other.results.forEach((row, i) => {
         expect(row.top[0]!.label).toBe(onnx.result.results[i]!.top[0]!.label);
