@@ -16,7 +16,8 @@ describe('the README\'s table of ImageNet weight files for offline machines', ()
   });
 
   it('names the cache folder the command line uses and the --weights way round it', () => {
-    expect(readme).toContain('`~/.cache/graft/models/` (`$GRAFT_CACHE_DIR` when set, else\n`$XDG_CACHE_HOME/graft/models`)');
-    expect(readme).toContain('`--weights FILE`');
+    const text = readme.replace(/\s+/g, ' ');
+    expect(text).toContain('`~/.cache/graft/models/` (`$GRAFT_CACHE_DIR` when set, else `$XDG_CACHE_HOME/graft/models`)');
+    expect(text).toContain('`--weights FILE`');
   });
 });
