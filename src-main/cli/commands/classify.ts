@@ -42,7 +42,6 @@ export function createClassifyCommand(spawner: () => EngineSpawner = () => nodeE
     usage: USAGE,
     details: [
       'ImageNet weights are downloaded once to the weights cache: $GRAFT_CACHE_DIR, else ~/.cache/graft/models. On a machine without network, put the file there or use --weights FILE (when the download fails, graft classify says which file and its official URL).',
-      'The bundled weights have no ImageNet classifier.',
       'Photos that cannot be read are listed with the reason; the exit code is 1 only when none could be.',
     ],
     options: {
@@ -50,7 +49,8 @@ export function createClassifyCommand(spawner: () => EngineSpawner = () => nodeE
       weights: {
         type: 'string',
         value: 'imagenet|FILE|none',
-        description: "imagenet: Keras's ImageNet weights; FILE: a Keras .h5/.keras or tfjs model.json with a 1000-class top; none: random (testing)",
+        description:
+          "imagenet: Keras's ImageNet weights; FILE: a Keras .h5/.keras or tfjs model.json with a 1000-class top; none: random (testing). bundled is refused: those weights have no ImageNet classifier",
         defaultText: 'imagenet',
       },
       top: { type: 'string', value: 'N', description: 'classes listed per photo', defaultText: '5' },
