@@ -204,4 +204,26 @@ describe('ImportPanel drop', () => {
     await wrapper.get('section').trigger('drop', { dataTransfer: dropped });
     expect(wrapper.get('[role="alert"]').text()).toContain('type or paste its path');
   });
+
+  it('remembers its folder and options across a reload, per project', async () => {
+    localStorage.clear();
+    useAppStore().project = { dir: '/projects/birds', name: 'birds', schemaVersion: 6, createdAt: '2024-01-01' };
+    const first = mountPanel();
+    await first.get('[data-testid="import-folder"]').setValue('/photos/birds');
+    await first.get('[data-testid="import-labels-from-subfolders"]').setValue(true);
+    await first.get('[data-testid="import-label-depth"]').setValue('2');
+    await flushPromises();
+    first.unmount();
+
+    const again = mountPanel();
+    expect((again.get('[data-testid="import-folder"]').element as HTMLInputElement).value).toBe('/photos/birds');
+    expect((again.get('[data-testid="import-labels-from-subfolders"]').element as HTMLInputElement).checked).toBe(true);
+    expect((again.get('[data-testid="import-label-depth"]').element as HTMLInputElement).value).toBe('2');
+    again.unmount();
+
+    useAppStore().project = { dir: '/projects/cars', name: 'cars', schemaVersion: 6, createdAt: '2024-01-01' };
+    const other = mountPanel();
+    expect((other.get('[data-testid="import-folder"]').element as HTMLInputElement).value).toBe('');
+    other.unmount();
+  });
 });
