@@ -148,6 +148,15 @@ test('export from the Export page as TF.js and ONNX, download the zips, and pred
   const onnx = await downloadAndUnzip(page, 'warm-or-cool-onnx');
   expect(fs.existsSync(path.join(onnx, 'model.onnx'))).toBe(true);
 
+  // A reload finds the last export again (the jobs outlive the page), and the wizard's last step shows the same panel on the run.
+  await page.reload();
+  await expect(page.getByTestId('export-outcome')).toContainText('Exported ONNX');
+  await expect(page.getByTestId('export-download')).toHaveAttribute('href', '/download/export/warm-or-cool-onnx.zip');
+  await page.goto(`${served.url}#/train?step=export`);
+  const handover = page.getByTestId('export-handover');
+  await expect(handover.getByTestId('export-run')).toHaveValue(String(runId));
+  await expect(handover.getByTestId('export-outcome')).toContainText('Exported ONNX');
+
   // What the job said is what the page showed.
   const jobs = (await client.call('jobs.list')).filter((j) => j.kind === 'export') as JobInfoOf<'export'>[];
   const results = jobs.map((j) => j.result as ExportResult);
