@@ -114,6 +114,7 @@ export interface ApiRequests {
   'training.lastConfig': { params: void; result: TrainingConfig | null };
   'training.augmentPreview': { params: AugmentPreviewParams; result: AugmentPreview };
   'predict.files': { params: PredictFilesParams; result: JobStarted };
+  'predict.upload': { params: { fileName: string; data: string }; result: { path: string } };
   'suggestions.run': { params: SuggestionsRunParams; result: JobStarted };
   'suggestions.list': { params: SuggestionsListParams; result: Suggestion[] };
   'suggestions.summary': { params: void; result: SuggestionsSummary };

@@ -22,6 +22,7 @@ import { downloadWeightsParams, modelSummaryParams, weightsStatusParams } from '
 import {
   modelImportParams,
   predictFilesParams,
+  predictUploadParams,
   suggestionImageIds,
   suggestionsAcceptAboveParams,
   suggestionsRunParams,
@@ -86,6 +87,7 @@ export const REQUEST_PARAMS: { readonly [N in RequestName]: Parser<ParamsOf<N>> 
   'training.lastConfig': nothing,
   'training.augmentPreview': augmentPreviewParams,
   'predict.files': predictFilesParams,
+  'predict.upload': predictUploadParams,
   'suggestions.run': suggestionsRunParams,
   'suggestions.list': suggestionImageIds,
   'suggestions.summary': nothing,

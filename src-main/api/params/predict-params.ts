@@ -104,6 +104,9 @@ export const predictFilesParams: Parser<PredictFilesParams> = object({
   csvPath: optional(pathParam),
 });
 
+/** `predict.upload`: a photo dropped into the browser page, as base64 (at most 16 MB on the wire). */
+export const predictUploadParams = object({ fileName: str({ nonEmpty: true, maxLength: 1024 }), data: str({ nonEmpty: true, maxLength: 17 * 1024 * 1024 }) });
+
 /** `suggestions.run`. */
 export const suggestionsRunParams: Parser<SuggestionsRunParams> = object({
   runId: optional(runId),

@@ -174,6 +174,18 @@ describe('predicting files and re-opening exports', () => {
     await expect(call('predict.files', { paths: [tmp.dir], model: { runId }, csvPath: foreign })).rejects.toMatchObject({ code: 'bad-request', message: expect.stringContaining('not a Graft predictions CSV') });
   }, 120_000);
 
+  it('predicts a photo dropped into the browser page, uploaded first', async () => {
+    const [file] = [...truth.keys()];
+    const { path: uploaded } = await call('predict.upload', { fileName: `dropped/../${path.basename(file!)}`, data: fs.readFileSync(file!).toString('base64') });
+    expect(path.basename(uploaded)).toBe(path.basename(file!));
+    expect(fs.readFileSync(uploaded)).toEqual(fs.readFileSync(file!));
+    const job = await settled(await call('predict.files', { paths: [uploaded, file!], model: { runId } }), 'predict');
+    const [fromUpload, fromOriginal] = job.result!.results;
+    expect([fromUpload!.path, fromOriginal!.path]).toEqual([uploaded, file]);
+    expect(fromUpload!.probabilities).toEqual(fromOriginal!.probabilities);
+    await expect(call('predict.upload', { fileName: '..', data: 'AAAA' })).rejects.toMatchObject({ code: 'bad-request' });
+  }, 60_000);
+
   it('imports the run\'s TF.js export, refuses one whose classes differ unless mapped, and pre-labels with it', async () => {
     exportDir = (await settled(await call('runs.export', { runId, checkpoint: 'best', format: 'tfjs' }), 'export')).result!.dir;
     const model = await call('models.import', { path: exportDir, name: 'exported' });

@@ -5,6 +5,7 @@ import { FINAL_JOB_STATUSES } from '../../api/types/jobs';
 import type { AppContext } from '../app-context';
 import { resolveModelRef } from '../predict/model-ref';
 import { checkPredictionsCsvTarget, collectImagePaths, writePredictionsCsv } from '../predict/predict-inputs';
+import { saveUpload } from '../predict/uploads';
 import { acceptSuggestions, acceptSuggestionsAbove } from '../suggestions/accept-suggestions';
 import { classMapFor, listImportedModels, registerImportedModel, removeImportedModel } from '../suggestions/imported-models';
 import { planSuggestions, suggestionInputs } from '../suggestions/suggest-plan';
@@ -13,6 +14,7 @@ import { listClasses } from '../library';
 
 type UseRequests =
   | 'predict.files'
+  | 'predict.upload'
   | 'suggestions.run'
   | 'suggestions.list'
   | 'suggestions.summary'
@@ -56,6 +58,8 @@ export function useApi(ctx: AppContext, changed: (reason: LibraryChanged['reason
       });
       return { jobId: job.id };
     },
+
+    'predict.upload': async ({ fileName, data }) => ({ path: await saveUpload(fileName, data) }),
 
     'suggestions.run': (params) => {
       const scope = project();
