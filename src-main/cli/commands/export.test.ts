@@ -62,6 +62,10 @@ describe('graft export through the engine', () => {
     expect([...report.files].sort()).toEqual([...COMMON_FILES, ...MODEL_FILES['keras-job']].sort());
     expect(report.parity).toBeNull();
     expect(fs.readdirSync(path.join(out, 'data')).sort()).toEqual(['test', 'train', 'validation']);
+    const card = fs.readFileSync(path.join(out, 'README.md'), 'utf8');
+    expect(card).toContain('## Train it');
+    expect(card).toContain('python3 train.py [--data data] [--out trained.keras]');
+    expect(card).not.toContain('## Load it');
     expect(describeExport(report)).toContain(`Run it where Keras is installed: cd ${out} && python3 train.py`);
   }, 120_000);
 

@@ -46,7 +46,7 @@ function loadSnippets(format: ExportFormat, spec: PreprocessingSpec): string[] {
     `img = ImageOps.exif_transpose(Image.open('photo.jpg')).convert('RGB').resize((${spec.width}, ${spec.height}), Image.BILINEAR)`,
     'x = np.asarray(img, dtype=np.float32)',
     pre,
-    'x = x[None]  # [1, height, width, 3], channels last',
+    'x = x[None].astype(np.float32)  # [1, height, width, 3], channels last',
   ];
   switch (format) {
     case 'keras':
@@ -126,6 +126,22 @@ export function modelCard(meta: ExportMeta, format: ExportFormat, spec: Preproce
       `Read back with ${parity.reader} and compared with the run's own model on ${parity.images} held-out images through the preprocessing above: max |Δ| of any class probability ${parity.maxAbsDiff.toExponential(2)} (bound ${parity.bound.toExponential(0)}: ${parity.passed ? 'passed' : 'FAILED'}).`,
       '',
     );
+  }
+  if (format === 'keras-job') {
+    // A training job holds no trained model: say how to run it, not how to load one.
+    lines.push(
+      '## Train it',
+      '',
+      'Where Keras 3 (with TensorFlow) runs, on one GPU or several:',
+      '',
+      '```sh',
+      'python3 train.py [--data data] [--out trained.keras]',
+      '```',
+      '',
+      '`config.json` holds every setting of the run; `data/<split>/<class>/` links to the photos (copy the tree with `cp -rL` to take the photos along). The trained model is saved as `trained.keras`; prepare its input as above.',
+      '',
+    );
+    return lines.join('\n');
   }
   lines.push('## Load it', '', ...loadSnippets(format, spec), '', '`labels.json` holds the class names in output order.', '');
   return lines.join('\n');
