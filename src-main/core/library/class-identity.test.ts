@@ -1,8 +1,11 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Project } from '../project/project';
-import { createClass, insertClassRow, deleteClass, listClasses, mergeClasses, renameClass, reorderClasses, setClassHotkey } from './classes';
+import { createClass, deleteClass, insertClassRow, listClasses, mergeClasses, renameClass, reorderClasses, setClassHotkey } from './classes';
+import { importFolder } from './import-folder';
 import { redo, undo } from './label-journal';
-import { cleanUp, makeProject, makeTempDir, type TempDir } from './library-fixtures';
+import { cleanUp, makeImage, makeProject, makeTempDir, type TempDir } from './library-fixtures';
 
 let tmp: TempDir;
 let project: Project;
@@ -25,6 +28,20 @@ describe('class colours', () => {
     mergeClasses(project, [a!], c!);
     for (let i = 0; i < 30; i++) createClass(project, `extra ${i}`);
     expect(new Set(colours()).size).toBe(listClasses(project).length);
+  });
+
+  it('give classes a folder import creates free colours and the lowest free keys too', async () => {
+    const [a] = ['a', 'b'].map((name) => createClass(project, name).classId);
+    deleteClass(project, a!);
+    const root = path.join(tmp.dir, 'photos');
+    for (const [i, folder] of ['x', 'y'].entries()) {
+      fs.mkdirSync(path.join(root, folder), { recursive: true });
+      fs.writeFileSync(path.join(root, folder, 'one.png'), await makeImage('png', i + 1));
+    }
+    await importFolder(project, root, { labelsFromSubfolders: true });
+    const classes = listClasses(project);
+    expect(classes.map((c) => [c.name, c.hotkey])).toEqual([['b', 2], ['x', 1], ['y', 3]]);
+    expect(new Set(classes.map((c) => c.color)).size).toBe(3);
   });
 });
 

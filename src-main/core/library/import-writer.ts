@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Database, Statement } from 'better-sqlite3';
-import { paletteColor } from './class-colors';
+import { nextClassColor } from './classes';
 import type { ImageRecord } from '../../api/types/library';
 
 /** A probed file ready to become (or refresh) an image row. */
@@ -101,7 +101,8 @@ export class ImportWriter {
       labelled: db.prepare('SELECT 1 FROM labels WHERE image_id = ?'),
       labelName: db.prepare('SELECT c.name FROM labels l JOIN classes c ON c.id = l.class_id WHERE l.image_id = ?'),
       unlabel: db.prepare('DELETE FROM labels WHERE image_id = ?'),
-      move: db.prepare('UPDATE images SET path = ?, file_name = ?, size = ?, mtime_ms = ?, missing = 0 WHERE id = ?'),
+      // OR IGNORE: only an import running without the lock can have given that path a row meanwhile.
+      move: db.prepare('UPDATE OR IGNORE images SET path = ?, file_name = ?, size = ?, mtime_ms = ?, missing = 0 WHERE id = ?'),
       issue: db.prepare('INSERT INTO import_issues (run_id, kind, path, reason) VALUES (?, ?, ?, ?)'),
       classInsert: db.prepare(
         `INSERT INTO classes (name, color, sort_order, created_at)
@@ -236,8 +237,7 @@ export class ImportWriter {
   private classId(name: string, now: string): number {
     const known = this.classIds.get(name);
     if (known !== undefined) return known;
-    const count = (this.db.prepare('SELECT COUNT(*) AS n FROM classes').get() as { n: number }).n;
-    const created = this.stmts.classInsert.run({ name, color: paletteColor(count), now }).changes > 0;
+    const created = this.stmts.classInsert.run({ name, color: nextClassColor(this.db), now }).changes > 0;
     const id = (this.stmts.classId.get(name) as { id: number }).id;
     if (created) this.createdClasses.add(id);
     this.classIds.set(name, id);
