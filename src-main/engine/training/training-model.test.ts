@@ -179,6 +179,22 @@ describe('cutOf', () => {
     expect(tf.memory().numTensors).toBe(baseline);
   });
 
+  it('cuts again after a cut that applied the new boundary layer once more (a plan changed on the same model)', () => {
+    const model = keep(buildTrainingModel(tf, mobilenet(), { pooling: 'avg', layers: [] }, 3));
+    const x = tf.tensor4d(seededValues([1, 32, 32, 3], 8), [1, 32, 32, 3]);
+    applyFreezePlan(model, 'mobilenet_v2', { kind: 'layers', layers: ['block_15_project'] });
+    cutOf(tf, model).dispose();
+    // The first suffix applied block_15_add again; it is the second cut's boundary.
+    applyFreezePlan(model, 'mobilenet_v2', { kind: 'blocks', blocks: ['block_16', 'Conv_1'] });
+    const cut = cutOf(tf, model);
+    expect(cut.boundary).toEqual(['block_15_add']);
+    const boundary = tf.model({ inputs: model.inputs, outputs: model.getLayer('block_15_add').getOutputAt(0) as SymbolicTensor });
+    const [composed, whole] = tf.tidy(() => [(cut.suffix.predict(boundary.predict(x)) as Tensor).dataSync(), (model.predict(x) as Tensor).dataSync()]);
+    expect(Array.from(composed)).toEqual(Array.from(whole));
+    cut.dispose();
+    x.dispose();
+  });
+
   it('refuses a model in which nothing trains', () => {
     const model = keep(buildTrainingModel(tf, mobilenet(), { pooling: 'avg', layers: [] }, 3));
     freezeAll(model);

@@ -153,7 +153,9 @@ export function cutOf(tf: Tf, model: LayersModel, options: { batchNormInference?
 export function modelFrom(tf: Tf, model: LayersModel, from: readonly Layer[], name: string): LayersModel {
   const mapped = new Map<Layer, SymbolicTensor>();
   const inputs = from.map((layer) => {
-    const output = layer.output as SymbolicTensor;
+    // Node 0 is the model's own application: an earlier cut's suffix applied the layer again, and
+    // `layer.output` throws once a layer has more than one.
+    const output = layer.getOutputAt(0) as SymbolicTensor;
     const input = tf.input({ shape: output.shape.slice(1) as number[], name: `cut_${layer.name}` });
     mapped.set(layer, input);
     return input;

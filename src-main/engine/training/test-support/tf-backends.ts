@@ -13,7 +13,11 @@ export async function useBackend(name: 'cpu' | 'wasm'): Promise<void> {
 
 /** Reproducible values: a seeded normal draw, the same on every backend. */
 export function seededValues(shape: number[], seed: number): Float32Array {
-  return tf.tidy(() => tf.randomNormal(shape, 0, 1, 'float32', seed).dataSync() as Float32Array);
+  // Not returned from tidy: tidy walks a returned typed array element by element.
+  const t = tf.randomNormal(shape, 0, 1, 'float32', seed);
+  const values = t.dataSync() as Float32Array;
+  t.dispose();
+  return values;
 }
 
 /** Largest absolute difference relative to the largest magnitude of `expected`. */
