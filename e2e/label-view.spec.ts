@@ -131,7 +131,8 @@ test('the large view shows a 5000×4000 photo as a display copy of at most 2048 
   const image = page.getByTestId('viewer-image');
   await expect(image).toHaveJSProperty('complete', true);
   expect(await image.getAttribute('src')).toMatch(/^\/media\/display\/\d+$/);
-  expect(await image.evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight])).toEqual([2048, 1638]);
+  await expect(image).toHaveJSProperty('naturalWidth', 2048);
+  await expect(image).toHaveJSProperty('naturalHeight', 1638);
   const served = await page.request.get(new URL((await image.getAttribute('src'))!, page.url()).href);
   expect(served.headers()['content-type']).toBe('image/jpeg');
   const meta = await sharp(await served.body()).metadata();
@@ -148,7 +149,7 @@ test('the large view shows a 5000×4000 photo as a display copy of at most 2048 
 
   await page.getByTestId('viewer-full-resolution').click();
   await expect(image).toHaveAttribute('src', /^\/media\/original\/\d+$/);
-  await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.naturalWidth), { timeout: 30_000 }).toBe(5000);
+  await expect(image).toHaveJSProperty('naturalWidth', 5000, { timeout: 30_000 });
   await expect(page.getByTestId('viewer-full-resolution')).toHaveText('Showing original');
 });
 
