@@ -35,12 +35,17 @@ export interface AppClientOptions {
  * parsers), for a verb that drives it from the command line.
  */
 export function openAppClient(options: AppClientOptions): AppClient {
+  let stopping = false;
   const services = createAppServices({
     mode: 'serve',
     spawnEngine: options.spawner,
     projectDir: options.projectDir,
     lazyEngine: options.lazyEngine,
-    logError: (message, error) => options.io.err(`graft: ${message}: ${error instanceof GraftError ? error.message : error instanceof Error ? error.stack : String(error)}`),
+    logError: (message, error) => {
+      // A verb that ends before the engine it started in the background is up stops it mid-start: not a failure.
+      if (stopping && error instanceof GraftError && error.code === 'engine-unavailable') return;
+      options.io.err(`graft: ${message}: ${error instanceof GraftError ? error.message : error instanceof Error ? error.stack : String(error)}`);
+    },
   });
   const { bus, jobs } = services.ctx;
   return {
@@ -75,7 +80,10 @@ export function openAppClient(options: AppClientOptions): AppClient {
         unsubscribe();
       }
     },
-    dispose: () => services.dispose(),
+    dispose: () => {
+      stopping = true;
+      return services.dispose();
+    },
   };
 }
 

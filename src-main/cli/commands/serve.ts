@@ -70,7 +70,12 @@ export const serveCommand: CliCommand = {
   },
   async run({ positionals, values, json, io, signal }) {
     const dir = requirePositional(positionals, 0, 'the project folder', this.usage);
-    const logError = (m: string, e: unknown) => io.err(`graft: ${m}: ${e instanceof Error ? (e instanceof GraftError ? e.message : e.stack) : String(e)}`);
+    let stopping = false;
+    const logError = (m: string, e: unknown) => {
+      // Ctrl+C while the engine is still starting stops it mid-start: not a failure.
+      if (stopping && e instanceof GraftError && e.code === 'engine-unavailable') return;
+      io.err(`graft: ${m}: ${e instanceof Error ? (e instanceof GraftError ? e.message : e.stack) : String(e)}`);
+    };
     // The engine starts once serving has begun: a serve that cannot start (port in use, project
     // already served) then stops without an engine to tear down mid-start.
     const services = createAppServices({ mode: 'serve', spawnEngine: nodeEngineSpawner(), projectDir: dir, logError, lazyEngine: true });
@@ -105,6 +110,7 @@ export const serveCommand: CliCommand = {
       }
       return 0;
     } finally {
+      stopping = true;
       await services.dispose();
     }
   },

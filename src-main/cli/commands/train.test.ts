@@ -20,6 +20,8 @@ function verbs(): { commands: CliCommand[]; spawns: () => number } {
 
 /** A head-only run on the bundled MobileNetV2 at 32 px: small enough for the cpu backend in a test. */
 const TINY = ['--base', 'mobilenet_v2', '--input-size', '32', '--batch-size', '8', '--lr', '0.01'];
+/** TINY for the range test, which sweeps the learning rate itself (it refuses --lr). */
+const TINY_LR_FIND = TINY.slice(0, -2);
 
 let dir: string;
 let cleanup: () => void;
@@ -118,7 +120,7 @@ describe('graft lr-find through the engine', () => {
   it('assigns the default splits, runs the range test and suggests a rate under a plot', async () => {
     const fresh = await labelledProject(`${dir}/lr`, { classes: 2, perClass: 10, size: 64 });
     const io = capture();
-    expect(await runCli(['lr-find', fresh, ...TINY, '--steps', '30', '--min-lr', '1e-5', '--max-lr', '1'], verbs().commands, io)).toBe(0);
+    expect(await runCli(['lr-find', fresh, ...TINY_LR_FIND, '--steps', '30', '--min-lr', '1e-5', '--max-lr', '1'], verbs().commands, io)).toBe(0);
     expect(io.stderr.join('\n')).toContain('The project had no splits: assigned the default 80/10/10 (seed 42; graft splits changes them):');
     const out = io.stdout.join('\n');
     expect(out).toMatch(/^Loss against learning rate over \d+ batches:\n/);
@@ -126,7 +128,7 @@ describe('graft lr-find through the engine', () => {
     expect(out).toMatch(/Suggested: valley \S+, steepest descent \S+, minimum\/10 \S+\./);
 
     const json = capture();
-    expect(await runCli(['lr-find', fresh, ...TINY, '--steps', '30', '--json'], verbs().commands, json)).toBe(0);
+    expect(await runCli(['lr-find', fresh, ...TINY_LR_FIND, '--steps', '30', '--json'], verbs().commands, json)).toBe(0);
     const report = JSON.parse(json.stdout.join('')) as LrFindReport;
     expect(report.points.length).toBeGreaterThan(1);
     expect(report.points.length).toBeLessThanOrEqual(30);
@@ -142,7 +144,8 @@ describe('refusals before any engine starts', () => {
     [['train'], /Missing the project folder/],
     [['train', 'PROJECT', '--resume', '1', '--base', 'vgg16', '--epochs', '3'], /--resume continues run 1 with its own settings; drop --base, --epochs/],
     [['train', 'PROJECT', '--resume', 'last'], /--resume must be a whole number/],
-    [['train', 'PROJECT', '--base', 'vgg16', '--frobnicate'], /Unknown option '--frobnicate'/],
+    [['train', 'PROJECT', '--base', 'vgg16', '--frobnicate'], /Unknown option --frobnicate for graft train/],
+    [['lr-find', 'PROJECT', '--base', 'vgg16', '--lr', '0.01'], /--lr does not apply to graft lr-find: the test sweeps the learning rate/],
     [['evaluate', 'PROJECT'], /Say which run with --run ID/],
     [['evaluate', 'PROJECT', '--run', '1', '--split', 'train'], /--split must be one of "test", "validation"; got "train"/],
     [['evaluate', 'PROJECT', '--run', '1', '--checkpoint', 'first'], /--checkpoint must be one of "best", "last"/],
