@@ -142,7 +142,6 @@ test('export from the Export page as TF.js and ONNX, download the zips, and pred
   await expect(page.getByTestId('export-parity')).toContainText(/max \|Δ\| \d\.\d\de[-+]\d+ ≤ 1e-4 on 6 held-out images, read back with ONNX Runtime/);
   await page.getByTestId('export-outcome').scrollIntoViewIfNeeded();
   await page.screenshot({ path: 'test-results/export-done-dark-1024.png' });
-  await page.evaluate(() => window.scrollTo(0, 0));
   await page.locator('.content').evaluate((el) => el.scrollTo(0, 0));
   await page.screenshot({ path: 'test-results/export-page-dark-1024.png' });
   const onnx = await downloadAndUnzip(page, 'warm-or-cool-onnx');
