@@ -64,6 +64,7 @@ describe('graft --help of every verb (walks the registered commands, so help can
     expect(classifyHelp).toMatch(/--weights imagenet\|FILE\|none .*\(default: imagenet\)/);
     expect(classifyHelp).toMatch(/--base ARCH +the architecture: .*\(required\)/);
     expect(classifyHelp).toMatch(/-h, --help +show this help/);
+    expect(commandHelp(byName('lr-find'))).toMatch(/Not taken here \(refused with why\): --lr, --schedule, --epochs,/);
   });
 });
 

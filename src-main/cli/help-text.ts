@@ -73,6 +73,7 @@ export function commandHelp(command: CliCommand): string {
       const lead = signature.length > column ? ' '.repeat(column + 4) : `  ${signature.padEnd(column)}  `;
       return [...head, ...hanging(lead, optionDescription(option))];
     }),
+    ...(command.refused ? ['', ...wrapText(`Not taken here (refused with why): ${Object.keys(command.refused).map((n) => `--${n}`).join(', ')}.`, WIDTH)] : []),
     ...(command.details?.length ? ['', ...command.details.flatMap((line) => (line.trim() ? hanging(/^ */.exec(line)![0], line.trim()) : ['']))] : []),
   ].join('\n');
 }
