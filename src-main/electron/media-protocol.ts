@@ -5,8 +5,8 @@ import type { ProjectSession } from '../core/project-session';
 import { openMedia } from '../core/library/media-resolver';
 
 /**
- * Serves `graft-media://thumb/<id>` and `graft-media://original/<id>`: thumbnails and
- * imported originals by image id, parsed by the contract's media URL parser (the one
+ * Serves `graft-media://thumb/<id>`, `graft-media://display/<id>` and `graft-media://original/<id>`:
+ * thumbnails, display-size copies and imported originals by image id, parsed by the contract's media URL parser (the one
  * `graft serve` uses) and opened by the library; never an arbitrary path.
  */
 export function handleMediaProtocol(session: ProjectSession): void {

@@ -68,6 +68,14 @@ describe('graft serve media route', () => {
     expect((await sharp(Buffer.from(await response.arrayBuffer())).metadata()).width).toBe(640);
   });
 
+  it('serves a display copy: a photo no larger than the display edge as it is', async () => {
+    const response = await get(mediaUrl({ kind: 'display', imageId }, 'serve'));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('image/png');
+    expect((await sharp(Buffer.from(await response.arrayBuffer())).metadata()).width).toBe(640);
+    expect((await get('/media/display/999999')).status).toBe(404);
+  });
+
   it('refuses without the token, unknown ids, bad sizes and anything path-like', async () => {
     expect((await get(`/media/thumb/${imageId}`, 'wrong')).status).toBe(401);
     expect((await get('/media/original/999999')).status).toBe(404);

@@ -6,7 +6,7 @@ import type { RouteHandler } from './serve-server';
 import { TOKEN_PARAM } from './token';
 
 /**
- * The authenticated `/media/thumb/<id>?size=N` and `/media/original/<id>` routes of
+ * The authenticated `/media/thumb/<id>?size=N`, `/media/display/<id>` and `/media/original/<id>` routes of
  * `graft serve`: image bytes by image id only, parsed by the contract's media URL parser (the
  * one the Electron protocol uses) and opened by the library, never by path.
  */
