@@ -75,6 +75,11 @@ export interface AtomicFileOptions {
    * able to find and remove after killing the writer (an embedding run's `.partial` files).
    */
   tempPath?: string;
+  /**
+   * False for caches that are made again when lost (thumbnails): the rename is still atomic, but
+   * nothing waits for the disk, so a power cut may leave an empty file (which readers treat as absent).
+   */
+  durable?: boolean;
 }
 
 /**
@@ -103,9 +108,10 @@ export async function openAtomicFile(target: string, options: AtomicFileOptions 
       if (settled) throw new Error(`${target} was already committed or aborted`);
       settled = true;
       try {
-        await handle.sync();
+        if (options.durable !== false) await handle.sync();
         await handle.close();
-        await renameDurably(tempPath, target);
+        if (options.durable !== false) await renameDurably(tempPath, target);
+        else await rename(tempPath, target);
       } catch (error) {
         await discard();
         throw error;
@@ -124,8 +130,8 @@ export async function openAtomicFile(target: string, options: AtomicFileOptions 
  * over `target`. A crash never leaves half a file under the target name, and never leaves the
  * previous version half-replaced.
  */
-export async function writeFileAtomic(target: string, data: string | Uint8Array): Promise<void> {
-  const file = await openAtomicFile(target);
+export async function writeFileAtomic(target: string, data: string | Uint8Array, options: Pick<AtomicFileOptions, 'durable'> = {}): Promise<void> {
+  const file = await openAtomicFile(target, options);
   try {
     await file.write(data);
   } catch (error) {

@@ -2,6 +2,7 @@ import sharp, { type Metadata } from 'sharp';
 import { acceptedFormat } from './image-formats';
 import type { ImageFormat } from '../../api/types/library';
 import { writeFileAtomic } from '../../base/atomic-write';
+import { imageFailureOf, imageFailureReason, tooLargeReason } from '../../base/image-failure';
 import { renderThumbnail } from './thumbnail-render';
 
 /** A decodable image: its format and its size as displayed (after EXIF orientation). */
@@ -30,16 +31,18 @@ export class ProbeRejection extends Error {
 
 /**
  * Reads the header, refuses decompression bombs before any pixel is decoded, then decodes
- * the whole image (at a reduced size where the codec allows it) so truncated or corrupt
- * files are caught at import time rather than in the grid or in training.
+ * the whole image once (at a reduced size where the codec allows it: that decode makes the
+ * thumbnail when one is asked for) so truncated or corrupt files are caught at import time
+ * rather than in the grid or in training. Reasons come from base/image-failure, worded as the
+ * engine words them.
  */
 export async function probeImage(input: Buffer | string, options: ProbeOptions): Promise<ProbeResult> {
   let meta: Metadata;
   try {
     // No pixel limit here: the header is trusted only to be compared with our own limit below.
     meta = await sharp(input, { limitInputPixels: false }).metadata();
-  } catch (error) {
-    throw new ProbeRejection(headerReason(error));
+  } catch {
+    throw new ProbeRejection(imageFailureReason(await imageFailureOf(input, 'header')));
   }
   const format = acceptedFormat(meta.format, meta.compression, options.allowSvg);
   if (!format) {
@@ -52,23 +55,20 @@ export async function probeImage(input: Buffer | string, options: ProbeOptions):
   }
   const pixels = (meta.width ?? 0) * (meta.height ?? 0);
   if (pixels > options.maxPixels) {
-    throw new ProbeRejection(
-      `image too large: ${meta.width}×${meta.height} pixels is over the limit of ` +
-        `${Math.round(options.maxPixels / 1e6)} megapixels (possible decompression bomb)`,
-    );
+    throw new ProbeRejection(tooLargeReason(meta.width ?? 0, meta.height ?? 0, options.maxPixels));
   }
   if (!meta.width || !meta.height) throw new ProbeRejection('image has no pixels (zero width or height)');
   let thumbnail: Buffer | null = null;
   try {
     if (options.thumbnail) thumbnail = await renderThumbnail(input, options.thumbnail.size, options.maxPixels);
     else await decodeSmall(input, options.maxPixels);
-  } catch (error) {
-    throw new ProbeRejection(`corrupt or truncated image (${firstLine(error)})`);
+  } catch {
+    throw new ProbeRejection(imageFailureReason(await imageFailureOf(input, 'decode')));
   }
   if (thumbnail && options.thumbnail) {
     // A thumbnail that cannot be written (disk full) is not the photo's fault: it is made
-    // again on demand, so the import goes on.
-    await writeFileAtomic(options.thumbnail.file, thumbnail).catch(() => undefined);
+    // again on demand, so the import goes on. For the same reason it is not flushed to disk.
+    await writeFileAtomic(options.thumbnail.file, thumbnail, { durable: false }).catch(() => undefined);
   }
   const oriented = meta.autoOrient ?? { width: meta.width, height: meta.height };
   return { format, width: oriented.width, height: oriented.height };
@@ -80,15 +80,4 @@ async function decodeSmall(input: Buffer | string, maxPixels: number): Promise<v
     .resize(32, 32, { fit: 'inside', withoutEnlargement: true })
     .raw()
     .toBuffer();
-}
-
-function headerReason(error: unknown): string {
-  const message = firstLine(error);
-  if (/unsupported image format/i.test(message)) return 'not an image (its contents are not a supported image format)';
-  if (/empty/i.test(message)) return 'empty file (0 bytes)';
-  return `not a readable image (${message})`;
-}
-
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim();
 }

@@ -59,7 +59,9 @@ function expectEachPhotoOnce(outcomes: ImportOutcome[], filesWalked: number): vo
   const added = outcomes.reduce((n, o) => n + o.added, 0);
   const unchanged = outcomes.reduce((n, o) => n + o.unchanged, 0);
   expect(added + unchanged + reported.length).toBe(filesWalked);
-  expect(new Set(reported.map((d) => d.path)).size).toBe(reported.length);
+  // Within one import a file is reported once; two imports that both walk a folder after the
+  // other committed its twin's row may each report it (no lock: neither knows of the other).
+  for (const o of outcomes) expect(new Set(o.duplicates.map((d) => d.path)).size).toBe(o.duplicates.length);
 }
 
 describe('imports from two processes into one project', () => {

@@ -101,7 +101,8 @@ export class ImportWriter {
       labelled: db.prepare('SELECT 1 FROM labels WHERE image_id = ?'),
       labelName: db.prepare('SELECT c.name FROM labels l JOIN classes c ON c.id = l.class_id WHERE l.image_id = ?'),
       unlabel: db.prepare('DELETE FROM labels WHERE image_id = ?'),
-      move: db.prepare('UPDATE images SET path = ?, file_name = ?, size = ?, mtime_ms = ?, missing = 0 WHERE id = ?'),
+      // OR IGNORE: only an import running without the lock can have given that path a row meanwhile.
+      move: db.prepare('UPDATE OR IGNORE images SET path = ?, file_name = ?, size = ?, mtime_ms = ?, missing = 0 WHERE id = ?'),
       issue: db.prepare('INSERT INTO import_issues (run_id, kind, path, reason) VALUES (?, ?, ?, ?)'),
       classInsert: db.prepare(
         `INSERT INTO classes (name, color, sort_order, created_at)

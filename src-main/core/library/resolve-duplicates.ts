@@ -71,6 +71,11 @@ export function resolveDuplicates(
     const copies: PhotoCopy[] = [...files.values()].filter((file) => file.path !== row.path).map((file) => copyAt(labelling, file.path));
     const rowCopy = rowIsCopy ? copyAt(labelling, row.path) : null;
     if (rowCopy) copies.push(rowCopy);
+    // Only without the lock: another process gave the file a row of its own since; nothing to choose.
+    if (copies.length === 0) {
+      for (const file of files.values()) resolution.duplicates.push({ path: file.path, duplicateOf: file.duplicateOf });
+      continue;
+    }
     const choice = preferCopy(copies);
     let kept = row.path;
     if (rowCopy && choice.keep.path !== row.path) {

@@ -1,5 +1,5 @@
-import fs from 'node:fs';
 import sharp, { type Sharp } from 'sharp';
+import { imageFailureOf, imageFailureReason, tooLargeReason } from '../../base/image-failure';
 
 /** Pixel size a model takes. */
 export interface TargetSize {
@@ -56,14 +56,21 @@ async function toModelInput(pipeline: Sharp, size: TargetSize, resample: Resampl
   return { pixels: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), premultiplied: info.premultiplied };
 }
 
-/** The header first (for a precise reason, and to see alpha), then alpha dropped at full size before resizing. */
+/**
+ * The header first (for a precise reason, and to see alpha), then alpha dropped at full size
+ * before resizing. Reasons come from base/image-failure, worded as the import words them.
+ */
 async function loadCarefully(file: string, size: TargetSize, resample: Resample): Promise<Uint8Array> {
   let hasAlpha: boolean;
   try {
-    hasAlpha = (await openImage(file).metadata()).hasAlpha;
+    const meta = await openImage(file).metadata();
+    hasAlpha = meta.hasAlpha;
+    if ((meta.width ?? 0) * (meta.height ?? 0) > MAX_PIXELS) {
+      throw new ImageLoadError(tooLargeReason(meta.width ?? 0, meta.height ?? 0, MAX_PIXELS));
+    }
   } catch (error) {
-    // libvips words a vanished file differently by loader and timing; ask the file system.
-    throw new ImageLoadError(fs.existsSync(file) ? headerReason(error) : 'file not found');
+    if (error instanceof ImageLoadError) throw error;
+    throw new ImageLoadError(imageFailureReason(await imageFailureOf(file, 'header')));
   }
   try {
     let pipeline: Sharp;
@@ -76,20 +83,7 @@ async function loadCarefully(file: string, size: TargetSize, resample: Resample)
       pipeline = openImage(file).rotate();
     }
     return (await toModelInput(pipeline, size, resample)).pixels;
-  } catch (error) {
-    throw new ImageLoadError(`corrupt or truncated image (${firstLine(error)})`);
+  } catch {
+    throw new ImageLoadError(imageFailureReason(await imageFailureOf(file, 'decode')));
   }
-}
-
-function headerReason(error: unknown): string {
-  const message = firstLine(error);
-  if (/no such file|ENOENT|missing/i.test(message)) return 'file not found';
-  if (/unsupported image format/i.test(message)) return 'not an image (its contents are not a supported image format)';
-  if (/empty/i.test(message)) return 'empty file (0 bytes)';
-  if (/corrupt|premature|truncated/i.test(message)) return `corrupt or truncated image (${message})`;
-  return `not a readable image (${message})`;
-}
-
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim();
 }

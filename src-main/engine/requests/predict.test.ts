@@ -138,7 +138,8 @@ describe('predict', () => {
     expect(result.unreadable).toEqual([
       { path: text, reason: expect.stringContaining('not an image') },
       { path: path.join(tmp.dir, 'gone.png'), reason: 'file not found' },
-      { path: empty, reason: expect.stringContaining('not an image') },
+      // Worded as the import words it (base/image-failure).
+      { path: empty, reason: 'empty file (0 bytes)' },
     ]);
     const progress = events as PredictProgress[];
     expect(progress[0]).toMatchObject({ phase: 'loading', done: 0, total: 6 });
