@@ -6,6 +6,14 @@ import type { InferenceWeights } from '../api/types/inference';
 import type { ArchName } from '../api/types/models';
 import { imagenetWeightsFile, KERAS_APPLICATIONS_BASE_URL } from '../engine/models/weights/imagenet-files';
 
+/** Where a verb finds ImageNet weights; tests point the download at a server on loopback. */
+export interface WeightsSettings {
+  /** Read for $GRAFT_CACHE_DIR (and $XDG_CACHE_HOME). */
+  env?: NodeJS.ProcessEnv;
+  /** Replaces Keras's download address (tests; a mirror). */
+  weightsBaseUrl?: string;
+}
+
 /** The ImageNet weights file a verb needs: which architecture, with or without its classifier, at which input size. */
 export interface ImagenetNeed {
   arch: ArchName;

@@ -11,18 +11,11 @@ import { positiveInt } from '../../base/parse';
 import { inputSize as inputSizeParser } from '../../api/params/models-params';
 import type { RuntimeReport } from '../../api/types/inference';
 import { option, parseBase, parseWeights, RUNTIME_OPTIONS, runtimeLine, runtimeOptions, weightsLabel } from '../inference-options';
-import { withOfflineAdvice } from '../offline-weights';
+import { withOfflineAdvice, type WeightsSettings } from '../offline-weights';
 import { engineProgressLine, withProgress } from '../progress-printer';
 
 const USAGE = 'classify <image...> --base ARCH [--weights imagenet|FILE|none] [--top N] [--input-size N] [--runtime auto|onnx|tfjs] [--threads N] [--json]';
 
-/** Where `graft classify` finds ImageNet weights; tests point the download at a server on loopback. */
-export interface ClassifySettings {
-  /** Read for $GRAFT_CACHE_DIR (and $XDG_CACHE_HOME). */
-  env?: NodeJS.ProcessEnv;
-  /** Replaces Keras's download address (tests; a mirror). */
-  weightsBaseUrl?: string;
-}
 
 /** What `graft classify --json` prints. */
 export interface ClassifyReport extends RuntimeReport {
@@ -35,7 +28,7 @@ export interface ClassifyReport extends RuntimeReport {
 }
 
 /** Makes `graft classify`, starting engines with the given spawner (tests pick the backend). */
-export function createClassifyCommand(spawner: () => EngineSpawner = () => nodeEngineSpawner(), settings: ClassifySettings = {}): CliCommand {
+export function createClassifyCommand(spawner: () => EngineSpawner = () => nodeEngineSpawner(), settings: WeightsSettings = {}): CliCommand {
   return {
     name: 'classify',
     summary: 'Name the ImageNet classes in photos with a pretrained model (top-k with probabilities).',

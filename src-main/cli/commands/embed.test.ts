@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -100,6 +101,36 @@ describe('graft embed', () => {
     for (const file of [out, path.join(dir, 'cancelled.csv'), partialPathOf(out), partialPathOf(path.join(dir, 'cancelled.csv'))]) {
       expect(fs.existsSync(file), file).toBe(false);
     }
+  });
+
+  it('offline, names the ImageNet file (without the classifier), its official URL, the cache folder and --weights', async () => {
+    const images = path.join(dir, 'offline');
+    await writeColourImages(images, 2);
+    // A port that was just free: connecting to it is refused, as on a machine without network.
+    const closed = net.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const cacheDir = path.join(dir, 'offline-cache');
+    const offline = createEmbedCommand(() => nodeEngineSpawner({ ...process.env, GRAFT_BACKEND: 'cpu' }), {
+      env: { GRAFT_CACHE_DIR: cacheDir },
+      weightsBaseUrl: `http://127.0.0.1:${port}/`,
+    });
+    const out = path.join(dir, 'offline.npy');
+    const io = capture();
+    expect(await runCli(['embed', images, '--base', 'resnet50', '--out', out, '--json'], [offline], io)).toBe(1);
+    const { error } = JSON.parse(io.stdout.join('')) as { error: { code: string; message: string; help: string[] } };
+    const file = 'resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5';
+    expect(error.message).toBe(
+      `Could not download ${file} from http://127.0.0.1:${port}/resnet/${file} (connect ECONNREFUSED 127.0.0.1:${port}) — connect to the internet or choose a weights file.`,
+    );
+    expect(error.help).toEqual([
+      `The ImageNet weights of ResNet50 are the file ${file}. Without network here:`,
+      `1. download https://storage.googleapis.com/tensorflow/keras-applications/resnet/${file} on a machine that has internet access;`,
+      `2. copy it into ${cacheDir}/ (the weights cache: $GRAFT_CACHE_DIR, else ~/.cache/graft/models), where every graft command finds it,`,
+      `   or give it to this command with --weights /path/to/${file}`,
+    ]);
+    expect(fs.existsSync(out)).toBe(false);
   });
 
   it.each([

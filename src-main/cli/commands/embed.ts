@@ -14,7 +14,7 @@ import { positiveInt } from '../../base/parse';
 import { inputSize, pooling } from '../../api/params/models-params';
 import { DEFAULT_EMBED_BATCH_SIZE } from '../../api/params/inference-params';
 import { defaultWeights, option, parseBase, parseWeights, RUNTIME_OPTIONS, runtimeLine, runtimeOptions, weightsLabel } from '../inference-options';
-import { withOfflineAdvice } from '../offline-weights';
+import { withOfflineAdvice, type WeightsSettings } from '../offline-weights';
 import { engineProgressLine, withProgress } from '../progress-printer';
 import { requirePositional } from '../run-cli';
 
@@ -41,7 +41,7 @@ function parseOut(values: CliValues): string {
 }
 
 /** Makes `graft embed`, starting engines with the given spawner (tests pick the backend). */
-export function createEmbedCommand(spawner: () => EngineSpawner = () => nodeEngineSpawner()): CliCommand {
+export function createEmbedCommand(spawner: () => EngineSpawner = () => nodeEngineSpawner(), settings: WeightsSettings = {}): CliCommand {
   return {
     name: 'embed',
     summary: 'Compute a feature vector per image (a project\'s images or a folder\'s) and write them as .npy with a CSV index.',
@@ -89,7 +89,8 @@ export function createEmbedCommand(spawner: () => EngineSpawner = () => nodeEngi
         ...runtimeOptions(values),
         out,
         indexOut,
-        cacheDir: defaultWeightsCacheDir(),
+        cacheDir: defaultWeightsCacheDir(settings.env),
+        weightsBaseUrl: settings.weightsBaseUrl,
       };
       const source = await collectImages(dir, signal);
       if (source.paths.length === 0) {
