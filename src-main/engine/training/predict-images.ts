@@ -1,6 +1,7 @@
 import type { RunImage } from '../../api/types/runs';
 import type { FrozenForward } from '../inference/frozen-forward';
-import { modelInput, type InputRecipe, type UnreadableImage } from './prefix-activations';
+import { scaledBatches } from '../inference/image-batches';
+import type { InputRecipe, UnreadableImage } from './prefix-activations';
 
 /** Class probabilities of each readable image, in order, and the images that could not be read. */
 export interface ImagePredictions {
@@ -23,39 +24,23 @@ export async function predictImages(
   batchSize: number,
   hooks: { checkpoint(): Promise<void>; onProgress?(done: number, total: number): void },
 ): Promise<ImagePredictions> {
-  const perImage = forward.inputShape.reduce((a, b) => a * b, 1);
   const width = forward.outputShapes[0]!.reduce((a, b) => a * b, 1);
   const classes = width === 1 ? 2 : width;
   const kept: RunImage[] = [];
   const rows: Float32Array[] = [];
   const unreadable: UnreadableImage[] = [];
-  const load = (batch: readonly RunImage[]) =>
-    Promise.all(
-      batch.map(async (image) => {
-        try {
-          return { image, input: await modelInput({ path: image.path, contentHash: image.contentHash, variant: 0 }, { ...recipe, augment: null, seed: 0 }) };
-        } catch (error) {
-          return { image, reason: (error as Error).message };
-        }
-      }),
-    );
-  let next = images.length > 0 ? load(images.slice(0, batchSize)) : null;
-  for (let start = 0; next; start += batchSize) {
-    const loaded = await next;
-    next = start + batchSize < images.length ? load(images.slice(start + batchSize, start + 2 * batchSize)) : null;
+  let done = 0;
+  for await (const batch of scaledBatches(images.map((i) => i.path), batchSize, recipe.size, recipe.scaling)) {
     await hooks.checkpoint();
-    const ok = loaded.filter((l): l is { image: RunImage; input: Float32Array } => 'input' in l);
-    for (const l of loaded) if ('reason' in l) unreadable.push({ path: l.image.path, reason: l.reason ?? 'could not be read' });
-    if (ok.length > 0) {
-      const batch = new Float32Array(ok.length * perImage);
-      ok.forEach((l, i) => batch.set(l.input, i * perImage));
-      const [output] = await forward.run(batch, ok.length);
-      ok.forEach((l, i) => {
-        kept.push(l.image);
-        rows.push(width === 1 ? Float32Array.of(1 - output![i]!, output![i]!) : output!.slice(i * width, (i + 1) * width));
-      });
-    }
-    hooks.onProgress?.(Math.min(start + batchSize, images.length), images.length);
+    const [output] = batch.rows > 0 ? await forward.run(batch.data, batch.rows) : [];
+    batch.items.forEach((item, i) => {
+      if ('reason' in item) return void unreadable.push({ path: item.path, reason: item.reason });
+      const { row } = item;
+      kept.push(images[done + i]!);
+      rows.push(width === 1 ? Float32Array.of(1 - output![row]!, output![row]!) : output!.slice(row * width, (row + 1) * width));
+    });
+    done += batch.items.length;
+    hooks.onProgress?.(done, images.length);
   }
   const probabilities = new Float32Array(kept.length * classes);
   rows.forEach((row, i) => probabilities.set(row, i * classes));
