@@ -35,8 +35,10 @@ describe('ImageViewer', () => {
     viewer.unmount();
   });
 
-  it('has no full-resolution button for a photo the display copy already shows whole', () => {
+  it('has no full-resolution button for a photo the display copy already shows whole, nor for a TIFF', async () => {
     const viewer = mountViewer(1600, 1200);
+    expect(viewer.find('[data-testid="viewer-full-resolution"]').exists()).toBe(false);
+    await viewer.setProps({ item: { ...item(9000, 6000), format: 'tiff' } });
     expect(viewer.find('[data-testid="viewer-full-resolution"]').exists()).toBe(false);
     viewer.unmount();
   });
