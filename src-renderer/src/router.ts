@@ -7,6 +7,7 @@ export const SECTIONS = [
   { path: '/label', name: 'label', title: 'Label' },
   { path: '/train', name: 'train', title: 'Train' },
   { path: '/evaluate', name: 'evaluate', title: 'Evaluate' },
+  { path: '/use', name: 'use', title: 'Use' },
   { path: '/export', name: 'export', title: 'Export' },
 ] as const;
 
@@ -16,6 +17,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/label', name: 'label', component: () => import('./views/LabelView.vue') },
   { path: '/train', name: 'train', component: () => import('./views/TrainView.vue') },
   { path: '/evaluate', name: 'evaluate', component: () => import('./views/EvaluateView.vue') },
+  { path: '/use', name: 'use', component: () => import('./views/UseView.vue') },
   { path: '/export', name: 'export', component: () => import('./views/ExportView.vue') },
 ];
 

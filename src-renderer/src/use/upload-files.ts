@@ -1,0 +1,64 @@
+import type { ApiClient } from '../api/api-client';
+
+/** Largest photo `predict.upload` takes (the main side refuses more: the WebSocket carries at most 16 MB of base64). */
+export const MAX_UPLOAD_BYTES = 12 * 1024 * 1024;
+
+const IMAGE_NAME = /\.(jpe?g|png|webp|gif|tiff?|avif|bmp)$/i;
+
+/** A file the page would not send, and why. */
+export interface RefusedFile {
+  name: string;
+  reason: string;
+}
+
+/** Why a dropped or picked file is not sent (too large, empty, not a photo), or null when it can go. */
+export function uploadRefusal(file: { name: string; size: number; type: string }): string | null {
+  if (!file.type.startsWith('image/') && !IMAGE_NAME.test(file.name)) return 'not a photo (by its type and name)';
+  if (file.size === 0) return 'empty';
+  if (file.size > MAX_UPLOAD_BYTES) {
+    return `${(file.size / 1024 / 1024).toFixed(1)} MB, over the ${MAX_UPLOAD_BYTES / 1024 / 1024} MB a browser may send; give its path on the server instead`;
+  }
+  return null;
+}
+
+/** The bytes of a file as base64, in chunks so a large photo does not overflow the argument list. */
+export async function base64Of(file: Blob): Promise<string> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+/** A file sent to the server, with the path `predict.files` takes. */
+export interface UploadedFile {
+  file: File;
+  path: string;
+}
+
+/**
+ * Sends photos dropped into (or picked in) a browser page to the server one at a time, after
+ * checking each one's size and type here; reports each as it lands, and what was refused.
+ */
+export async function uploadFiles(
+  api: ApiClient,
+  files: readonly File[],
+  onUploaded: (uploaded: UploadedFile, index: number) => void = () => {},
+): Promise<{ uploaded: UploadedFile[]; refused: RefusedFile[] }> {
+  const uploaded: UploadedFile[] = [];
+  const refused: RefusedFile[] = [];
+  for (const [index, file] of files.entries()) {
+    const reason = uploadRefusal(file);
+    if (reason) {
+      refused.push({ name: file.name, reason });
+      continue;
+    }
+    try {
+      const { path } = await api.call('predict.upload', { fileName: file.name, data: await base64Of(file) });
+      uploaded.push({ file, path });
+      onUploaded({ file, path }, index);
+    } catch (e) {
+      refused.push({ name: file.name, reason: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  return { uploaded, refused };
+}
