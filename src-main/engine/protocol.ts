@@ -13,7 +13,7 @@ import type { AugmentSpec } from '../api/types/training';
 import type { LrFinderSpec } from '../api/types/training';
 import type { SplitName } from '../api/types/library';
 import type { ExportJob, ExportResult } from '../api/types/export';
-import type { EnginePredictParams, InspectModelParams, PredictModelInfo, PredictProgress, PredictResult } from '../api/types/predict';
+import type { EnginePredictParams, InspectModelParams, PredictModelInfo, PredictProgress, PredictResult, RunInit } from '../api/types/predict';
 
 /** Where a run's files go: its folder (checkpoints), the project's activation cache, the weights cache (the engine's default when absent). */
 export interface RunPaths {
@@ -27,6 +27,8 @@ export interface EngineTrainParams extends RunPaths {
   config: TrainingConfig;
   dataset: DatasetSnapshot;
   resume: boolean;
+  /** The trained model the run starts from (its config's `startFrom`, resolved); not needed to resume. */
+  init?: RunInit;
 }
 
 /** The engine's `evaluate`: a checkpoint of a run, on the images of one split. */
@@ -61,6 +63,7 @@ export interface EngineLrFindParams extends RunPaths {
   config: TrainingConfig;
   dataset: DatasetSnapshot;
   finder: LrFinderSpec;
+  init?: RunInit;
 }
 
 /** What the engine reports once its backend is up. */

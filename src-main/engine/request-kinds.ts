@@ -13,10 +13,9 @@ import {
   engineEvaluateParams,
   engineExportParams,
   engineGradCamParams,
-  engineLrFindParams,
-  engineTrainParams,
 } from '../api/params/training-params';
 import { enginePredictParams, inspectModelParams } from '../api/params/predict-params';
+import { engineLrFindParams, engineTrainParams } from '../api/params/engine-run-params';
 import type { EngineParams, EngineRequestName } from './protocol';
 
 /** How the host and the worker treat one kind of request. */

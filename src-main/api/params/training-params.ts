@@ -1,7 +1,7 @@
 /** Parameter parsers of training: the run config and its parts, the LR range test, evaluation. */
 import { array, bool, either, int, nullable, num, object, oneOf, optional, positiveInt, record, str, type Parser } from '../../base/parse';
 import { SPLIT_NAMES } from '../types/library';
-import type { AugmentMode, FreezePlan, HeadSpec, LrFinderRequest, TrainingConfig } from '../types/runs';
+import type { AugmentMode, FreezePlan, HeadSpec, LrFinderRequest, StartFrom, TrainingConfig } from '../types/runs';
 import type { AugmentSpec, ClassWeightSpec, EarlyStoppingSpec, LrFinderSpec, LrScheduleSpec, OptimizerSpec } from '../types/training';
 import { inferenceWeights } from './inference-params';
 import { archName, inputSize } from './models-params';
@@ -112,6 +112,13 @@ const augmentMode: Parser<AugmentMode> = either(
   '{ "kind": "cached", "variants": N } or { "kind": "fresh" }',
 );
 
+/** A trained model a run starts from. */
+export const startFrom: Parser<StartFrom> = either(
+  object({ kind: oneOf(['run'] as const), runId: positiveInt(), checkpoint: oneOf(['best', 'last'] as const) }),
+  object({ kind: oneOf(['model'] as const), modelId: positiveInt() }),
+  '{ "kind": "run", "runId": N, "checkpoint": "best" | "last" } or { "kind": "model", "modelId": N }',
+);
+
 /** The whole config of a run. */
 export const trainingConfig: Parser<TrainingConfig> = object({
   base: object({ arch: archName, weights: inferenceWeights, inputSize: optional(inputSize) }),
@@ -131,6 +138,8 @@ export const trainingConfig: Parser<TrainingConfig> = object({
   seed: int({ min: 0, max: 2 ** 32 - 1 }),
   useCache: bool,
   runtime: oneOf(['auto', 'onnx', 'tfjs'] as const),
+  // Left out when absent or null, so configs from before it existed read back unchanged.
+  startFrom: (value, path) => (value === null || value === undefined ? undefined : startFrom(value, path)),
 });
 
 /** `training.start`. */
@@ -174,9 +183,6 @@ const folder = str({ nonEmpty: true, maxLength: 4096 });
 /** The folders a run's engine work writes to. */
 export const runPaths = { runDir: folder, activationCacheDir: folder, weightsCacheDir: optional(folder) };
 
-/** The engine's `train`. */
-export const engineTrainParams = object({ ...runPaths, config: trainingConfig, dataset: datasetSnapshot, resume: bool });
-
 /** The engine's `evaluate`. */
 export const engineEvaluateParams = object({
   ...runPaths,
@@ -187,8 +193,6 @@ export const engineEvaluateParams = object({
   images: array(runImage, { maxItems: 10_000_000 }),
 });
 
-/** The engine's `lrFind`. */
-export const engineLrFindParams = object({ ...runPaths, config: trainingConfig, dataset: datasetSnapshot, finder: lrFinderSpec });
 
 /** `training.augmentPreview`. */
 export const augmentPreviewParams = object({

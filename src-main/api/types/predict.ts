@@ -25,6 +25,15 @@ export type EngineModelSource =
   | { kind: 'checkpoint'; runDir: string; checkpoint: 'best' | 'last'; config: TrainingConfig; classes: string[] }
   | ({ kind: 'file'; path: string } & ModelFileHints);
 
+/** The trained model a new run starts from, as the main side resolves a `StartFrom`. */
+export interface RunInit {
+  source: EngineModelSource;
+  /** The model's classes in output order, named as the project names them (an imported model's class map applied). */
+  classes: string[];
+  /** What to call it in messages ("run 3's best checkpoint", "imported model pets.keras"). */
+  label: string;
+}
+
 /** Parameters of the engine's `predict`. */
 export interface EnginePredictParams {
   model: EngineModelSource;

@@ -101,7 +101,16 @@ export interface TrainingConfig {
   /** False: recompute the frozen part every epoch (benchmarks, debugging). */
   useCache: boolean;
   runtime: RuntimeChoice;
+  /** Continue from a trained model instead of the base's own weights (absent or null: the base's weights). */
+  startFrom?: StartFrom | null;
 }
+
+/**
+ * A trained model a new run starts from: a run's checkpoint, or a model imported into the
+ * project. Its layers' weights replace the base's and the head's where names and shapes
+ * match; its classifier carries over class by class (by name), new classes start afresh.
+ */
+export type StartFrom = { kind: 'run'; runId: number; checkpoint: 'best' | 'last' } | { kind: 'model'; modelId: number };
 
 /** One image of a run's dataset snapshot: content hash, path, class index, split. */
 export interface RunImage {

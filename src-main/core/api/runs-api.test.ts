@@ -126,6 +126,18 @@ describe('training through the contract', () => {
     expect(preview.images[0]!.variants).toHaveLength(3);
     expect(new Set(preview.images[0]!.variants).size).toBe(3);
 
+    // A new run continues from this one's best checkpoint; one from a run that does not exist is refused before anything is recorded.
+    const runsBefore = (await call('runs.list')).length;
+    await expect(call('training.start', { config: { ...config, startFrom: { kind: 'run', runId: 999, checkpoint: 'best' } } })).rejects.toMatchObject({ code: 'not-found' });
+    expect(await call('runs.list')).toHaveLength(runsBefore);
+    const continued = await call('training.start', { config: { ...config, epochs: 1, startFrom: { kind: 'run', runId, checkpoint: 'best' } }, name: 'continued' });
+    const continuedJob = await services.ctx.jobs.settled(continued.jobId);
+    expect(continuedJob).toMatchObject({ status: 'succeeded' });
+    const continuedRun = await call('runs.get', { runId: (continuedJob as Extract<JobInfo, { kind: 'train' }>).result!.id });
+    expect(continuedRun.config.startFrom).toEqual({ kind: 'run', runId, checkpoint: 'best' });
+    expect(continuedRun.history[0]!.loss).toBeLessThan(run.history[0]!.loss);
+    await call('runs.delete', { runId: continuedRun.id });
+
     await expect(call('training.resume', { runId })).rejects.toMatchObject({ code: 'bad-request', message: expect.stringContaining('has finished') });
     expect((await call('runs.rename', { runId, name: 'renamed' })).name).toBe('renamed');
     await call('runs.delete', { runId });

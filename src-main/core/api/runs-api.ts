@@ -1,12 +1,14 @@
 import type { HandlerSlice } from '../../api/dispatcher';
 import { GraftError } from '../../api/errors';
 import { FINAL_JOB_STATUSES } from '../../api/types/jobs';
+import type { RunInit } from '../../api/types/predict';
 import type { DatasetSnapshot, TrainingConfig } from '../../api/types/runs';
 import type { AppContext } from '../app-context';
 import type { JobContext } from '../jobs/job-registry';
 import type { Project } from '../project/project';
 import { checkDataset, lastTrainingConfig, rememberTrainingConfig } from '../runs/dataset-check';
 import { snapshotForTraining } from '../runs/dataset-snapshot';
+import { resolveStartFrom } from '../runs/start-from';
 import { listPredictions } from '../runs/predictions';
 import { withDownloadUrl } from '../runs/export-download';
 import { exportJobFor } from '../runs/export-job';
@@ -60,7 +62,7 @@ export function runsApi(ctx: AppContext): HandlerSlice<RunRequests> {
     ctx.jobs.list().find((job) => job.kind === 'train' && !FINAL_JOB_STATUSES.includes(job.status) && job.progress?.runId === runId);
 
   /** Runs a training job for run `runId` (new or resumed) and records what its events say. */
-  const startTraining = (scope: Project, runId: number, config: TrainingConfig, dataset: DatasetSnapshot, resume: boolean, name: string) =>
+  const startTraining = (scope: Project, runId: number, config: TrainingConfig, dataset: DatasetSnapshot, resume: boolean, name: string, init?: RunInit) =>
     ctx.jobs.start({
       kind: 'train',
       title: `${resume ? 'Resume' : 'Train'} ${name}`,
@@ -71,7 +73,7 @@ export function runsApi(ctx: AppContext): HandlerSlice<RunRequests> {
         try {
           const result = await ctx.engine.request(
             'train',
-            { runDir: runDir(scope, runId), activationCacheDir: scope.layout.activations, config, dataset, resume },
+            { runDir: runDir(scope, runId), activationCacheDir: scope.layout.activations, config, dataset, resume, ...(init ? { init } : {}) },
             // Settle only when the engine has stopped: the run's checkpoints are read right after.
             { signal: job.signal, pause: job.pause, onQueued: job.queued, onEvent: recorder.onEvent, waitForStop: true },
           );
@@ -131,10 +133,12 @@ export function runsApi(ctx: AppContext): HandlerSlice<RunRequests> {
     'training.start': ({ config, name }) => {
       const scope = project();
       const dataset = snapshotForTraining(scope);
+      // Resolved before the run is recorded: a start point that cannot be used is refused with nothing left behind.
+      const init = config.startFrom ? resolveStartFrom(scope, config.startFrom) : undefined;
       rememberTrainingConfig(scope, config);
       const { runId } = createRun(scope, config, dataset, name);
       changed(runId);
-      const job = startTraining(scope, runId, config, dataset, false, getRun(scope, runId).name);
+      const job = startTraining(scope, runId, config, dataset, false, getRun(scope, runId).name, init);
       return { jobId: job.id };
     },
     'training.resume': ({ runId }) => {
@@ -151,6 +155,7 @@ export function runsApi(ctx: AppContext): HandlerSlice<RunRequests> {
     'training.lrFind': ({ config, finder }) => {
       const scope = project();
       const dataset = snapshotForTraining(scope);
+      const init = config.startFrom ? resolveStartFrom(scope, config.startFrom) : undefined;
       const job = ctx.jobs.start({
         kind: 'lr-find',
         title: `Find a learning rate for ${config.base.arch}`,
@@ -159,7 +164,7 @@ export function runsApi(ctx: AppContext): HandlerSlice<RunRequests> {
         run: (job) =>
           ctx.engine.request(
             'lrFind',
-            { runDir: scope.layout.runs, activationCacheDir: scope.layout.activations, config, dataset, finder },
+            { runDir: scope.layout.runs, activationCacheDir: scope.layout.activations, config, dataset, finder, ...(init ? { init } : {}) },
             { signal: job.signal, pause: job.pause, onQueued: job.queued, onEvent: job.progress },
           ),
       });

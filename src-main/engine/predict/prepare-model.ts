@@ -64,16 +64,21 @@ async function forwardFor(tf: Tf, model: LayersModel, info: PredictModelInfo, op
   };
 }
 
-async function prepareCheckpoint(tf: Tf, source: Extract<EngineModelSource, { kind: 'checkpoint' }>, options: PrepareOptions): Promise<PreparedModel> {
+/** A tfjs model and what it is, not yet running anywhere; the caller owns (and disposes) the model. */
+export interface OpenedLayersModel {
+  model: LayersModel;
+  info: PredictModelInfo;
+}
+
+async function openCheckpoint(tf: Tf, source: Extract<EngineModelSource, { kind: 'checkpoint' }>): Promise<OpenedLayersModel> {
   const { model } = await loadCheckpoint(tf, source.runDir, source.checkpoint);
-  let info: PredictModelInfo;
   try {
     const shape = shapeOf(model, `The ${source.checkpoint} checkpoint`);
     if (shape.classes !== source.classes.length) {
       throw new GraftError('bad-request', `The ${source.checkpoint} checkpoint gives ${shape.classes} probabilities per image, but the run has ${source.classes.length} classes.`);
     }
     const folder = path.join(source.runDir, checkpointFolder(source.checkpoint));
-    info = {
+    const info: PredictModelInfo = {
       format: 'checkpoint',
       file: folder,
       files: [path.join(folder, 'model.json'), path.join(folder, 'weights.bin')],
@@ -81,14 +86,14 @@ async function prepareCheckpoint(tf: Tf, source: Extract<EngineModelSource, { ki
       preprocessing: preprocessingSpec(scalingOf(source.config.base), inputSizeOf(source.config.base)),
       assumptions: [],
     };
+    return { model, info };
   } catch (error) {
     model.dispose();
     throw error;
   }
-  return forwardFor(tf, model, info, options);
 }
 
-async function prepareLayersFile(tf: Tf, location: ModelLocation, hints: ModelFileHints, options: PrepareOptions): Promise<PreparedModel> {
+async function openLayersFile(tf: Tf, location: ModelLocation, hints: ModelFileHints): Promise<OpenedLayersModel> {
   const label = path.basename(location.file);
   const topology = await readModelTopology(location);
   let model: LayersModel | null = await buildFromTopology(tf, topology, label);
@@ -105,11 +110,25 @@ async function prepareLayersFile(tf: Tf, location: ModelLocation, hints: ModelFi
     const info: PredictModelInfo = { format: location.format, file: location.file, files: [...(await modelOwnFiles(location)), ...(await sidecarFiles(location))], ...usage };
     const built = model;
     model = null;
-    return await forwardFor(tf, built, info, options);
+    return { model: built, info };
   } catch (error) {
     model?.dispose();
     throw error;
   }
+}
+
+/**
+ * Opens a run's checkpoint or a TensorFlow.js / Keras model file as a tfjs model with what it
+ * is (classes, preprocessing) — for training to start from. An ONNX file is refused: its
+ * weights cannot be trained further here.
+ */
+export async function openLayersModel(tf: Tf, source: EngineModelSource): Promise<OpenedLayersModel> {
+  if (source.kind === 'checkpoint') return openCheckpoint(tf, source);
+  const location = await locateModel(source.path);
+  if (location.format === 'onnx') {
+    throw new GraftError('bad-request', `${path.basename(location.file)} is an ONNX model: Graft can predict with it but not train it further. Start from its TensorFlow.js or Keras export instead.`);
+  }
+  return openLayersFile(tf, location, { classes: source.classes, preprocessing: source.preprocessing, preprocessMode: source.preprocessMode });
 }
 
 async function prepareOnnxFile(location: ModelLocation, hints: ModelFileHints, options: PrepareOptions): Promise<PreparedModel> {
@@ -137,8 +156,13 @@ async function prepareOnnxFile(location: ModelLocation, hints: ModelFileHints, o
  * loads) or `.onnx` (opened directly) — with the `labels.json` and `preprocessing.json` beside it.
  */
 export async function preparePredictModel(tf: Tf, source: EngineModelSource, options: PrepareOptions = {}): Promise<PreparedModel> {
-  if (source.kind === 'checkpoint') return prepareCheckpoint(tf, source, options);
+  if (source.kind === 'checkpoint') {
+    const { model, info } = await openCheckpoint(tf, source);
+    return forwardFor(tf, model, info, options);
+  }
   const location = await locateModel(source.path);
   const hints: ModelFileHints = { classes: source.classes, preprocessing: source.preprocessing, preprocessMode: source.preprocessMode };
-  return location.format === 'onnx' ? prepareOnnxFile(location, hints, options) : prepareLayersFile(tf, location, hints, options);
+  if (location.format === 'onnx') return prepareOnnxFile(location, hints, options);
+  const { model, info } = await openLayersFile(tf, location, hints);
+  return forwardFor(tf, model, info, options);
 }

@@ -9,6 +9,7 @@ import { planStages } from '../training/run-stages';
 import { prepareStage } from '../training/stage-setup';
 import { buildTrainingBase } from '../training/training-base';
 import { buildTrainingModel } from '../training/training-model';
+import { startRunFrom } from '../training/start-from';
 import { installTrainingKernels } from '../training/wasm-gradients';
 import type { EngineContext } from '../worker/engine-context';
 
@@ -27,6 +28,7 @@ export async function runLrFind(params: EngineLrFindParams, ctx: EngineContext<'
   const model = buildTrainingModel(tf, base.model, config.head, dataset.classes.length, config.seed);
   const rates = lrFinderRates(finder);
   try {
+    if (params.init) await startRunFrom(tf, model, params.init, config, dataset.classes);
     const stage = planStages(config)[0]!;
     const prepared = await prepareStage(
       { tf, config, dataset, weightsIdentity: base.weightsIdentity, activationCacheDir: params.activationCacheDir, emit: () => undefined, checkpoint: ctx.checkpoint },

@@ -16,6 +16,7 @@ import { planStages, totalEpochs } from '../training/run-stages';
 import { prepareStage } from '../training/stage-setup';
 import { buildTrainingBase, inputSizeOf, scalingOf } from '../training/training-base';
 import { buildTrainingModel } from '../training/training-model';
+import { startRunFrom } from '../training/start-from';
 import { installTrainingKernels } from '../training/wasm-gradients';
 import type { EngineContext } from '../worker/engine-context';
 
@@ -66,6 +67,16 @@ async function train(params: EngineTrainParams, ctx: EngineContext<'train'>): Pr
     const base = await buildTrainingBase(tf, config.base, { signal: ctx.signal, weightsCacheDir: params.weightsCacheDir });
     weightsIdentity = base.weightsIdentity;
     model = buildTrainingModel(tf, base.model, config.head, classes, config.seed);
+    if (params.init) {
+      try {
+        const started = await startRunFrom(tf, model, params.init, config, dataset.classes);
+        ctx.emit({ type: 'phase', phase: 'building', stage: null, epochs: epochsInAll, message: started.message });
+      } catch (error) {
+        model.dispose();
+        throw error;
+      }
+      weightsIdentity += `+${params.init.label}`;
+    }
   }
 
   const counts = new Array<number>(classes).fill(0);
