@@ -118,8 +118,17 @@ describe('training options', () => {
     [['--base', 'vgg16', '--runtime', 'gpu'], /--runtime must be one of "auto", "onnx", "tfjs"/],
     [['--base', 'vgg16', '--seed', '1.5'], /--seed must be a whole number from 0 to 4294967295; got "1.5"/],
     [['--base', 'vgg16', '--input-size', '0'], /--input-size must be a whole number from 1 to 4096/],
+    [['--base', 'vgg16', '--start-from', 'run3'], /--start-from takes run:ID \(or run:ID:last\) or model:ID, not "run3"/],
+    [['--base', 'vgg16', '--start-from', 'run:3:middle'], /--start-from takes run:ID/],
   ])('refuses %j with what to do', (argv, message) => {
     expect(refusal(argv)).toMatch(message);
+  });
+
+  it('continues from a run (its best checkpoint unless :last) or an imported model', () => {
+    expect(config(['--base', 'mobilenet_v2', '--start-from', 'run:3']).startFrom).toEqual({ kind: 'run', runId: 3, checkpoint: 'best' });
+    expect(config(['--base', 'mobilenet_v2', '--start-from', 'run:3:last']).startFrom).toEqual({ kind: 'run', runId: 3, checkpoint: 'last' });
+    expect(config(['--base', 'mobilenet_v2', '--start-from', 'model:2']).startFrom).toEqual({ kind: 'model', modelId: 2 });
+    expect(config(['--base', 'mobilenet_v2'])).not.toHaveProperty('startFrom');
   });
 
   it('names the options given', () => {

@@ -3,7 +3,7 @@ import { ARCH_NAMES } from '../api/model-catalog';
 import { runtimeChoice } from '../api/params/inference-params';
 import { inputSize } from '../api/params/models-params';
 import { augmentSpec, headSpec, lrSchedule, optimizerSpec, trainingConfig } from '../api/params/training-params';
-import type { AugmentMode, FreezePlan, HeadLayerSpec, HeadSpec, TrainingConfig, TwoStageSpec } from '../api/types/runs';
+import type { AugmentMode, FreezePlan, HeadLayerSpec, HeadSpec, StartFrom, TrainingConfig, TwoStageSpec } from '../api/types/runs';
 import type { AugmentSpec, LrScheduleSpec, OptimizerName } from '../api/types/training';
 import { int, num, oneOf, ParseError, positiveInt } from '../base/parse';
 import type { CliOptions, CliValues } from './command';
@@ -110,6 +110,13 @@ export const TRAINING_OPTIONS: CliOptions = {
     description: 'seed of shuffling, augmentation, dropout and the head',
     defaultText: String(TRAINING_DEFAULTS.seed),
   },
+  'start-from': {
+    type: 'string',
+    value: 'run:ID[:best|last]|model:ID',
+    description:
+      "continue from a trained model — a run's checkpoint (its best unless :last) or a model imported into the project — instead of the base's own weights; --base and --weights must be what it was trained with, its classes carry over by name",
+    defaultText: "none, the base's weights",
+  },
 };
 
 const OPTIMIZERS: readonly OptimizerName[] = ['adam', 'sgd', 'rmsprop'];
@@ -141,6 +148,8 @@ export function trainingConfigFrom(values: CliValues): TrainingConfig {
     useCache: values['no-cache'] !== true,
     runtime: option(values, 'runtime', runtimeChoice) ?? 'auto',
   };
+  const startFrom = startFromOption(values);
+  if (startFrom) config.startFrom = startFrom;
   if (config.base.inputSize === undefined) delete config.base.inputSize;
   // The dispatcher checks again; checking here refuses a slip before any engine starts.
   try {
@@ -154,6 +163,16 @@ export function trainingConfigFrom(values: CliValues): TrainingConfig {
 /** Names of the training options that were given (to refuse them where they do not apply). */
 export function givenTrainingOptions(values: CliValues): string[] {
   return Object.keys(TRAINING_OPTIONS).filter((name) => values[name] !== undefined);
+}
+
+function startFromOption(values: CliValues): StartFrom | null {
+  const text = textOption(values, 'start-from');
+  if (text === undefined) return null;
+  const run = /^run:(\d+)(?::(best|last))?$/.exec(text);
+  if (run) return { kind: 'run', runId: Number(run[1]), checkpoint: (run[2] as 'best' | 'last' | undefined) ?? 'best' };
+  const model = /^model:(\d+)$/.exec(text);
+  if (model) return { kind: 'model', modelId: Number(model[1]) };
+  throw new GraftError('bad-request', `--start-from takes run:ID (or run:ID:last) or model:ID, not "${text}". graft runs lists the runs.`);
 }
 
 function freezePlanFrom(values: CliValues): FreezePlan | null {

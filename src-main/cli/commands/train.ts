@@ -18,7 +18,7 @@ const USAGE =
   'train <project-dir> --base ARCH [--weights bundled|imagenet|none|FILE] [--input-size N] [--pooling avg|max|flatten] [--head SPEC] ' +
   '[--unfreeze B1,B2|all | --unfreeze-from BLOCK] [--epochs N] [--fine-tune-epochs N] [--fine-tune-lr-factor X] [--one-stage] [--batch-size N] ' +
   '[--optimizer adam|sgd|rmsprop] [--lr X] [--schedule S] [--augment LIST] [--augment-variants N|fresh] [--class-weights none|balanced] ' +
-  '[--label-smoothing X] [--early-stop N] [--no-cache] [--runtime auto|onnx|tfjs] [--seed N] [--name NAME] [--json]\n' +
+  '[--label-smoothing X] [--early-stop N] [--no-cache] [--runtime auto|onnx|tfjs] [--seed N] [--start-from run:ID[:best|last]|model:ID] [--name NAME] [--json]\n' +
   'train <project-dir> --resume RUN_ID [--json]';
 
 /** Makes `graft train`; the engine is started with `spawner` (tests pick the backend). */
