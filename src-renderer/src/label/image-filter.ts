@@ -1,14 +1,16 @@
 import type { ImageQuery } from '../../../src-main/api/types/library';
 import type { SplitName } from '../../../src-main/api/types/library';
+import { applyQueue, isModelQueue, patchFilter, type ModelQueue } from './model-queues';
 
 /** Which images the grid shows by label: all, unlabelled, or one class. */
 export type ClassFilter = { kind: 'all' } | { kind: 'unlabelled' } | { kind: 'class'; classId: number };
 
-/** The whole grid filter: by label, by split and by file name. */
+/** The whole grid filter: by label, by split and by file name, and a model-based queue (see model-queues.ts). */
 export interface GridFilter {
   label: ClassFilter;
   split: SplitName | 'none' | 'any';
   name: string;
+  queue?: ModelQueue;
 }
 
 /** The library query (without paging) for a grid filter. */
@@ -18,14 +20,15 @@ export function queryFor(filter: GridFilter): ImageQuery {
   if (filter.label.kind === 'class') query.classId = filter.label.classId;
   if (filter.split !== 'any') query.split = filter.split;
   if (filter.name.trim()) query.nameContains = filter.name.trim();
-  return query;
+  return applyQueue(query, filter.queue);
 }
 
 const SPLIT_FILTERS: readonly string[] = ['train', 'validation', 'test', 'none'];
 
 /**
  * The grid filter a link asks for — `/label?class=3`, `/label?filter=unlabelled`, either
- * with `&split=train|validation|test|none` — or null when the query names no filter.
+ * with `&split=train|validation|test|none`, or a model queue `?queue=margin|entropy|likely-errors`
+ * — or null when the query names no filter.
  */
 export function filterFromQuery(query: Record<string, unknown>): GridFilter | null {
   const one = (value: unknown) => (Array.isArray(value) ? (value[0] as unknown) : value);
@@ -35,6 +38,8 @@ export function filterFromQuery(query: Record<string, unknown>): GridFilter | nu
   if (one(query.filter) === 'unlabelled') label = { kind: 'unlabelled' };
   else if (typeof classId === 'string' && /^[1-9]\d{0,9}$/.test(classId)) label = { kind: 'class', classId: Number(classId) };
   const splitFilter = typeof split === 'string' && SPLIT_FILTERS.includes(split) ? (split as GridFilter['split']) : 'any';
-  if (label.kind === 'all' && splitFilter === 'any') return null;
-  return { label, split: splitFilter, name: '' };
+  const queue = one(query.queue);
+  if (label.kind === 'all' && splitFilter === 'any' && !isModelQueue(queue)) return null;
+  const filter: GridFilter = { label, split: splitFilter, name: '' };
+  return isModelQueue(queue) ? patchFilter(filter, { queue }) : filter;
 }

@@ -3,6 +3,8 @@ export type LabelAction =
   | { kind: 'assign'; key: number }
   | { kind: 'assign-class'; classId: number }
   | { kind: 'unlabel' }
+  | { kind: 'accept-suggestion' }
+  | { kind: 'reject-suggestion' }
   | { kind: 'move'; dx: number; dy: number; extend: boolean; keep?: boolean }
   | { kind: 'toggle' }
   | { kind: 'home' | 'end'; extend: boolean }
@@ -93,6 +95,20 @@ export const SHORTCUTS: readonly Shortcut[] = [
     group: 'Label',
     where: 'both',
     match: (p) => (plain(p) && (p.key === 'Backspace' || p.key === 'Delete') ? { kind: 'unlabel' } : null),
+  },
+  {
+    keys: ['A'],
+    description: 'Accept the model’s suggestion: its class becomes the label (undoable)',
+    group: 'Label',
+    where: 'grid',
+    match: (p) => (plain(p) && p.key === 'a' ? { kind: 'accept-suggestion' } : null),
+  },
+  {
+    keys: ['X'],
+    description: 'Reject the model’s suggestion',
+    group: 'Label',
+    where: 'grid',
+    match: (p) => (plain(p) && p.key === 'x' ? { kind: 'reject-suggestion' } : null),
   },
   {
     keys: ['Ctrl+Z'],

@@ -10,7 +10,10 @@ import { useLabelFeedback } from './label-feedback';
 import { PagedList } from './paged-images';
 
 /** The actions the grid itself carries out (the view opens pickers, menus and overlays). */
-export type GridAction = Exclude<LabelAction, { kind: 'pick-class' | 'tile-menu' | 'shortcuts' | 'find' | 'zoom' | 'zoom-fit' | 'full-resolution' }>;
+export type GridAction = Exclude<
+  LabelAction,
+  { kind: 'pick-class' | 'tile-menu' | 'shortcuts' | 'find' | 'zoom' | 'zoom-fit' | 'full-resolution' | 'accept-suggestion' | 'reject-suggestion' }
+>;
 
 /** Where the grid reads the classes: the current list, and a way to re-read it. */
 export interface ClassSource {
@@ -224,6 +227,6 @@ export function useLabelGrid(api: ApiClient, classes: ClassSource) {
 
   return {
     filter, list, version, columns, range, screenful, selection, viewerOpen, autoAdvance, message, error, toast, undo,
-    focusedItem, targetCount, setFilter, refresh, perform, click, contextClick, pin, moveTo, say: feedback.say,
+    focusedItem, targetCount, setFilter, refresh, perform, enqueue, click, contextClick, pin, moveTo, say: feedback.say,
   };
 }
