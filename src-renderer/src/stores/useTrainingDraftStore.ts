@@ -2,7 +2,7 @@ import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
 import type { InferenceWeights } from '../../../src-main/api/types/inference';
 import type { ArchName } from '../../../src-main/api/types/models';
-import type { FreezePlan, TrainingConfig } from '../../../src-main/api/types/runs';
+import type { FreezePlan, StartFrom, TrainingConfig } from '../../../src-main/api/types/runs';
 import type { AugmentSpec } from '../../../src-main/api/types/training';
 import { useApi } from '../api/use-api';
 import { forgetProjectValue, readProjectValue, writeProjectValue } from './project-storage';
@@ -16,7 +16,11 @@ export type DraftSource = 'defaults' | 'last-run' | 'saved-draft';
 function sameShape(value: unknown, template: TrainingConfig): boolean {
   const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
   if (!isObject(value) || !isObject(value['base']) || !isObject(value['head']) || !isObject(value['optimizer'])) return false;
-  const keys = (v: Record<string, unknown>) => Object.keys(v).sort().join();
+  const keys = (v: Record<string, unknown>) =>
+    Object.keys(v)
+      .filter((k) => k !== 'startFrom')
+      .sort()
+      .join();
   return keys(value) === keys(template as unknown as Record<string, unknown>) && typeof value['base']['arch'] === 'string' && typeof value['epochs'] === 'number';
 }
 
@@ -133,6 +137,8 @@ export const useTrainingDraftStore = defineStore('trainingDraft', () => {
     const archChanged = config.value.base.arch !== arch;
     const wasScratch = config.value.base.weights === 'none';
     config.value.base = { arch, weights, inputSize };
+    // A trained model carries over only onto its own architecture.
+    if (archChanged) delete config.value.startFrom;
     if (weights === 'none') setFreeze({ kind: 'all' });
     else if (archChanged || wasScratch) setFreeze({ kind: 'head-only' });
   }
@@ -162,6 +168,20 @@ export const useTrainingDraftStore = defineStore('trainingDraft', () => {
     config.value.augment = on ? (config.value.augment ?? { ...lastAugment }) : null;
   }
 
+  /**
+   * Starts the run from a trained model, or (null) from the base's own weights. A run's
+   * config, when given, brings its base and head along: the weights carry over only onto
+   * the same layers, fed the same way.
+   */
+  function setStartFrom(start: StartFrom | null, from?: TrainingConfig): void {
+    if (from) {
+      setBase(from.base.arch, from.base.weights, from.base.inputSize ?? config.value.base.inputSize ?? 224);
+      config.value.head = JSON.parse(JSON.stringify(from.head)) as TrainingConfig['head'];
+    }
+    if (start) config.value.startFrom = start;
+    else delete config.value.startFrom;
+  }
+
   /** Records whether a field's text is valid; Train waits while any is not. */
   function markField(id: string, message: string | null): void {
     const next = { ...invalidFields.value };
@@ -177,5 +197,5 @@ export const useTrainingDraftStore = defineStore('trainingDraft', () => {
 
   const hasInvalidFields = computed(() => Object.keys(invalidFields.value).length > 0);
 
-  return { config, source, loaded, loadError, invalidFields, hasInvalidFields, snapshot, load, reset, useLastRun, forgetSaved, setBase, setFreeze, setEpochs, setTwoStage, setAugment, markField };
+  return { config, source, loaded, loadError, invalidFields, hasInvalidFields, snapshot, load, reset, useLastRun, forgetSaved, setBase, setStartFrom, setFreeze, setEpochs, setTwoStage, setAugment, markField };
 });
