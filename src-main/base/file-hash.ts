@@ -26,10 +26,16 @@ export interface HashFileOptions {
 export async function hashFile(filePath: string, options: HashFileOptions = {}): Promise<string> {
   const { algorithm = HASH_ALGORITHM, signal } = options;
   const hash = createHash(algorithm);
+  signal?.throwIfAborted();
   const { handle } = await openRegularFile(filePath, { maxBytes: Number.MAX_SAFE_INTEGER });
   try {
-    const stream = handle.createReadStream({ signal, highWaterMark: 1 << 20, autoClose: false });
-    for await (const chunk of stream) hash.update(chunk as Buffer);
+    // The signal is checked between chunks, not handed to the stream: a stream given an aborted
+    // signal destroys itself on the next tick and can raise its error where nobody listens.
+    const stream = handle.createReadStream({ highWaterMark: 1 << 20, autoClose: false });
+    for await (const chunk of stream) {
+      signal?.throwIfAborted();
+      hash.update(chunk as Buffer);
+    }
   } finally {
     await handle.close();
   }
