@@ -61,7 +61,8 @@ describe.each(ARCHS)('$arch cut at its freeze cut', ({ arch, size, lastBlocks, l
   beforeAll(async () => {
     await useBackend('wasm');
     const trunk = buildModel(tf, arch, { includeTop: false, inputShape: [size, size, 3] });
-    model = buildTrainingModel(tf, trunk, { pooling: 'avg', dropout: 0.2, layers: [{ units: 16, dropout: 0.2 }] }, 3, 1);
+    // No dropout: the loss-lowering check wants steps without noise (dropout is tested in training-model.test.ts).
+    model = buildTrainingModel(tf, trunk, { pooling: 'avg', layers: [{ units: 16 }] }, 3, 1);
     x = tf.tensor4d(images, [LABELS.length, size, size, 3]);
   });
 
@@ -147,14 +148,13 @@ describe.each(ARCHS)('$arch cut at its freeze cut', ({ arch, size, lastBlocks, l
     afterAll(() => cut.dispose());
 
     it('suffix gradients on wasm equal those on cpu (BatchNorm scale and offset included)', async () => {
-      // Dropout would draw different masks on the two backends: compare in inference mode.
       // Two images keep the cpu side short.
       // Read outside tidy: tidy walks a returned typed array element by element (seconds for millions).
       const gradients = () => {
         const tensors = tf.tidy(() => {
           const y = tf.oneHot(tf.tensor1d(LABELS.slice(0, 2), 'int32'), 3);
           const two = tensorsOf(cut, inputs, LABELS.length).map((t) => tf.slice(t, 0, 2));
-          const { grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, cut.suffix.apply(two, { training: false }) as Tensor) as Scalar);
+          const { grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, cut.suffix.apply(two, { training: true }) as Tensor) as Scalar);
           return cut.suffix.trainableWeights.map((w) => grads[w.name]!);
         });
         const values = tensors.map((g) => g.dataSync() as Float32Array);
@@ -170,14 +170,17 @@ describe.each(ARCHS)('$arch cut at its freeze cut', ({ arch, size, lastBlocks, l
     });
 
     it("the fit loop's steps lower the loss", () => {
-      // Judged in inference mode: dropout makes the training-mode loss of one batch noisy.
-      const inferenceLoss = () =>
-        tf.tidy(() => tf.losses.softmaxCrossEntropy(tf.oneHot(tf.tensor1d(LABELS, 'int32'), 3), cut.suffix.predict(tensorsOf(cut, inputs, LABELS.length)) as Tensor).dataSync()[0]!);
-      const before = inferenceLoss();
-      const optimizer = tf.train.adam(1e-3);
-      for (let step = 0; step < 6; step++) expect(Number.isFinite(trainStep(tf, cut.suffix, optimizer, inputs, LABELS, STEP).loss)).toBe(true);
+      // Judged as the steps see it (training mode, the same batch): that is the function they descend,
+      // deterministic without dropout, while the inference-mode loss also moves with BatchNorm's
+      // moving statistics, which a few steps on a random trunk shift by more than they learn.
+      const trainingLoss = () =>
+        tf.tidy(() => tf.losses.softmaxCrossEntropy(tf.oneHot(tf.tensor1d(LABELS, 'int32'), 3), cut.suffix.apply(tensorsOf(cut, inputs, LABELS.length), { training: true }) as Tensor).dataSync()[0]!);
+      const before = trainingLoss();
+      // The second stage's rate (1e-3 × 0.1): small enough that each step goes downhill.
+      const optimizer = tf.train.adam(1e-4);
+      for (let step = 0; step < 4; step++) expect(Number.isFinite(trainStep(tf, cut.suffix, optimizer, inputs, LABELS, STEP).loss)).toBe(true);
       optimizer.dispose();
-      expect(inferenceLoss()).toBeLessThan(before);
+      expect(trainingLoss()).toBeLessThan(before);
     });
   });
 });
