@@ -10,12 +10,14 @@ activation buffers on every batch).
 --workers 0 decodes in the main process between batches; --workers N decodes in N DataLoader
 worker processes while the model runs (the usual way to overlap decoding with inference).
 --draft lets PIL's JPEG decoder scale down by 1/2, 1/4 or 1/8 while decoding (Image.draft),
-as libvips' shrink-on-load does for Graft. Prints one JSON line.
+as libvips' shrink-on-load does for Graft. Prints one JSON line, with the CPU seconds used
+(this process's threads and the loader workers), comparable when other work shares the machine.
 
     python3 bench/torch-embed-reference.py FILE_LIST OUT.npy --threads 2 --batch 16 --workers 1
 """
 import argparse
 import json
+import resource
 import time
 
 import numpy as np
@@ -77,17 +79,23 @@ def main() -> None:
         # Warm-up on a batch of zeros: allocations and kernel selection, outside the timing.
         features(torch.zeros(args.batch, 3, SIZE, SIZE).to(memory_format=torch.channels_last))
         start = time.perf_counter()
+        cpu_start = time.process_time()
         for pixels in batches(paths, args.batch, args.workers, args.draft):
             x = pixels.permute(0, 3, 1, 2).float().div_(255).contiguous(memory_format=torch.channels_last)
             rows.append(features(x).mean(dim=(2, 3)).numpy())
         matrix = np.concatenate(rows).astype(np.float32)
         np.save(args.out, matrix)
         elapsed = time.perf_counter() - start
+        cpu = time.process_time() - cpu_start
+    # Loader workers have exited by now; their CPU time is counted as the children's.
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu += children.ru_utime + children.ru_stime
     print(json.dumps({
         "images": len(paths),
         "shape": list(matrix.shape),
         "seconds": elapsed,
         "images_per_s": len(paths) / elapsed,
+        "cpu_seconds": cpu,
         "threads": torch.get_num_threads(),
         "batch": args.batch,
         "workers": args.workers,
