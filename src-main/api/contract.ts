@@ -26,6 +26,8 @@ import type {
 } from './types/library';
 import type { DownloadWeightsParams, ModelInfo, ModelSummary, ModelSummaryParams, WeightsStatus, WeightsStatusParams } from './types/models';
 import type { ExportParams } from './types/export';
+import type { FolderBrowseParams, FolderListing } from './types/folder-browser';
+import type { UploadFileParams, UploadFileResult, UploadFinished, UploadPlan, UploadStartParams } from './types/photo-upload';
 import type {
   ImportedModel,
   ModelImportParams,
@@ -79,6 +81,15 @@ export interface ApiRequests {
   'library.ids': { params: ImageQuery; result: number[] };
   'library.counts': { params: void; result: LibraryCounts };
   'library.image': { params: { imageId: number }; result: ImageRecord };
+  /** Lists the folders inside a folder on the server (home by default), for picking one to import where no native dialog exists. */
+  'library.browse': { params: FolderBrowseParams; result: FolderListing };
+  /** Opens an upload of photos from a browser into the project's photos folder: which files it takes, which it refuses. */
+  'library.uploadStart': { params: UploadStartParams; result: UploadPlan };
+  'library.uploadFile': { params: UploadFileParams; result: UploadFileResult };
+  /** Closes an upload; the page then imports the folder it names. */
+  'library.uploadFinish': { params: { uploadId: string }; result: UploadFinished };
+  /** Closes an upload and removes the files it wrote. */
+  'library.uploadCancel': { params: { uploadId: string }; result: { removed: number } };
   'classes.list': { params: void; result: ClassInfo[] };
   'classes.create': { params: { name: string; color?: string }; result: ClassOperationResult };
   'classes.rename': { params: { classId: number; name: string }; result: ClassOperationResult };

@@ -18,6 +18,7 @@ import {
   splitAssignParams,
   splitPinParams,
 } from './library-params';
+import { folderBrowseParams, uploadFileParams, uploadIdParams, uploadStartParams } from './library-transfer-params';
 import { downloadWeightsParams, modelSummaryParams, weightsStatusParams } from './models-params';
 import {
   modelImportParams,
@@ -53,6 +54,11 @@ export const REQUEST_PARAMS: { readonly [N in RequestName]: Parser<ParamsOf<N>> 
   'library.ids': imageQuery,
   'library.counts': nothing,
   'library.image': object({ imageId: rowId }),
+  'library.browse': folderBrowseParams,
+  'library.uploadStart': uploadStartParams,
+  'library.uploadFile': uploadFileParams,
+  'library.uploadFinish': uploadIdParams,
+  'library.uploadCancel': uploadIdParams,
   'classes.list': nothing,
   'classes.create': object({ name: className, color: optional(classColor) }),
   'classes.rename': object({ classId: rowId, name: className }),

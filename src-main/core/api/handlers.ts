@@ -6,6 +6,7 @@ import { engineApi } from './engine-api';
 import { jobsApi } from './jobs-api';
 import { labelsApi } from './labels-api';
 import { libraryApi } from './library-api';
+import { libraryTransferApi } from './library-transfer-api';
 import { modelsApi } from './models-api';
 import { projectApi } from './project-api';
 import { runsApi } from './runs-api';
@@ -21,6 +22,7 @@ export function createHandlers(ctx: AppContext): ApiHandlers {
     ...jobsApi(ctx),
     ...modelsApi(ctx),
     ...libraryApi(ctx, changed),
+    ...libraryTransferApi(ctx),
     ...labelsApi(ctx, changed),
     ...runsApi(ctx),
     ...useApi(ctx, changed),

@@ -82,3 +82,10 @@ export function markMissingUnder(db: Database, root: string, seen: ReadonlySet<n
   })();
   return gone.length;
 }
+
+/** Folders imported into the project before, newest first, at most `limit` of them. */
+export function importedFolders(db: Database, limit: number): { folder: string; importedAt: string }[] {
+  return db
+    .prepare('SELECT folder, MAX(started_at) AS importedAt FROM import_runs GROUP BY folder ORDER BY importedAt DESC, folder LIMIT ?')
+    .all(limit) as { folder: string; importedAt: string }[];
+}

@@ -4,9 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { GraftError } from '../../api/errors';
 import { writeFileAtomic } from '../../base/atomic-write';
-
-/** Largest photo one `predict.upload` takes (the WebSocket transport carries at most 16 MB of base64). */
-export const MAX_UPLOAD_BYTES = 12 * 1024 * 1024;
+import { decodeUpload } from '../uploads/upload-bytes';
 
 /** How long uploaded photos are kept: a later upload removes folders older than this. */
 const KEEP_MS = 24 * 60 * 60 * 1000;
@@ -41,9 +39,7 @@ async function removeOldUploads(root: string, now: number): Promise<void> {
  */
 export async function saveUpload(fileName: string, base64: string): Promise<string> {
   const name = safeName(fileName);
-  if (base64.length > Math.ceil((MAX_UPLOAD_BYTES * 4) / 3) + 4) throw new GraftError('bad-request', `${name} is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB; give its path on the server instead.`);
-  const bytes = Buffer.from(base64, 'base64');
-  if (bytes.length === 0) throw new GraftError('bad-request', `${name} is empty.`);
+  const bytes = decodeUpload(name, base64);
   const root = uploadsFolder();
   await fs.promises.mkdir(root, { recursive: true, mode: 0o700 });
   await removeOldUploads(root, Date.now());

@@ -7,6 +7,8 @@ export interface ProjectLayout {
   thumbnails: string;
   runs: string;
   exports: string;
+  /** Photos sent from a browser page (`graft serve`), kept with their folders; made on the first upload. */
+  photos: string;
   /** Activations of frozen model prefixes, computed once per image and reused by every run. */
   activations: string;
 }
@@ -23,6 +25,7 @@ export function projectLayout(dir: string): ProjectLayout {
     thumbnails: path.join(root, 'thumbnails'),
     runs: path.join(root, 'runs'),
     exports: path.join(root, 'exports'),
+    photos: path.join(root, 'photos'),
     activations: path.join(root, 'cache', 'activations'),
   };
 }
