@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { ImportedModel } from '../../../src-main/api/types/predict';
+import type { ImportedModel, PredictModelInfo } from '../../../src-main/api/types/predict';
 import type { RunSummary } from '../../../src-main/api/types/runs';
 import { runDetail } from '../test-support/run-fixtures';
-import { choiceOf, defaultModelKey, modelOptions, modelRefOf, suggestParamsOf } from './model-options';
+import { choiceOf, defaultModelKey, modelCaption, modelOptions, modelRefOf, suggestParamsOf } from './model-options';
 
 function run(id: number, patch: Partial<RunSummary> = {}): RunSummary {
   const { config: _c, dir: _d, checkpoints: _k, history: _h, batches: _b, cache: _x, splitCounts: _s, evaluations: _e, ...summary } = runDetail({ id, name: `Run ${id}`, createdAt: `2026-01-0${id}T00:00:00.000Z`, testAcc: null, best: null, ...patch });
@@ -34,5 +34,22 @@ describe('model options', () => {
     expect(suggestParamsOf(null, 'unlabelled')).toEqual({ scope: 'unlabelled' });
     expect(suggestParamsOf(choiceOf('run:3'), 'all')).toEqual({ runId: 3, scope: 'all' });
     expect(suggestParamsOf(choiceOf('model:4'), 'unlabelled')).toEqual({ modelId: 4, scope: 'unlabelled' });
+  });
+});
+
+describe('model caption', () => {
+  // The caption reads only the file and the format.
+  const info = (file: string, format: PredictModelInfo['format']): PredictModelInfo => ({ format, file, files: [file], classes: ['cat', 'dog'], preprocessing: {} as PredictModelInfo['preprocessing'], assumptions: [] });
+
+  it('names the run and its checkpoint, or the imported model, rather than a checkpoint folder', () => {
+    expect(modelCaption({ runId: 2 }, info('/p/runs/2/checkpoints/best', 'checkpoint'), [run(2, { name: 'tiny' })], [])).toBe('tiny · best checkpoint');
+    expect(modelCaption({ runId: 7, checkpoint: 'last' }, info('/p/runs/7/checkpoints/last', 'checkpoint'), [], [])).toBe('Run 7 · last checkpoint');
+    expect(modelCaption({ modelId: 4 }, info('/p/models/4/model.keras', 'keras'), [], [model])).toBe('pets · imported keras');
+  });
+
+  it('falls back to the file name and format for a model given by path, or one no longer listed', () => {
+    expect(modelCaption({ modelPath: '/x/model.json' }, info('/x/model.json', 'tfjs'), [], [])).toBe('model.json (tfjs)');
+    expect(modelCaption({ modelId: 9 }, info('C:\\m\\model.onnx', 'onnx'), [], [])).toBe('model.onnx (onnx)');
+    expect(modelCaption(null, info('/x/model.h5', 'h5'), [], [])).toBe('model.h5 (h5)');
   });
 });

@@ -1,4 +1,4 @@
-import type { ImportedModel, PredictModelRef, SuggestionsRunParams } from '../../../src-main/api/types/predict';
+import type { ImportedModel, PredictModelInfo, PredictModelRef, SuggestionsRunParams } from '../../../src-main/api/types/predict';
 import type { RunSummary } from '../../../src-main/api/types/runs';
 import { defaultRunId, exportableRuns, runLabel } from '../export/export-text';
 
@@ -55,4 +55,21 @@ export function suggestParamsOf(choice: ModelChoice | null, scope: 'unlabelled' 
   if (!choice) return { scope };
   if (choice.kind === 'imported') return { modelId: choice.modelId, scope };
   return choice.checkpoint ? { runId: choice.runId, checkpoint: choice.checkpoint, scope } : { runId: choice.runId, scope };
+}
+
+/**
+ * How a finished prediction names its model: the run or imported model the user chose (a
+ * checkpoint folder's own name, "best", says nothing by itself), else the model file's name.
+ */
+export function modelCaption(ref: PredictModelRef | null | undefined, model: PredictModelInfo, runs: readonly RunSummary[], imported: readonly ImportedModel[]): string {
+  const fileName = model.file.split(/[\\/]/).pop() || model.file;
+  if (ref && 'runId' in ref) {
+    const name = runs.find((r) => r.id === ref.runId)?.name ?? `Run ${ref.runId}`;
+    return model.format === 'checkpoint' ? `${name} · ${fileName} checkpoint` : `${name} · ${fileName}`;
+  }
+  if (ref && 'modelId' in ref) {
+    const name = imported.find((m) => m.id === ref.modelId)?.name;
+    if (name) return `${name} · imported ${model.format}`;
+  }
+  return `${fileName} (${model.format})`;
 }

@@ -136,6 +136,7 @@ describe('UseView', () => {
     expect(tiles[0]!.find('img').exists()).toBe(true);
     expect(tiles[1]!.find('img').exists()).toBe(false);
     expect(view.get('[data-testid="use-runtime"]').text()).toBe('onnxruntime-node 1.30.0, cpu, 1 thread');
+    expect(view.get('[data-testid="use-model-name"]').text()).toBe('Run 3 · best checkpoint · 2 classes');
     expect(view.get('[data-testid="use-unreadable"]').text()).toContain('broken.jpg');
     expect(view.get('[data-testid="use-unreadable"]').text()).toContain('the file is cut short');
   });
