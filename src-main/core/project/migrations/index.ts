@@ -5,6 +5,7 @@ import { labelJournalSplits } from './003-label-journal-splits';
 import { trainingRuns } from './004-training-runs';
 import { useTheModel } from './005-use-the-model';
 import { classHotkeys } from './006-class-hotkeys';
+import { suggestionsFollowRenames } from './007-suggestions-follow-renames';
 
 /** Every migration this version of Graft knows, in order. Append; never edit a released one. */
-export const MIGRATIONS: readonly Migration[] = [projectMeta, library, labelJournalSplits, trainingRuns, useTheModel, classHotkeys];
+export const MIGRATIONS: readonly Migration[] = [projectMeta, library, labelJournalSplits, trainingRuns, useTheModel, classHotkeys, suggestionsFollowRenames];
