@@ -11,8 +11,11 @@ export class FileRefusal extends Error {
   constructor(
     readonly reason: FileRefusalReason,
     message: string,
+    /** For 'not-regular': what the path is instead ("a named pipe (FIFO)", "a device", "a folder" …). */
+    readonly kind?: string,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }
 
@@ -63,12 +66,12 @@ export async function openRegularFile(file: string, options: RegularFileOptions)
   } catch (error) {
     const code = errnoCode(error);
     if (code === 'ENOENT' || code === 'ENOTDIR') throw new FileRefusal('missing', `${what} ${file} does not exist.`);
-    if (code === 'EISDIR') throw new FileRefusal('not-regular', `${what} ${file} is a folder, not a file.`);
-    throw new FileRefusal('unreadable', `${what} ${file} cannot be read: ${(error as Error).message}`);
+    if (code === 'EISDIR') throw new FileRefusal('not-regular', `${what} ${file} is a folder, not a file.`, 'a folder');
+    throw new FileRefusal('unreadable', `${what} ${file} cannot be read: ${(error as Error).message}`, undefined, { cause: error });
   }
   try {
     const stats = await handle.stat();
-    if (!stats.isFile()) throw new FileRefusal('not-regular', `${what} ${file} is ${fileKind(stats)}, not a regular file.`);
+    if (!stats.isFile()) throw new FileRefusal('not-regular', `${what} ${file} is ${fileKind(stats)}, not a regular file.`, fileKind(stats));
     if (stats.size > options.maxBytes) throw tooLarge(file, what, options.maxBytes);
     return { handle, size: stats.size };
   } catch (error) {

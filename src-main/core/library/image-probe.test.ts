@@ -7,10 +7,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeBadImages, type BadImage } from '../../base/test-support/bad-images';
+import { MAX_IMAGE_FILE_BYTES } from '../../base/image-source';
+import { releaseFifos, writeHostilePaths, type HostilePath } from '../../base/test-support/hostile-paths';
 import type { Project } from '../project/project';
 import { DEFAULT_MAX_PIXELS, probeImage, ProbeRejection } from './image-probe';
 import { importFolder } from './import-folder';
-import { cleanUp, makeImage, makeProject, makeTempDir, type TempDir } from './library-fixtures';
+import { cleanUp, makeDecompressionBomb, makeImage, makeProject, makeTempDir, type TempDir } from './library-fixtures';
 
 let tmp: TempDir;
 let bad: BadImage[];
@@ -48,6 +50,24 @@ describe('probeImage reasons', () => {
       const reasons = await Promise.all(inputs.flatMap(({ file }) => [reasonOf(file, true), reasonOf(fs.readFileSync(file), false)]));
       expect(reasons).toEqual(inputs.flatMap(({ reason }) => [reason, reason]));
     }
+  });
+});
+
+describe('probeImage from a path (how the import reads photos over 32 MB)', () => {
+  let hostile: HostilePath[] = [];
+  afterEach(() => releaseFifos(hostile));
+
+  it('refuses a FIFO, a device, a folder and a file larger than any image at once, without decoding', { timeout: 5000 }, async () => {
+    hostile = writeHostilePaths(path.join(tmp.dir, 'hostile'), MAX_IMAGE_FILE_BYTES);
+    for (const { file, reason } of hostile) {
+      for (const thumbnail of [false, true]) expect(await reasonOf(file, thumbnail), file).toMatch(reason);
+    }
+  });
+
+  it('still refuses a decompression bomb by its header', async () => {
+    const file = path.join(tmp.dir, 'bomb.png');
+    fs.writeFileSync(file, makeDecompressionBomb());
+    expect(await reasonOf(file, true)).toMatch(/^image too large: 100000×100000 pixels/);
   });
 });
 

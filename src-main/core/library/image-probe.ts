@@ -2,7 +2,8 @@ import sharp, { type Metadata } from 'sharp';
 import { acceptedFormat } from './image-formats';
 import type { ImageFormat } from '../../api/types/library';
 import { writeFileAtomic } from '../../base/atomic-write';
-import { imageFailureOf, imageFailureReason, tooLargeReason } from '../../base/image-failure';
+import { imageFailureOf, imageFailureReason, tooLargeReason, type ImageFailure } from '../../base/image-failure';
+import { ImageSourceRefusal, openImageSource, type ImageSource } from '../../base/image-source';
 import { renderThumbnail } from './thumbnail-render';
 
 /** A decodable image: its format and its size as displayed (after EXIF orientation). */
@@ -37,12 +38,34 @@ export class ProbeRejection extends Error {
  * engine words them.
  */
 export async function probeImage(input: Buffer | string, options: ProbeOptions): Promise<ProbeResult> {
+  if (typeof input !== 'string') return probeInput(input, options, (stage) => imageFailureOf(input, stage));
+  // A file too large to buffer is decoded from its path: checked (and, on Linux, pinned) right
+  // before, so a photo swapped for a FIFO or a device after hashing cannot hang the import.
+  let source: ImageSource;
+  try {
+    source = await openImageSource(input);
+  } catch (error) {
+    if (error instanceof ImageSourceRefusal) throw new ProbeRejection(error.message);
+    throw error;
+  }
+  try {
+    return await probeInput(source.input, options, async (stage) => source.failure(stage));
+  } finally {
+    await source.close();
+  }
+}
+
+async function probeInput(
+  input: Buffer | string,
+  options: ProbeOptions,
+  failureOf: (stage: ImageFailure['stage']) => Promise<ImageFailure>,
+): Promise<ProbeResult> {
   let meta: Metadata;
   try {
     // No pixel limit here: the header is trusted only to be compared with our own limit below.
     meta = await sharp(input, { limitInputPixels: false }).metadata();
   } catch {
-    throw new ProbeRejection(imageFailureReason(await imageFailureOf(input, 'header')));
+    throw new ProbeRejection(imageFailureReason(await failureOf('header')));
   }
   const format = acceptedFormat(meta.format, meta.compression, options.allowSvg);
   if (!format) {
@@ -63,7 +86,7 @@ export async function probeImage(input: Buffer | string, options: ProbeOptions):
     if (options.thumbnail) thumbnail = await renderThumbnail(input, options.thumbnail.size, options.maxPixels);
     else await decodeSmall(input, options.maxPixels);
   } catch {
-    throw new ProbeRejection(imageFailureReason(await imageFailureOf(input, 'decode')));
+    throw new ProbeRejection(imageFailureReason(await failureOf('decode')));
   }
   if (thumbnail && options.thumbnail) {
     // A thumbnail that cannot be written (disk full) is not the photo's fault: it is made

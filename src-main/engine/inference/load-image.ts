@@ -1,5 +1,6 @@
 import sharp, { type Sharp } from 'sharp';
-import { imageFailureOf, imageFailureReason, tooLargeReason } from '../../base/image-failure';
+import { imageFailureReason, tooLargeReason } from '../../base/image-failure';
+import { ImageSourceRefusal, openImageSource, type ImageSource } from '../../base/image-source';
 
 /** Pixel size a model takes. */
 export interface TargetSize {
@@ -23,8 +24,8 @@ export class ImageLoadError extends Error {
 /** Largest pixel count decoded (sharp's own default); more is treated as a decompression bomb. */
 const MAX_PIXELS = 0x3fff * 0x3fff;
 
-function openImage(file: string): Sharp {
-  return sharp(file, { failOn: 'truncated', limitInputPixels: MAX_PIXELS });
+function openImage(input: Buffer | string): Sharp {
+  return sharp(input, { failOn: 'truncated', limitInputPixels: MAX_PIXELS });
 }
 
 /**
@@ -34,12 +35,30 @@ function openImage(file: string): Sharp {
  * Returns height × width × 3 bytes, row-major RGB. Throws ImageLoadError with a reason.
  */
 export async function loadImageRgb(file: string, size: TargetSize, resample: Resample = 'bilinear'): Promise<Uint8Array> {
+  // Only a regular file of a size an image can have is decoded: a FIFO would park one of
+  // libvips' threads forever, and /dev/zero or a folder would give a misleading reason.
+  let source: ImageSource;
+  try {
+    source = await openImageSource(file);
+  } catch (error) {
+    if (error instanceof ImageSourceRefusal) throw new ImageLoadError(error.message);
+    throw error;
+  }
+  try {
+    return await decode(source, size, resample);
+  } finally {
+    await source.close();
+  }
+}
+
+async function decode(source: ImageSource, size: TargetSize, resample: Resample): Promise<Uint8Array> {
+  const file = source.input;
   // Most photos have no alpha: one pass (one trip to sharp's threads, JPEG shrink-on-load)
   // gives exactly what the careful path gives. An image that needed premultiplying, or any
   // failure, goes the careful way, which also finds the reason a user can act on.
   const quick = await toModelInput(openImage(file).rotate(), size, resample).catch(() => null);
   if (quick && !quick.premultiplied) return quick.pixels;
-  return loadCarefully(file, size, resample);
+  return loadCarefully(source, size, resample);
 }
 
 /** Resizes, drops alpha and converts to sRGB bytes; says whether sharp premultiplied alpha to resize. */
@@ -60,7 +79,8 @@ async function toModelInput(pipeline: Sharp, size: TargetSize, resample: Resampl
  * The header first (for a precise reason, and to see alpha), then alpha dropped at full size
  * before resizing. Reasons come from base/image-failure, worded as the import words them.
  */
-async function loadCarefully(file: string, size: TargetSize, resample: Resample): Promise<Uint8Array> {
+async function loadCarefully(source: ImageSource, size: TargetSize, resample: Resample): Promise<Uint8Array> {
+  const file = source.input;
   let hasAlpha: boolean;
   try {
     const meta = await openImage(file).metadata();
@@ -70,7 +90,7 @@ async function loadCarefully(file: string, size: TargetSize, resample: Resample)
     }
   } catch (error) {
     if (error instanceof ImageLoadError) throw error;
-    throw new ImageLoadError(imageFailureReason(await imageFailureOf(file, 'header')));
+    throw new ImageLoadError(imageFailureReason(source.failure('header')));
   }
   try {
     let pipeline: Sharp;
@@ -84,6 +104,6 @@ async function loadCarefully(file: string, size: TargetSize, resample: Resample)
     }
     return (await toModelInput(pipeline, size, resample)).pixels;
   } catch {
-    throw new ImageLoadError(imageFailureReason(await imageFailureOf(file, 'decode')));
+    throw new ImageLoadError(imageFailureReason(source.failure('decode')));
   }
 }
