@@ -23,6 +23,7 @@ import { writeSeparableDataset } from '../src-main/engine/training/test-support/
 import { childPeakRssMb } from './child-peak-rss';
 import { loadAverage } from './load-average';
 import { TORCH_MISSING, torchEnv, torchPython } from './torch-python';
+import { headOnlyConfig } from '../src-main/api/test-support/training-config';
 
 const TORCH_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'torch-fine-tune.py');
 
@@ -38,24 +39,14 @@ const threads = Number(argValue('--threads') ?? 2);
 const PARTIAL: FreezePlan = { kind: 'from', block: 'block_16' };
 
 function config(freeze: FreezePlan): TrainingConfig {
-  return {
+  return headOnlyConfig({
     base: { arch: 'mobilenet_v2', weights: 'bundled', inputSize: 224 },
-    head: { pooling: 'avg', layers: [] },
     freeze,
     optimizer: { name: 'adam', learningRate: freeze.kind === 'head-only' ? 1e-3 : 1e-4 },
-    schedule: { kind: 'constant' },
     epochs,
     batchSize: 32,
-    twoStage: null,
-    earlyStopping: null,
-    classWeights: { kind: 'none' },
-    labelSmoothing: 0,
-    augment: null,
-    augmentMode: { kind: 'cached', variants: 1 },
     seed: 42,
-    useCache: true,
-    runtime: 'auto',
-  };
+  });
 }
 
 interface Figures {

@@ -15,6 +15,7 @@ import { nodeEngineSpawner } from '../src-main/cli/app-paths';
 import { EngineClient } from '../src-main/engine/host/engine-client';
 import { writeSeparableDataset } from '../src-main/engine/training/test-support/separable-images';
 import { loadAverage } from './load-average';
+import { headOnlyConfig } from '../src-main/api/test-support/training-config';
 
 function argValue(name: string): string | undefined {
   const at = process.argv.indexOf(name);
@@ -26,24 +27,14 @@ const count = numbers[0] ?? 500;
 const epochs = numbers[1] ?? 10;
 
 function config(useCache: boolean, runEpochs: number): TrainingConfig {
-  return {
+  return headOnlyConfig({
     base: { arch: 'mobilenet_v2', weights: 'bundled', inputSize: 224 },
-    head: { pooling: 'avg', layers: [] },
-    freeze: { kind: 'head-only' },
     optimizer: { name: 'adam', learningRate: 0.001 },
-    schedule: { kind: 'constant' },
     epochs: runEpochs,
     batchSize: 32,
-    twoStage: null,
-    earlyStopping: null,
-    classWeights: { kind: 'none' },
-    labelSmoothing: 0,
-    augment: null,
-    augmentMode: { kind: 'cached', variants: 1 },
     seed: 42,
     useCache,
-    runtime: 'auto',
-  };
+  });
 }
 
 async function main(): Promise<void> {

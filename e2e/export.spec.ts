@@ -5,33 +5,23 @@ import { expect, test, type Page } from '@playwright/test';
 import type { ExportResult } from '../src-main/api/types/export';
 import type { JobInfoOf } from '../src-main/api/types/jobs';
 import type { PredictFilesResult } from '../src-main/api/types/predict';
-import type { PredictionItem, TrainingConfig } from '../src-main/api/types/runs';
+import type { PredictionItem } from '../src-main/api/types/runs';
 import { graft, serveNewProject, type ServedProject } from './support/graft-serve';
 import { generateSeparablePhotos } from './support/separable-photos';
 import { makeTempDir, removeTempDirs } from './support/temp-dirs';
 import { connectClient, type ContractClient } from './support/ws-client';
+import { headOnlyConfig } from '../src-main/api/test-support/training-config';
 
 const CLASSES = ['warm', 'cool'];
 
 /** Bundled MobileNetV2 at 96 px, the head only (a small hidden layer), two epochs: seconds on wasm. */
-const config: TrainingConfig = {
+const config = headOnlyConfig({
   base: { arch: 'mobilenet_v2', weights: 'bundled', inputSize: 96 },
   head: { pooling: 'avg', layers: [{ units: 16, dropout: 0.1 }] },
-  freeze: { kind: 'head-only' },
   optimizer: { name: 'adam', learningRate: 0.003 },
-  schedule: { kind: 'constant' },
-  epochs: 2,
   batchSize: 4,
-  twoStage: null,
-  earlyStopping: null,
-  classWeights: { kind: 'none' },
-  labelSmoothing: 0,
-  augment: null,
-  augmentMode: { kind: 'cached', variants: 1 },
   seed: 3,
-  useCache: true,
-  runtime: 'auto',
-};
+});
 
 /**
  * How far a probability of the exported model, run by `graft predict`, may be from the run's

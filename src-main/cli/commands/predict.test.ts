@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PredictFilesResult } from '../../api/types/predict';
-import type { TrainingConfig } from '../../api/types/runs';
 import { parseCsv } from '../../base/csv';
 import { jobResult, openAppClient } from '../app-client';
 import { importCommand } from '../commands/import';
@@ -11,6 +10,7 @@ import { runCli } from '../run-cli';
 import { capture, countingSpawner, labelledProject, tempDir } from '../test-support/cli-fixtures';
 import { createPredictCommand } from './predict';
 import { createSuggestCommand, type SuggestReport } from './suggest';
+import { headOnlyConfig } from '../../api/test-support/training-config';
 
 // graft predict and graft suggest on the real engine (cpu backend), over a tiny run of the
 // project's photos and its TF.js and ONNX exports, made through the contract as the app does.
@@ -45,24 +45,7 @@ beforeAll(async () => {
   const signal = new AbortController().signal;
   try {
     await client.call('splits.assign', { train: 0.6, validation: 0.2, test: 0.2, seed: 1 });
-    const config: TrainingConfig = {
-      base: { arch: 'mobilenet_v2', weights: 'bundled', inputSize: 32 },
-      head: { pooling: 'avg', layers: [] },
-      freeze: { kind: 'head-only' },
-      optimizer: { name: 'adam', learningRate: 0.01 },
-      schedule: { kind: 'constant' },
-      epochs: 2,
-      batchSize: 8,
-      twoStage: null,
-      earlyStopping: null,
-      classWeights: { kind: 'none' },
-      labelSmoothing: 0,
-      augment: null,
-      augmentMode: { kind: 'cached', variants: 1 },
-      seed: 1,
-      useCache: true,
-      runtime: 'auto',
-    };
+    const config = headOnlyConfig();
     const trained = jobResult(await client.follow((await client.call('training.start', { config })).jobId, 'train', { signal }))!;
     for (const format of ['tfjs', 'onnx', 'keras', 'h5'] as const) {
       const started = await client.call('runs.export', { runId: trained.id, checkpoint: 'best', format });

@@ -4,11 +4,12 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventMessage, ParamsOf, RequestName, ResultOf } from '../../api/contract';
 import type { JobInfo } from '../../api/types/jobs';
-import type { RunMetricsEvent, TrainingConfig } from '../../api/types/runs';
+import type { RunMetricsEvent } from '../../api/types/runs';
 import { forkSpawner } from '../../engine/host/engine-process';
 import { writeSeparableDataset } from '../../engine/training/test-support/separable-images';
 import { createAppServices, type AppServices } from '../app-services';
 import { makeTempDir, type TempDir } from '../library/library-fixtures';
+import { headOnlyConfig } from '../../api/test-support/training-config';
 
 const engineEntry = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'engine', 'worker', 'engine-main.ts');
 
@@ -22,24 +23,7 @@ async function call<N extends RequestName>(name: N, params?: ParamsOf<N>): Promi
   return reply.value as ResultOf<N>;
 }
 
-const config: TrainingConfig = {
-  base: { arch: 'mobilenet_v2', weights: 'bundled', inputSize: 32 },
-  head: { pooling: 'avg', layers: [] },
-  freeze: { kind: 'head-only' },
-  optimizer: { name: 'adam', learningRate: 0.01 },
-  schedule: { kind: 'constant' },
-  epochs: 2,
-  batchSize: 8,
-  twoStage: null,
-  earlyStopping: null,
-  classWeights: { kind: 'none' },
-  labelSmoothing: 0,
-  augment: null,
-  augmentMode: { kind: 'cached', variants: 1 },
-  seed: 3,
-  useCache: true,
-  runtime: 'auto',
-};
+const config = headOnlyConfig({ seed: 3 });
 
 beforeAll(async () => {
   tmp = makeTempDir('graft-runs-api-');

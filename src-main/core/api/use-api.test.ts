@@ -4,12 +4,12 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ParamsOf, RequestName, ResultOf } from '../../api/contract';
 import type { JobInfo, JobInfoOf, JobKind } from '../../api/types/jobs';
-import type { TrainingConfig } from '../../api/types/runs';
 import { parseCsv } from '../../base/csv';
 import { forkSpawner } from '../../engine/host/engine-process';
 import { writeSeparableDataset } from '../../engine/training/test-support/separable-images';
 import { createAppServices, type AppServices } from '../app-services';
 import { makeTempDir, type TempDir } from '../library/library-fixtures';
+import { headOnlyConfig } from '../../api/test-support/training-config';
 
 const engineEntry = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'engine', 'worker', 'engine-main.ts');
 
@@ -32,24 +32,7 @@ async function settled<K extends JobKind>(started: { jobId: string }, kind: K): 
   return job as JobInfoOf<K>;
 }
 
-const config: TrainingConfig = {
-  base: { arch: 'mobilenet_v2', weights: 'bundled', inputSize: 32 },
-  head: { pooling: 'avg', layers: [] },
-  freeze: { kind: 'head-only' },
-  optimizer: { name: 'adam', learningRate: 0.05 },
-  schedule: { kind: 'constant' },
-  epochs: 10,
-  batchSize: 8,
-  twoStage: null,
-  earlyStopping: null,
-  classWeights: { kind: 'none' },
-  labelSmoothing: 0,
-  augment: null,
-  augmentMode: { kind: 'cached', variants: 1 },
-  seed: 3,
-  useCache: true,
-  runtime: 'auto',
-};
+const config = headOnlyConfig({ optimizer: { name: 'adam', learningRate: 0.05 }, epochs: 10, seed: 3 });
 
 const unlabelledIds = async () => call('library.ids', { unlabelled: true });
 

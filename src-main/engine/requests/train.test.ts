@@ -1,62 +1,35 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatasetSnapshot, TrainEvent, TrainingConfig } from '../../api/types/runs';
-import type { Tf } from '../backend';
-import type { EngineTrainParams } from '../protocol';
 import { writeSeparableDataset } from '../training/test-support/separable-images';
-import type { EngineContext } from '../worker/engine-context';
+import { smallConfig, testContext, trainTempDir } from '../training/test-support/train-fixtures';
 import { runEvaluate } from './evaluate';
 import { runTrain } from './train';
 
-let dir: string;
+const temp = trainTempDir();
+const dir = temp.dir;
 let dataset: DatasetSnapshot;
 beforeAll(async () => {
   await tf.setBackend('cpu');
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'graft-train-'));
   dataset = await writeSeparableDataset(path.join(dir, 'images'), { classes: 2, perClass: 15, size: 48 });
 });
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+afterAll(() => temp.cleanup());
 
-/** A head-only run on the bundled MobileNetV2 at 32 px: small enough for a unit test on the cpu backend. */
+/** A head-only run on the bundled MobileNetV2 at 64 px, eight epochs: small enough for a unit test on the cpu backend. */
 function config(over: Partial<TrainingConfig> = {}): TrainingConfig {
-  return {
-    base: { arch: 'mobilenet_v2', weights: 'bundled', inputSize: 64 },
-    head: { pooling: 'avg', layers: [] },
-    freeze: { kind: 'head-only' },
-    optimizer: { name: 'adam', learningRate: 0.01 },
-    schedule: { kind: 'constant' },
-    epochs: 8,
-    batchSize: 8,
-    twoStage: null,
-    earlyStopping: null,
-    classWeights: { kind: 'none' },
-    labelSmoothing: 0,
-    augment: null,
-    augmentMode: { kind: 'cached', variants: 1 },
-    seed: 1,
-    useCache: true,
-    runtime: 'tfjs',
-    ...over,
-  };
+  return smallConfig({ base: { arch: 'mobilenet_v2', weights: 'bundled', inputSize: 64 }, epochs: 8, ...over });
 }
 
-function context(events: TrainEvent[]): EngineContext<'train'> {
-  return { tf: tf as unknown as Tf, backend: 'cpu', signal: new AbortController().signal, emit: (e) => events.push(e), checkpoint: async () => undefined };
-}
-
-function params(runDir: string, c: TrainingConfig): EngineTrainParams {
-  return { runDir, activationCacheDir: path.join(dir, 'activations'), config: c, dataset, resume: false };
-}
+const params = (run: string, c: TrainingConfig) => temp.params(run, c, dataset);
 
 describe('train', () => {
   it('trains a head on cached activations: loss falls, accuracy is high, checkpoints and evaluations are written, no tensor leaks', async () => {
     const events: TrainEvent[] = [];
     const runDir = path.join(dir, 'run1');
     const before = tf.memory().numTensors;
-    const result = await runTrain(params(runDir, config()), context(events));
+    const result = await runTrain(params('run1', config()), testContext<'train'>(events));
     expect(tf.memory().numTensors).toBe(before);
     expect(result.status).toBe('completed');
     expect(result.history).toHaveLength(8);
@@ -73,12 +46,12 @@ describe('train', () => {
 
     // A second run with the same prefix finds every activation in the cache.
     const again: TrainEvent[] = [];
-    await runTrain(params(path.join(dir, 'run2'), config({ epochs: 1 })), context(again));
+    await runTrain(params('run2', config({ epochs: 1 })), testContext<'train'>(again));
     expect(again.filter((e) => e.type === 'cache').at(-1)).toMatchObject({ done: 30, total: 30, misses: 0, hits: 30 });
 
     const evaluation = await runEvaluate(
       { runDir, activationCacheDir: path.join(dir, 'activations'), config: config(), classes: dataset.classes, checkpoint: 'best', split: 'test', images: dataset.images.filter((i) => i.split === 'test') },
-      { tf: tf as unknown as Tf, backend: 'cpu', signal: new AbortController().signal, emit: () => undefined, checkpoint: async () => undefined },
+      testContext<'evaluate'>(),
     );
     expect(evaluation.report.accuracy).toBe(result.evaluations[1]!.report.accuracy);
   }, 120_000);

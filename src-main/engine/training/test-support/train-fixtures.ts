@@ -6,28 +6,11 @@ import type { DatasetSnapshot, TrainEvent, TrainingConfig } from '../../../api/t
 import type { Tf } from '../../backend';
 import type { EngineTrainParams } from '../../protocol';
 import type { EngineContext } from '../../worker/engine-context';
+import { headOnlyConfig } from '../../../api/test-support/training-config';
 
 /** A small run config: head-only on the bundled MobileNetV2 at 32 px, quick enough for unit tests on the cpu backend. */
 export function smallConfig(over: Partial<TrainingConfig> = {}): TrainingConfig {
-  return {
-    base: { arch: 'mobilenet_v2', weights: 'bundled', inputSize: 32 },
-    head: { pooling: 'avg', layers: [] },
-    freeze: { kind: 'head-only' },
-    optimizer: { name: 'adam', learningRate: 0.01 },
-    schedule: { kind: 'constant' },
-    epochs: 2,
-    batchSize: 8,
-    twoStage: null,
-    earlyStopping: null,
-    classWeights: { kind: 'none' },
-    labelSmoothing: 0,
-    augment: null,
-    augmentMode: { kind: 'cached', variants: 1 },
-    seed: 1,
-    useCache: true,
-    runtime: 'tfjs',
-    ...over,
-  };
+  return headOnlyConfig({ runtime: 'tfjs', ...over });
 }
 
 /** An in-process engine context over the global tfjs, recording events; `cancelAfter` aborts at that checkpoint call. */
