@@ -1,7 +1,7 @@
 import type { ApiClient } from '../api/api-client';
+import { base64Of, MAX_UPLOAD_BYTES } from '../api/upload-transport';
 
-/** Largest photo `predict.upload` takes (the main side refuses more: the WebSocket carries at most 16 MB of base64). */
-export const MAX_UPLOAD_BYTES = 12 * 1024 * 1024;
+export { base64Of, MAX_UPLOAD_BYTES };
 
 const IMAGE_NAME = /\.(jpe?g|png|webp|gif|tiff?|avif|bmp)$/i;
 
@@ -19,14 +19,6 @@ export function uploadRefusal(file: { name: string; size: number; type: string }
     return `${(file.size / 1024 / 1024).toFixed(1)} MB, over the ${MAX_UPLOAD_BYTES / 1024 / 1024} MB a browser may send; give its path on the server instead`;
   }
   return null;
-}
-
-/** The bytes of a file as base64, in chunks so a large photo does not overflow the argument list. */
-export async function base64Of(file: Blob): Promise<string> {
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
 }
 
 /** A file sent to the server, with the path `predict.files` takes. */
