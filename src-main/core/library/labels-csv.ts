@@ -6,10 +6,11 @@ import type { Project } from '../project/project';
 import { checkClassName, insertClassRow } from './classes';
 import { writeFileAtomic } from '../../base/atomic-write';
 import { csvRow, CsvParser, CsvSyntaxError } from '../../base/csv';
-import { FileRefusal, openRegularFile, readRegularFileChunks } from '../../base/regular-file';
+import { FileRefusal, readRegularFileChunks } from '../../base/regular-file';
 import { recordOperation, type ClassChange, type LabelChange } from './label-journal';
 import { SPLIT_NAMES, type SplitName } from '../../api/types/library';
 import { writeLabels } from './labels';
+import { checkCsvTarget } from '../csv-target';
 import { currentSplits, sameSplit, type SplitChange, type SplitState } from './split-journal';
 import type { LabelsCsvExport, LabelsCsvImport } from '../../api/types/library';
 export type { LabelsCsvExport, LabelsCsvImport } from '../../api/types/library';
@@ -47,30 +48,8 @@ export async function exportLabelsCsv(project: Project, file: string): Promise<L
  * export (it starts with the `path,label,split` header). The path comes from the UI, so this
  * keeps a labels export from ever replacing an unrelated file.
  */
-async function checkExportTarget(file: string): Promise<string> {
-  const target = path.resolve(file);
-  if (path.extname(target).toLowerCase() !== '.csv') {
-    throw new GraftError('bad-request', `Export labels to a file ending in .csv (got ${path.basename(target)}).`);
-  }
-  let head: string;
-  try {
-    // A pipe or a device at the target is refused without opening it for a blocking read.
-    const { handle } = await openRegularFile(target, { maxBytes: Number.MAX_SAFE_INTEGER, what: 'The export target' });
-    try {
-      const buffer = Buffer.alloc(64);
-      head = buffer.subarray(0, (await handle.read(buffer, 0, 64, 0)).bytesRead).toString('utf8');
-    } finally {
-      await handle.close();
-    }
-  } catch (error) {
-    if (error instanceof FileRefusal && error.reason === 'missing') return target;
-    if (error instanceof FileRefusal) throw fileRefusalError(error);
-    throw new GraftError('io', `Cannot check ${target}: ${(error as Error).message}`);
-  }
-  if (!/^path,label,split\r?\n/.test(head)) {
-    throw new GraftError('bad-request', `${target} already exists and is not a Graft labels export; choose a new file name.`);
-  }
-  return target;
+function checkExportTarget(file: string): Promise<string> {
+  return checkCsvTarget(file, { what: 'labels', kindName: 'a Graft labels export', headerMatches: (head) => /^path,label,split\r?\n/.test(head) });
 }
 
 /**

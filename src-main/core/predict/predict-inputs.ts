@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileRefusalError, GraftError } from '../../api/errors';
 import type { PredictedImage } from '../../api/types/predict';
 import { openAtomicFile } from '../../base/atomic-write';
 import { csvRow } from '../../base/csv';
-import { FileRefusal, openRegularFile } from '../../base/regular-file';
+import { GraftError } from '../../api/errors';
+import { checkCsvTarget } from '../csv-target';
 import { walkFolder } from '../library/folder-walk';
 import { hasImageExtension } from '../library/image-formats';
 
@@ -38,26 +38,8 @@ export async function collectImagePaths(paths: readonly string[], signal?: Abort
  * request, so this keeps an export from ever replacing an unrelated file.
  */
 export async function checkPredictionsCsvTarget(file: string): Promise<string> {
-  const target = path.resolve(file);
-  if (path.extname(target).toLowerCase() !== '.csv') throw new GraftError('bad-request', `Write predictions to a file ending in .csv (got ${path.basename(target)}).`);
-  let head: string;
-  try {
-    const { handle } = await openRegularFile(target, { maxBytes: Number.MAX_SAFE_INTEGER, what: 'The CSV file' });
-    try {
-      const buffer = Buffer.alloc(64);
-      head = buffer.subarray(0, (await handle.read(buffer, 0, 64, 0)).bytesRead).toString('utf8');
-    } finally {
-      await handle.close();
-    }
-  } catch (error) {
-    if (error instanceof FileRefusal && error.reason === 'missing') return target;
-    if (error instanceof FileRefusal) throw fileRefusalError(error);
-    throw new GraftError('io', `Cannot check ${target}: ${(error as Error).message}`);
-  }
-  if (!head.startsWith(`${PREDICTIONS_CSV_HEADER.join(',')},`) && !head.startsWith(`${PREDICTIONS_CSV_HEADER.join(',')}\r`)) {
-    throw new GraftError('bad-request', `${target} already exists and is not a Graft predictions CSV; choose a new file name.`);
-  }
-  return target;
+  const header = PREDICTIONS_CSV_HEADER.join(',');
+  return checkCsvTarget(file, { what: 'predictions', kindName: 'a Graft predictions CSV', headerMatches: (head) => head.startsWith(`${header},`) || head.startsWith(`${header}\r`) });
 }
 
 /** Probabilities as CSV text: enough digits to round-trip float32. */
