@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
+import { headOnlyConfig } from '../src-main/api/test-support/training-config';
 import type { JobInfoOf } from '../src-main/api/types/jobs';
 import type { TrainingConfig } from '../src-main/api/types/runs';
 import { serveNewProject, type ServedProject } from './support/graft-serve';
@@ -15,24 +16,7 @@ const LABELLED = 10;
 const UNLABELLED = 4;
 
 /** Bundled MobileNetV2 at its smallest input (32 px), the head only (just the classifier), two epochs: seconds on wasm. */
-const config: TrainingConfig = {
-  base: { arch: 'mobilenet_v2', weights: 'bundled', inputSize: 32 },
-  head: { pooling: 'avg', layers: [] },
-  freeze: { kind: 'head-only' },
-  optimizer: { name: 'adam', learningRate: 0.01 },
-  schedule: { kind: 'constant' },
-  epochs: 2,
-  batchSize: 8,
-  twoStage: null,
-  earlyStopping: null,
-  classWeights: { kind: 'none' },
-  labelSmoothing: 0,
-  augment: null,
-  augmentMode: { kind: 'cached', variants: 1 },
-  seed: 4,
-  useCache: true,
-  runtime: 'auto',
-};
+const config: TrainingConfig = headOnlyConfig({ seed: 4 });
 
 let served: ServedProject;
 let client: ContractClient;
