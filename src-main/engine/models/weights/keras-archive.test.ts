@@ -12,6 +12,7 @@ import { weightedLayers } from './match-layers';
 import { writeKeras3WeightsH5, writeKerasArchive, type Keras3Layer } from './test-support/keras-writers';
 import { differingWeights, fillSeeded, readModelWeights, tinyCnn } from './test-support/tiny-models';
 import { caught } from './test-support/caught';
+import { writeZip } from './test-support/zip-writer';
 
 let dir: string;
 beforeAll(async () => {
@@ -149,6 +150,33 @@ describe('Keras 3 .keras archives', () => {
     const bytes = readFileSync(good);
     writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
     expect((await caught(readKerasArchive(cut))).code).toBe('io');
+  });
+
+  it('loads an archive written with Zip64 fields, and explains a damaged one', async () => {
+    const source = tinyCnn(tf);
+    const expected = fillSeeded(tf, source, 27);
+    const h5 = path.join(dir, 'zip64.weights.h5');
+    await writeKeras3WeightsH5(h5, keras3Layers(source, { names: true }));
+    const entries = [
+      { name: 'metadata.json', data: Buffer.from('{"keras_version": "3.8.0"}') },
+      { name: 'config.json', data: Buffer.from(JSON.stringify(functionalConfig(layerConfigs(source)))) },
+      { name: 'model.weights.h5', data: readFileSync(h5) },
+    ];
+    const file = path.join(dir, 'zip64.keras');
+    await writeZip(file, entries, { zip64: true });
+    const target = tinyCnn(tf);
+    expect((await loadFile(file, target)).loaded).toHaveLength(6);
+    expect(differingWeights(readModelWeights(target), expected)).toEqual([]);
+
+    // The last entry's Zip64 field cut short (its extra block shrunk to one value).
+    const bytes = readFileSync(file);
+    const lastCentral = bytes.lastIndexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    bytes.writeUInt16LE(12, lastCentral + 30);
+    const damaged = path.join(dir, 'zip64-damaged.keras');
+    writeFileSync(damaged, bytes);
+    const error = await caught(readKerasArchive(damaged));
+    expect(error.code).toBe('io');
+    expect(error.message).toBe('Could not unpack zip64-damaged.keras: the Zip64 extra field of model.weights.h5 is short. The file may be truncated or corrupt.');
   });
 
   it('names the layer and shapes when the archive is for another model', async () => {

@@ -83,15 +83,20 @@ async function findDirectory(handle: FileHandle, fileSize: number): Promise<{ of
   return { offset, size, count };
 }
 
-/** Replaces 0xFFFFFFFF header fields with their Zip64 extra-field values, in the order the format gives. */
+/**
+ * Replaces 0xFFFFFFFF header fields with their Zip64 extra-field values, in the order the
+ * format gives. A field all ones with no Zip64 value for it is a format error, not a 4 GB entry.
+ */
 function applyZip64(extra: Buffer, entry: ZipEntry): void {
   for (let i = 0; i + 4 <= extra.length; ) {
     const id = extra.readUInt16LE(i);
     const length = extra.readUInt16LE(i + 2);
     if (id === 0x0001) {
+      // The field may claim more bytes than the extra block holds: read only what is there.
+      const fieldEnd = Math.min(i + 4 + length, extra.length);
       let at = i + 4;
       const next = (): number => {
-        if (at + 8 > i + 4 + length) throw new ZipFormatError('a Zip64 extra field is short');
+        if (at + 8 > fieldEnd) throw new ZipFormatError(`the Zip64 extra field of ${entry.name} is short`);
         const value = u64(extra, at);
         at += 8;
         return value;
@@ -102,6 +107,9 @@ function applyZip64(extra: Buffer, entry: ZipEntry): void {
       return;
     }
     i += 4 + length;
+  }
+  if (entry.size === U32_MAX || entry.compressedSize === U32_MAX || entry.localOffset === U32_MAX) {
+    throw new ZipFormatError(`the Zip64 extra field of ${entry.name}, which its header refers to, is missing`);
   }
 }
 

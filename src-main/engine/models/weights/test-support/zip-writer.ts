@@ -1,5 +1,6 @@
 // Test support: writes zip files entry by entry, including hostile ones (deflated zeros that
-// inflate to gigabytes, headers that declare another size than the data inflates to).
+// inflate to gigabytes, headers that declare another size than the data inflates to), and
+// Zip64 archives as large-file writers make them (sizes, offsets and counts in Zip64 fields).
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { createDeflateRaw, crc32, deflateRawSync } from 'node:zlib';
 
@@ -46,8 +47,46 @@ function header(signature: number, length: number, at: number, f: { crc: number;
   return buffer;
 }
 
-/** Writes a zip (deflate, no Zip64) with the entries in order. */
-export async function writeZip(file: string, entries: ZipEntryToWrite[]): Promise<void> {
+/** How the archive is laid out. */
+export interface ZipLayout {
+  /**
+   * Zip64: every size, offset and count that has a Zip64 field is written there, its 32- or
+   * 16-bit field set to all ones (as writers do past 4 GB or 65,535 entries, and some always).
+   */
+  zip64?: boolean;
+}
+
+const ONES32 = 0xffffffff;
+
+/** A Zip64 extended-information extra field (id 0x0001) holding `values` as 64-bit numbers. */
+function zip64Extra(values: number[]): Buffer {
+  const extra = Buffer.alloc(4 + 8 * values.length);
+  extra.writeUInt16LE(0x0001, 0);
+  extra.writeUInt16LE(8 * values.length, 2);
+  values.forEach((value, i) => extra.writeBigUInt64LE(BigInt(value), 4 + 8 * i));
+  return extra;
+}
+
+/** The Zip64 end of central directory record and its locator, which stand before the classic end record. */
+function zip64End(count: number, directorySize: number, directoryOffset: number, recordOffset: number): Buffer {
+  const record = Buffer.alloc(56);
+  record.writeUInt32LE(0x06064b50, 0);
+  record.writeBigUInt64LE(BigInt(56 - 12), 4); // size of the rest of the record
+  record.writeUInt16LE(45, 12); // version made by
+  record.writeUInt16LE(45, 14); // version needed: Zip64
+  record.writeBigUInt64LE(BigInt(count), 24);
+  record.writeBigUInt64LE(BigInt(count), 32);
+  record.writeBigUInt64LE(BigInt(directorySize), 40);
+  record.writeBigUInt64LE(BigInt(directoryOffset), 48);
+  const locator = Buffer.alloc(20);
+  locator.writeUInt32LE(0x07064b50, 0);
+  locator.writeBigUInt64LE(BigInt(recordOffset), 8);
+  locator.writeUInt32LE(1, 16); // total number of disks
+  return Buffer.concat([record, locator]);
+}
+
+/** Writes a zip (deflate; Zip64 when the layout asks) with the entries in order. */
+export async function writeZip(file: string, entries: ZipEntryToWrite[], layout: ZipLayout = {}): Promise<void> {
   const fd = openSync(file, 'w');
   const central: Buffer[] = [];
   let offset = 0;
@@ -62,24 +101,46 @@ export async function writeZip(file: string, entries: ZipEntryToWrite[]): Promis
         ? await deflateZeros(entry.zeros)
         : { compressed: deflateRawSync(entry.data ?? new Uint8Array()), crc: crc32(entry.data ?? new Uint8Array()) };
       const size = entry.declaredSize ?? entry.zeros ?? entry.data?.length ?? 0;
-      const fields = { crc, compressedSize: compressed.length, size, nameLength: name.length };
+      const zip64 = layout.zip64 === true;
+      const fields = zip64
+        ? { crc, compressedSize: ONES32, size: ONES32, nameLength: name.length }
+        : { crc, compressedSize: compressed.length, size, nameLength: name.length };
       const local = header(0x04034b50, 30, 4, fields);
       const record = header(0x02014b50, 46, 6, fields);
-      record.writeUInt16LE(20, 4);
-      record.writeUInt32LE(offset, 42);
-      central.push(record, name);
+      record.writeUInt16LE(zip64 ? 45 : 20, 4);
+      record.writeUInt32LE(zip64 ? ONES32 : offset, 42);
+      // Both sizes in the local header; in the central one in order: size, compressed size, offset.
+      const localExtra = zip64 ? zip64Extra([size, compressed.length]) : Buffer.alloc(0);
+      const centralExtra = zip64 ? zip64Extra([size, compressed.length, offset]) : Buffer.alloc(0);
+      if (zip64) {
+        local.writeUInt16LE(45, 4);
+        local.writeUInt16LE(localExtra.length, 28);
+        record.writeUInt16LE(45, 6);
+        record.writeUInt16LE(centralExtra.length, 30);
+      }
+      central.push(record, name, centralExtra);
       put(local);
       put(name);
+      put(localExtra);
       put(compressed);
     }
     const directory = Buffer.concat(central);
+    const directoryOffset = offset;
+    put(directory);
     const end = Buffer.alloc(22);
     end.writeUInt32LE(0x06054b50, 0);
-    end.writeUInt16LE(entries.length, 8);
-    end.writeUInt16LE(entries.length, 10);
-    end.writeUInt32LE(directory.length, 12);
-    end.writeUInt32LE(offset, 16);
-    put(directory);
+    if (layout.zip64) {
+      put(zip64End(entries.length, directory.length, directoryOffset, offset));
+      end.writeUInt16LE(0xffff, 8);
+      end.writeUInt16LE(0xffff, 10);
+      end.writeUInt32LE(ONES32, 12);
+      end.writeUInt32LE(ONES32, 16);
+    } else {
+      end.writeUInt16LE(entries.length, 8);
+      end.writeUInt16LE(entries.length, 10);
+      end.writeUInt32LE(directory.length, 12);
+      end.writeUInt32LE(directoryOffset, 16);
+    }
     put(end);
   } finally {
     closeSync(fd);
