@@ -89,6 +89,9 @@ test('pre-label the unlabelled photos, accept two suggestions with the keyboard 
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.screenshot({ path: 'test-results/label-margin-queue-dark-1280.png' });
   await page.emulateMedia({ colorScheme: 'light' });
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await page.screenshot({ path: 'test-results/label-margin-queue-1024.png' });
+  await page.setViewportSize({ width: 1280, height: 800 });
 
   // Accept above…: a preview per class before anything is labelled (closed here without labelling).
   await page.getByTestId('accept-above-open').click();
