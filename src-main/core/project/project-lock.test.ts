@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cleanUp, makeTempDir, type TempDir } from '../library/library-fixtures';
 import { createProject, type Project } from './project';
+import type { ProcessProbe } from '../../base/process-alive';
 import { describeOwner, projectLockOwner, takeProjectLock, type LockOwner } from './project-lock';
 
 let tmp: TempDir;
@@ -50,5 +51,35 @@ describe('project locks', () => {
     plant({ token: 'someone else' });
     held.release();
     expect(projectLockOwner(project.db, 'import')).toMatchObject({ token: 'someone else' });
+  });
+
+  describe('where start times cannot be read (macOS, Windows)', () => {
+    // The owner's pid runs, but nothing says whether it is still the process that took the lock.
+    const noStartTimes: ProcessProbe = { alive: () => true, startTime: () => null };
+    const old = { pid: 4242, since: '2024-03-01T08:15:30.000Z', started: null };
+
+    it('keep the lock of a running pid, however old, and name its pid and since when it is held', () => {
+      plant(old);
+      const owner = projectLockOwner(project.db, 'import', noStartTimes);
+      expect(owner).toMatchObject({ pid: 4242 });
+      expect(takeProjectLock(project.db, 'import', null, noStartTimes)).toEqual({ heldBy: expect.objectContaining({ pid: 4242 }) });
+      expect(describeOwner(owner!, noStartTimes)).toBe(
+        'pid 4242, holding it since 2024-03-01 08:15 UTC; this system cannot tell whether pid 4242 is still that Graft process — ' +
+          'if it is another program now, the lock is left over and frees itself when pid 4242 ends (or after a restart)',
+      );
+    });
+
+    it('still take over the lock of a pid that no longer runs', () => {
+      plant(old);
+      const dead: ProcessProbe = { alive: () => false, startTime: () => null };
+      expect(projectLockOwner(project.db, 'import', dead)).toBeNull();
+      expect(takeProjectLock(project.db, 'import', null, dead)).toHaveProperty('release');
+    });
+
+    it('name a verified owner (Linux, same start time) by its pid alone', () => {
+      plant({ ...old, started: '77' });
+      const linux: ProcessProbe = { alive: () => true, startTime: () => '77' };
+      expect(describeOwner(projectLockOwner(project.db, 'import', linux)!, linux)).toBe('pid 4242');
+    });
   });
 });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { Database } from 'better-sqlite3';
-import { processAlive, processStartTime } from '../../base/process-alive';
+import { ownerLiveness, processStartTime, systemProcessProbe, type ProcessProbe } from '../../base/process-alive';
 
 /** Who holds a project lock: the process, its machine, since when, and what it says about itself (a URL). */
 export interface LockOwner {
@@ -35,20 +35,20 @@ function parseOwner(value: string | undefined): LockOwner | null {
 /**
  * True while the owner may still be working. Only a process on this machine can be checked:
  * it is gone when no such pid runs or the pid now belongs to a process started at another
- * time. An owner on another machine (a project on a network share) is taken at its word.
+ * time (Linux). Where start times cannot be read (macOS, Windows) a running pid keeps the
+ * lock — never taken from a live import — and describeOwner names it with its time so the
+ * user can tell. An owner on another machine (a project on a network share) is taken at its word.
  */
-export function ownerAlive(owner: LockOwner): boolean {
+export function ownerAlive(owner: LockOwner, probe: ProcessProbe = systemProcessProbe): boolean {
   if (owner.host !== os.hostname()) return true;
-  if (!processAlive(owner.pid)) return false;
-  const started = processStartTime(owner.pid);
-  return owner.started === null || started === null || started === owner.started;
+  return ownerLiveness(owner.pid, owner.started, probe) !== 'gone';
 }
 
 /** The live owner of a project lock, or null when it is free (or its owner died). */
-export function projectLockOwner(db: Database, name: string): LockOwner | null {
+export function projectLockOwner(db: Database, name: string, probe: ProcessProbe = systemProcessProbe): LockOwner | null {
   const row = db.prepare('SELECT value FROM project_meta WHERE key = ?').get(keyOf(name)) as { value: string } | undefined;
   const owner = parseOwner(row?.value);
-  return owner && ownerAlive(owner) ? owner : null;
+  return owner && ownerAlive(owner, probe) ? owner : null;
 }
 
 /**
@@ -57,9 +57,14 @@ export function projectLockOwner(db: Database, name: string): LockOwner | null {
  * A lock left by a process that died (killed, crashed) is taken over. Returns the live
  * owner instead when someone else holds it, this process included.
  */
-export function takeProjectLock(db: Database, name: string, detail: string | null = null): HeldLock | { heldBy: LockOwner } {
+export function takeProjectLock(
+  db: Database,
+  name: string,
+  detail: string | null = null,
+  probe: ProcessProbe = systemProcessProbe,
+): HeldLock | { heldBy: LockOwner } {
   const take = db.transaction((): HeldLock | { heldBy: LockOwner } => {
-    const holder = projectLockOwner(db, name);
+    const holder = projectLockOwner(db, name, probe);
     if (holder) return { heldBy: holder };
     const owner: LockOwner = {
       pid: process.pid,
@@ -85,7 +90,22 @@ export function takeProjectLock(db: Database, name: string, detail: string | nul
   return take.immediate();
 }
 
-/** Says who holds a lock, for messages: "pid 123", or "pid 123 on host-b". */
-export function describeOwner(owner: LockOwner): string {
-  return owner.host === os.hostname() ? `pid ${owner.pid}` : `pid ${owner.pid} on ${owner.host}`;
+/** "2025-01-02 10:02 UTC" from the lock's ISO time, for messages. */
+function sinceText(since: string): string {
+  const at = new Date(since);
+  return Number.isNaN(at.getTime()) ? 'an unknown time' : `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/**
+ * Says who holds a lock, for messages: "pid 123", or "pid 123 on host-b". Where this system
+ * cannot tell the owner from a later process given the same pid (no start times on macOS and
+ * Windows), it says since when the lock is held and how the user can free a left-over one.
+ */
+export function describeOwner(owner: LockOwner, probe: ProcessProbe = systemProcessProbe): string {
+  if (owner.host !== os.hostname()) return `pid ${owner.pid} on ${owner.host}`;
+  if (ownerLiveness(owner.pid, owner.started, probe) !== 'unverified') return `pid ${owner.pid}`;
+  return (
+    `pid ${owner.pid}, holding it since ${sinceText(owner.since)}; this system cannot tell whether pid ${owner.pid} ` +
+    `is still that Graft process — if it is another program now, the lock is left over and frees itself when pid ${owner.pid} ends (or after a restart)`
+  );
 }
