@@ -1,5 +1,6 @@
 import type { LayersModel, Tensor } from '@tensorflow/tfjs';
 import type { Tf } from '../backend';
+import { batchNormBatch, batchNormMoving } from './batchnorm-ops';
 
 // Keras runs a BatchNormalization layer whose `trainable` is False in inference mode, even inside
 // fit(): it normalises with its moving statistics and never updates them (Keras ≥ 2.1.3, the
@@ -100,10 +101,18 @@ function partsOf(layer: Layer): BatchNormParts {
   };
 }
 
+/** True when the channels are the last axis on tfjs-backend-wasm, where batchnorm-ops.ts is much faster. */
+function fastPath(tf: Tf, x: Tensor, parts: BatchNormParts): boolean {
+  return parts.axis === x.rank - 1 && tf.getBackend() === 'wasm';
+}
+
 /** Inference mode: moving statistics, nothing written. */
 function normaliseMoving(tf: Tf, x: Tensor, parts: BatchNormParts): Tensor {
   return tf.tidy(() => {
     const [scale, offset] = scaleAndOffset(tf, parts);
+    if (fastPath(tf, x, parts)) {
+      return batchNormMoving(tf, x, { mean: parts.movingMean.read(), variance: parts.movingVariance.read(), scale, offset, epsilon: parts.epsilon });
+    }
     return tf.batchNorm(x, broadcast(tf, parts.movingMean.read(), x, parts), broadcast(tf, parts.movingVariance.read(), x, parts), broadcast(tf, offset, x, parts), broadcast(tf, scale, x, parts), parts.epsilon);
   });
 }
@@ -111,10 +120,8 @@ function normaliseMoving(tf: Tf, x: Tensor, parts: BatchNormParts): Tensor {
 /** Training mode: batch statistics, and the moving ones move towards them (Keras's update). */
 function normaliseBatch(tf: Tf, x: Tensor, parts: BatchNormParts): Tensor {
   return tf.tidy(() => {
-    const axes = [...Array(x.rank).keys()].filter((a) => a !== parts.axis);
-    const { mean, variance } = tf.moments(x, axes);
     const [scale, offset] = scaleAndOffset(tf, parts);
-    const out = tf.batchNorm(x, broadcast(tf, mean, x, parts), broadcast(tf, variance, x, parts), broadcast(tf, offset, x, parts), broadcast(tf, scale, x, parts), parts.epsilon);
+    const { output: out, mean, variance } = fastPath(tf, x, parts) ? batchNormBatch(tf, x, scale, offset, parts.epsilon) : stockBatchNorm(tf, x, scale, offset, parts);
     const decay = 1 - parts.momentum;
     for (const [variable, batch] of [[parts.movingMean, mean], [parts.movingVariance, variance]] as const) {
       const current = variable.read();
@@ -122,6 +129,14 @@ function normaliseBatch(tf: Tf, x: Tensor, parts: BatchNormParts): Tensor {
     }
     return out;
   });
+}
+
+/** tfjs's moments and batchNorm, for any axis and backend. */
+function stockBatchNorm(tf: Tf, x: Tensor, scale: Tensor, offset: Tensor, parts: BatchNormParts): { output: Tensor; mean: Tensor; variance: Tensor } {
+  const axes = [...Array(x.rank).keys()].filter((a) => a !== parts.axis);
+  const { mean, variance } = tf.moments(x, axes);
+  const output = tf.batchNorm(x, broadcast(tf, mean, x, parts), broadcast(tf, variance, x, parts), broadcast(tf, offset, x, parts), broadcast(tf, scale, x, parts), parts.epsilon);
+  return { output, mean, variance };
 }
 
 function scaleAndOffset(tf: Tf, parts: BatchNormParts): [Tensor, Tensor] {

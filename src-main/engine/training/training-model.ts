@@ -4,6 +4,7 @@ import { GraftError } from '../../api/errors';
 import type { HeadSpec } from '../../api/types/runs';
 import type { Tf } from '../backend';
 import { applyKerasBatchNorm, isBatchNorm } from './frozen-batchnorm';
+import { applyWasmLayerGradients } from './wasm-layer-gradients';
 
 type Layer = LayersModel['layers'][number];
 
@@ -123,6 +124,7 @@ export function cutOf(tf: Tf, model: LayersModel, options: { batchNormInference?
   // scale, as InceptionV3's, no longer breaks gradients), then, when asked, the trainable ones
   // in inference mode too (wrapping the Keras call, so undone first).
   const undoKerasBn = applyKerasBatchNorm(tf, model);
+  const undoWasmLayers = applyWasmLayerGradients(tf, model);
   const undoForced: (() => void)[] = [];
   if (options.batchNormInference === 'all') {
     for (const layer of model.layers) {
@@ -139,6 +141,7 @@ export function cutOf(tf: Tf, model: LayersModel, options: { batchNormInference?
     dispose: () => {
       for (const restore of undoForced) restore();
       undoKerasBn();
+      undoWasmLayers();
       // Re-applying a layer counts a reference to it: release the suffix's, so the model's dispose frees the weights.
       suffix.dispose();
     },
