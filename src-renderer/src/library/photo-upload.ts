@@ -32,13 +32,16 @@ export interface UploadControl {
   now?: () => number;
 }
 
+/** Files sent at once. */
+const IN_FLIGHT = 2;
+
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /**
  * Sends dropped or chosen photos to `graft serve`, into the project's photos folder: the
  * server first says which files it takes (and refuses the rest with reasons, or the whole
- * upload when it is too large), then each file goes as base64 in its own request, one at a
- * time. Cancel (the signal) stops after the file in flight and has the server remove what
+ * upload when it is too large), then each file goes as base64 in its own request, two at a
+ * time. Cancel (the signal) stops after the files in flight and has the server remove what
  * this upload wrote. The caller imports the folder of the outcome.
  */
 export async function sendPhotos(api: ApiClient, picked: readonly PickedFile[], allowSvg: boolean, control: UploadControl = {}): Promise<UploadOutcome> {
@@ -49,24 +52,31 @@ export async function sendPhotos(api: ApiClient, picked: readonly PickedFile[], 
   const progress: UploadProgress = { files: 0, totalFiles: plan.accepted.length, bytes: 0, totalBytes: plan.bytes, current: null, bytesPerSecond: null };
   const started = now();
   control.onProgress?.({ ...progress });
-  for (const index of plan.accepted) {
-    if (control.signal?.aborted) break;
-    const { file, path } = picked[index]!;
-    control.onProgress?.({ ...progress, current: path });
-    try {
-      const result = await api.call('library.uploadFile', { uploadId: plan.uploadId, index, data: await base64Of(file) });
-      stored[result.stored]++;
-    } catch (e) {
-      // The upload itself is gone (idle too long, the server restarted): nothing more will land.
-      if (e instanceof ApiCallError && e.code === 'not-found') throw e;
-      refused.push({ path, reason: message(e) });
+  let next = 0;
+  let gone: unknown = null;
+  const sendNext = async (): Promise<void> => {
+    while (next < plan.accepted.length && !control.signal?.aborted && gone === null) {
+      const index = plan.accepted[next++]!;
+      const { file, path } = picked[index]!;
+      control.onProgress?.({ ...progress, current: path });
+      try {
+        const result = await api.call('library.uploadFile', { uploadId: plan.uploadId, index, data: await base64Of(file) });
+        stored[result.stored]++;
+      } catch (e) {
+        // The upload itself is gone (idle too long, the server restarted): nothing more will land.
+        if (e instanceof ApiCallError && e.code === 'not-found') gone = e;
+        else refused.push({ path, reason: message(e) });
+      }
+      progress.files++;
+      progress.bytes += file.size;
+      const seconds = (now() - started) / 1000;
+      progress.bytesPerSecond = seconds > 0 ? progress.bytes / seconds : null;
+      control.onProgress?.({ ...progress });
     }
-    progress.files++;
-    progress.bytes += file.size;
-    const seconds = (now() - started) / 1000;
-    progress.bytesPerSecond = seconds > 0 ? progress.bytes / seconds : null;
-    control.onProgress?.({ ...progress });
-  }
+  };
+  // Two files in flight: the page encodes the next one while the server writes the last.
+  await Promise.all(Array.from({ length: IN_FLIGHT }, sendNext));
+  if (gone !== null) throw gone;
   if (control.signal?.aborted) {
     await api.call('library.uploadCancel', { uploadId: plan.uploadId });
     return { folder: null, stored: { new: 0, renamed: 0, identical: 0 }, refused, cancelled: true };
