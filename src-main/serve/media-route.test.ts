@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { makeFifo, releaseFifos, type HostilePath } from '../base/test-support/hostile-paths';
 import { EventBus } from '../api/event-bus';
 import { mediaUrl } from '../api/media-url';
 import { JUNK_MEDIA_TARGETS } from '../api/test-support/media-url-junk';
@@ -17,6 +18,7 @@ let server: RunningServer;
 const session = new ProjectSession();
 let imageId = 0;
 let swappedId = 0;
+let pipedId = 0;
 let photos = '';
 
 beforeAll(async () => {
@@ -25,6 +27,7 @@ beforeAll(async () => {
   fs.mkdirSync(photos);
   fs.writeFileSync(path.join(photos, 'a.png'), await makeImage('png', 1, 640, 480));
   fs.writeFileSync(path.join(photos, 'b.jpg'), await makeImage('jpeg', 2, 64, 48));
+  fs.writeFileSync(path.join(photos, 'c.jpg'), await makeImage('jpeg', 3, 64, 48));
   fs.writeFileSync(path.join(tmp.dir, 'secret.txt'), 'secret');
   fs.mkdirSync(path.join(tmp.dir, 'renderer'));
   fs.writeFileSync(path.join(tmp.dir, 'renderer', 'index.html'), '<!doctype html>');
@@ -34,6 +37,7 @@ beforeAll(async () => {
   const idOf = (name: string) => (session.require().db.prepare('SELECT id FROM images WHERE file_name = ?').get(name) as { id: number }).id;
   imageId = idOf('a.png');
   swappedId = idOf('b.jpg');
+  pipedId = idOf('c.jpg');
   server = await startServeServer({
     host: '127.0.0.1',
     port: 0,
@@ -115,5 +119,25 @@ describe('graft serve media route', () => {
     expect(served.headers.get('content-type')).toBe('image/jpeg');
     expect(served.headers.get('content-length')).toBe(String(saved.length));
     expect(Buffer.from(await served.arrayBuffer())).toEqual(saved);
+  });
+
+  describe('an original replaced by a FIFO', () => {
+    let fifos: HostilePath[] = [];
+    afterEach(() => releaseFifos(fifos));
+
+    it.skipIf(process.platform === 'win32')('answers a thumbnail request at once with 404 and the reason', { timeout: 10_000 }, async () => {
+      const original = path.join(photos, 'c.jpg');
+      fs.rmSync(original);
+      expect(makeFifo(original)).toBe(true);
+      fifos = [{ what: 'a FIFO', file: original, reason: '' }];
+      const refused = await get(`/media/thumb/${pipedId}?size=64`);
+      expect(refused.status).toBe(404);
+      expect(await refused.text()).toBe(
+        `Cannot make a thumbnail for ${original}: not a regular file: it is a named pipe (FIFO). ` +
+          'The file may have been moved, deleted, replaced or damaged; import its folder again to relink it.',
+      );
+      // The server still answers everything else.
+      expect((await get(`/media/thumb/${imageId}?size=48`)).status).toBe(200);
+    });
   });
 });

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { makeFifo, releaseFifos } from '../../base/test-support/hostile-paths';
 import type { Project } from '../project/project';
 import { DISPLAY_MAX_EDGE, displayRenditionPath, getDisplayRendition, needsDisplayRendition } from './display-rendition';
 import { getImage } from './image-query';
@@ -84,6 +85,39 @@ describe('display renditions', () => {
     fs.rmSync(path.join(root, 'huge.png'));
     await expect(openMedia(project, { kind: 'display', imageId: image.id })).rejects.toThrow(/cannot be read any more/);
   });
+
+  it.skipIf(process.platform === 'win32')(
+    'never wait on an original swapped for a FIFO after it was checked',
+    { timeout: 10_000 },
+    async () => {
+      const image = getImage(project, ids['huge.png']!)!;
+      const original = path.join(root, 'huge.png');
+      const realStat = fs.promises.stat.bind(fs.promises);
+      // The swap lands between the check of the original and its decode.
+      const stat = vi.spyOn(fs.promises, 'stat').mockImplementation((async (file: fs.PathLike) => {
+        const stats = await realStat(file);
+        if (file === original && !fs.existsSync(`${original}.aside`)) {
+          fs.renameSync(original, `${original}.aside`);
+          expect(makeFifo(original)).toBe(true);
+        }
+        return stats;
+      }) as typeof fs.promises.stat);
+      try {
+        await expect(getDisplayRendition(project, image)).rejects.toMatchObject({
+          code: 'not-found',
+          message: `Cannot show ${original}: not a regular file: it is a named pipe (FIFO). Import its folder again to relink it.`,
+        });
+        expect(fs.existsSync(displayRenditionPath(project.layout, image.contentHash))).toBe(false);
+      } finally {
+        stat.mockRestore();
+        releaseFifos([{ what: 'a FIFO', file: original, reason: '' }]);
+      }
+      // Back as it was, the photo is shown again.
+      fs.rmSync(original);
+      fs.renameSync(`${original}.aside`, original);
+      expect(await getDisplayRendition(project, image)).toBe(displayRenditionPath(project.layout, image.contentHash));
+    },
+  );
 
   it('are needed for large, heavy or non-browser images only', () => {
     const base = { width: 1000, height: 800, format: 'jpeg' as const, size: 200_000 };

@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import { GraftError } from '../../api/errors';
 import type { ImageRecord } from '../../api/types/library';
 import { removeStaleTempFiles, writeFileAtomic } from '../../base/atomic-write';
+import { ImageSourceRefusal, openImageSource, type ImageSource } from '../../base/image-source';
 import { Semaphore } from '../../base/semaphore';
 import type { Project } from '../project/project';
 import type { ProjectLayout } from '../project/project-layout';
@@ -98,18 +99,39 @@ async function ensureRendition(queue: DisplayQueue, file: string, image: ImageRe
     if (!stats.isFile() || stats.size !== image.size || Math.floor(stats.mtimeMs) !== image.mtimeMs) {
       throw new GraftError('not-found', `${image.path} has changed since it was imported — import its folder again to see it.`);
     }
-    let data: Buffer;
-    try {
-      data = await renderDisplayRendition(image.path);
-    } catch (error) {
-      throw new GraftError(
-        'not-found',
-        `Cannot show ${image.path}: ${(error as Error).message.split('\n')[0]}. The file may be damaged; import its folder again to check it.`,
-      );
-    }
+    const data = await renderFromOriginal(image);
     await writeFileAtomic(file, data);
     return file;
   });
+}
+
+/**
+ * Decodes the original through base/image-source, so what is decoded is the regular file that
+ * was checked (one swapped for a FIFO or a device since the check is refused, never waited on)
+ * and still of the size the import recorded.
+ */
+async function renderFromOriginal(image: ImageRecord): Promise<Buffer> {
+  let source: ImageSource;
+  try {
+    source = await openImageSource(image.path);
+  } catch (error) {
+    if (!(error instanceof ImageSourceRefusal)) throw error;
+    throw new GraftError('not-found', `Cannot show ${image.path}: ${error.message}. Import its folder again to relink it.`);
+  }
+  try {
+    if (source.size !== image.size) {
+      throw new GraftError('not-found', `${image.path} has changed since it was imported — import its folder again to see it.`);
+    }
+    return await renderDisplayRendition(source.input);
+  } catch (error) {
+    if (error instanceof GraftError) throw error;
+    throw new GraftError(
+      'not-found',
+      `Cannot show ${image.path}: ${(error as Error).message.split('\n')[0]}. The file may be damaged; import its folder again to check it.`,
+    );
+  } finally {
+    await source.close();
+  }
 }
 
 async function cached(file: string): Promise<boolean> {

@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MAX_IMAGE_FILE_BYTES } from '../../base/image-source';
+import { releaseFifos, writeHostilePaths, type HostilePath } from '../../base/test-support/hostile-paths';
 import type { Project } from '../project/project';
 import { importFolder } from './import-folder';
 import { cleanUp, makeImage, makeOrientedJpeg, makeProject, makeTempDir, type TempDir } from './library-fixtures';
@@ -69,6 +71,34 @@ describe('getThumbnail', () => {
   it('refuses sizes outside the range and unknown images', async () => {
     await expect(getThumbnail(project, plainId, 5000)).rejects.toThrow(/from 16 to 1024/);
     await expect(getThumbnail(project, 424242)).rejects.toMatchObject({ code: 'not-found' });
+  });
+});
+
+describe('getThumbnail of an original replaced by something that is not a photo', () => {
+  let hostile: HostilePath[] = [];
+  afterEach(() => releaseFifos(hostile));
+  // The reasons are whole per-file reasons; here they are part of a sentence.
+  const inSentence = (reason: string | RegExp) => (typeof reason === 'string' ? reason : new RegExp(reason.source.replace(/^\^|\$$/g, '')));
+
+  it('refuses a FIFO, a device, a folder or a huge file at once, with the reason, and the queue goes on', { timeout: 10_000 }, async () => {
+    hostile = writeHostilePaths(path.join(tmp.dir, 'hostile'), MAX_IMAGE_FILE_BYTES);
+    const original = path.join(root, 'plain.png');
+    fs.rmSync(original);
+    for (const [index, { what, file, reason }] of hostile.entries()) {
+      fs.rmSync(original, { force: true });
+      fs.symlinkSync(file, original);
+      // A new size each time: no cached thumbnail, no shared in-flight render.
+      const size = 32 + index;
+      const refusal = getThumbnail(project, plainId, size);
+      await expect(refusal, what).rejects.toMatchObject({ code: 'not-found', message: expect.stringContaining(`Cannot make a thumbnail for ${original}: `) as string });
+      await expect(refusal, what).rejects.toThrow(inSentence(reason));
+      await expect(openMedia(project, { kind: 'thumb', imageId: plainId, size }), what).rejects.toThrow(inSentence(reason));
+    }
+    expect(hostile.map(({ what }) => what)).toContain('a folder');
+    // Every decode slot is free: the other photo's thumbnails are made at once.
+    const sizes = Array.from({ length: 12 }, (_, i) => 100 + i);
+    const made = await Promise.all(sizes.map((size) => getThumbnail(project, rotatedId, size)));
+    expect(made.every((file) => fs.statSync(file).size > 0)).toBe(true);
   });
 });
 

@@ -9,6 +9,7 @@ import { defaultDecodeConcurrency, Semaphore } from '../../base/semaphore';
 import { removeStaleTempFiles, writeFileAtomic } from '../../base/atomic-write';
 import { checkThumbnailSize } from '../../api/media-url';
 import { renderThumbnail } from './thumbnail-render';
+import { ImageSourceRefusal, openImageSource, type ImageSource } from '../../base/image-source';
 import { projectResource } from '../project/project-resources';
 
 export { checkThumbnailSize, THUMBNAIL_SIZE_RANGE } from '../../api/media-url';
@@ -74,19 +75,38 @@ export function getThumbnail(project: Project, imageId: number, size: number = D
 async function ensureThumbnail(queue: ThumbnailQueue, file: string, original: string, size: number): Promise<string> {
   if (await exists(file)) return file;
   return queue.semaphore.run(async () => {
-    let data: Buffer;
-    try {
-      data = await renderThumbnail(original, size, DEFAULT_MAX_PIXELS);
-    } catch (error) {
-      throw new GraftError(
-        'not-found',
-        `Cannot make a thumbnail for ${original}: ${(error as Error).message.split('\n')[0]}. ` +
-          'The file may have been moved, deleted or damaged; import its folder again to relink it.',
-      );
-    }
-    await writeFileAtomic(file, data);
+    await writeFileAtomic(file, await renderFromOriginal(original, size));
     return file;
   });
+}
+
+function cannotMake(original: string, reason: string): GraftError {
+  return new GraftError(
+    'not-found',
+    `Cannot make a thumbnail for ${original}: ${reason}. The file may have been moved, deleted, replaced or damaged; import its folder again to relink it.`,
+  );
+}
+
+/**
+ * Decodes the original through base/image-source: only the regular file that was checked is read,
+ * so an original replaced by a FIFO or a device is refused at once instead of holding a decode
+ * slot (and the request) forever.
+ */
+async function renderFromOriginal(original: string, size: number): Promise<Buffer> {
+  let source: ImageSource;
+  try {
+    source = await openImageSource(original);
+  } catch (error) {
+    if (error instanceof ImageSourceRefusal) throw cannotMake(original, error.message);
+    throw error;
+  }
+  try {
+    return await renderThumbnail(source.input, size, DEFAULT_MAX_PIXELS);
+  } catch (error) {
+    throw cannotMake(original, (error as Error).message.split('\n')[0] ?? 'it cannot be decoded');
+  } finally {
+    await source.close();
+  }
 }
 
 /** True for a cached thumbnail worth serving: an empty file is what a power cut left of an unflushed write. */
