@@ -37,6 +37,7 @@ export const libraryImportParams: Parser<LibraryImportParams> = object({
   thumbnails: optional(either(bool, int(), 'true, false or a size in pixels')),
   concurrency: optional(int()),
   batchSize: optional(int()),
+  followLinksOutside: optional(bool),
 });
 
 /** `labels.exportImageFolder`: the target folder and how to fill it. */

@@ -20,6 +20,11 @@ export interface ImportOptions {
   concurrency?: number;
   /** Files written per database transaction. */
   batchSize?: number;
+  /**
+   * Follow links that lead out of the folder (default true, as a file manager would). Imports
+   * started from a browser under `graft serve` pass false: they stay inside the chosen folder.
+   */
+  followLinksOutside?: boolean;
 }
 
 /** Where an import stands, pushed to the caller while it runs. */

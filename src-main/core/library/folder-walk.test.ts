@@ -50,4 +50,29 @@ describe('walkFolder', () => {
     }
     expect(entries.length).toBeLessThan(4);
   });
+
+  it("with linksOutside 'skip', follows links inside the root and passes over links out of it, naming the target", async () => {
+    const outside = makeTempDir();
+    try {
+      fs.writeFileSync(path.join(outside.dir, 'secret.jpg'), 'x');
+      fs.symlinkSync(outside.dir, path.join(tmp.dir, 'away'));
+      fs.symlinkSync(path.join(outside.dir, 'secret.jpg'), path.join(tmp.dir, 'secret-link.jpg'));
+      fs.symlinkSync(path.join(tmp.dir, 'a.jpg'), path.join(tmp.dir, 'sub', 'a-again.jpg'));
+      const rel = (p: string) => path.relative(tmp.dir, p);
+      const kept = await collect({ linksOutside: 'skip' });
+      const files = kept.filter((e) => e.kind === 'file').map((e) => rel(e.path));
+      expect(files).toContain('sub/a-again.jpg');
+      expect(files.some((f) => f.includes('secret'))).toBe(false);
+      const real = fs.realpathSync(outside.dir);
+      expect(kept.filter((e) => e.kind === 'skip' && e.reason.includes('outside')).map((e) => [rel(e.path), e.kind === 'skip' ? e.reason : ''])).toEqual([
+        ['away', `a link to ${real}, outside the imported folder (not followed)`],
+        ['secret-link.jpg', `a link to ${path.join(real, 'secret.jpg')}, outside the imported folder (not followed)`],
+      ]);
+      // By default links are followed, as a file manager would.
+      const followed = (await collect()).filter((e) => e.kind === 'file').map((e) => rel(e.path));
+      expect(followed).toEqual(expect.arrayContaining(['away/secret.jpg', 'secret-link.jpg']));
+    } finally {
+      outside.cleanup();
+    }
+  });
 });

@@ -12,6 +12,8 @@ export interface WalkFs {
   /** Names as bytes: a name that is not valid UTF-8 must not be turned into another name. */
   readdir(dir: string): Promise<fs.Dirent<Buffer>[]>;
   stat(target: string): Promise<fs.Stats>;
+  /** Where a link leads; only asked for when links out of the root are not followed. */
+  realpath?(target: string): Promise<string>;
 }
 
 /** Options for one walk. */
@@ -19,12 +21,15 @@ export interface WalkOptions {
   signal?: AbortSignal;
   /** Absolute folders to leave out (the project's own folder when it sits inside the photos). */
   exclude?: readonly string[];
+  /** Links whose target lies outside the root: followed (default), or passed over with a reason. */
+  linksOutside?: 'follow' | 'skip';
   fs?: WalkFs;
 }
 
 const nodeWalkFs: WalkFs = {
   readdir: (dir) => fs.promises.readdir(dir, { withFileTypes: true, encoding: 'buffer' }),
   stat: (target) => fs.promises.stat(target),
+  realpath: (target) => fs.promises.realpath(target),
 };
 
 interface PendingDir {
@@ -34,7 +39,8 @@ interface PendingDir {
 
 /**
  * Walks a folder tree depth-first in name order, one directory listing at a time, so a
- * 100,000-file tree never sits in memory at once. Symlinks are followed; a link back to a
+ * 100,000-file tree never sits in memory at once. Symlinks are followed (unless `linksOutside`
+ * is 'skip' and one leads out of the root); a link back to a
  * folder already visited is reported as a loop instead of being walked forever. Problems
  * (unreadable folders, broken links) come out as `skip` entries; the walk never throws on them.
  */
@@ -44,6 +50,8 @@ export async function* walkFolder(root: string, options: WalkOptions = {}): Asyn
   const visited = new Set<string>();
   const rootPath = path.resolve(root);
   const rootStats = await io.stat(rootPath);
+  const realpath = io.realpath ?? nodeWalkFs.realpath!;
+  const realRoot = options.linksOutside === 'skip' ? await realpath(rootPath) : null;
   visited.add(dirKey(rootStats));
   // A stack of directories still to list; each directory's children are pushed in reverse
   // so they pop in name order.
@@ -79,6 +87,13 @@ export async function* walkFolder(root: string, options: WalkOptions = {}): Asyn
           yield { kind: 'skip', path: full, reason: fsErrorReason(error, entry.isSymbolicLink() ? 'file' : 'folder') };
           continue;
         }
+        if (realRoot !== null && entry.isSymbolicLink()) {
+          const outside = await linkLeadsOutside(realpath, full, realRoot);
+          if (outside) {
+            yield { kind: 'skip', path: full, reason: `a link to ${outside}, outside the imported folder (not followed)` };
+            continue;
+          }
+        }
         isDir = stats.isDirectory();
         isFile = stats.isFile();
         if (isDir) {
@@ -104,6 +119,14 @@ export async function* walkFolder(root: string, options: WalkOptions = {}): Asyn
     }
     for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i]!);
   }
+}
+
+/** The link's target when it lies outside `realRoot`, else null. */
+async function linkLeadsOutside(realpath: (target: string) => Promise<string>, link: string, realRoot: string): Promise<string | null> {
+  const target = await realpath(link).catch(() => null);
+  if (target === null) return null; // a link that broke meanwhile: the stat above already judged it
+  const relative = path.relative(realRoot, target);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative)) ? null : target;
 }
 
 function notUtf8Reason(entry: fs.Dirent<Buffer>): string {

@@ -24,6 +24,19 @@ const abs = (rel: string) => path.join(fx.root, rel);
 const rows = () => project.db.prepare('SELECT * FROM images ORDER BY path').all() as Record<string, unknown>[];
 
 describe('importFolder', () => {
+  it('with followLinksOutside false, leaves links out of the folder unfollowed and says so', async () => {
+    const elsewhere = makeTempDir();
+    try {
+      fs.writeFileSync(path.join(elsewhere.dir, 'private.jpg'), await makeImage('jpeg', 7));
+      fs.symlinkSync(elsewhere.dir, abs('elsewhere'));
+      const summary = await importFolder(project, fx.root, { followLinksOutside: false });
+      expect(summary.skipped.find((s) => s.path === abs('elsewhere'))?.reason).toMatch(/^a link to .*, outside the imported folder \(not followed\)$/);
+      expect(rows().some((r) => String(r.path).includes('private.jpg'))).toBe(false);
+    } finally {
+      elsewhere.cleanup();
+    }
+  });
+
   it('imports every good photo, reports the duplicate and lists each bad file with its reason', async () => {
     const summary = await importFolder(project, fx.root);
     const readable = fx.permissionsIgnored ? [fx.locked.file, fx.locked.folderFile] : [];

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { GraftError } from '../../api/errors';
 import type { Project } from '../project/project';
 import { checkLabelDepth, classFromFolders } from './folder-classes';
-import { walkFolder, type WalkFs } from './folder-walk';
+import { walkFolder, type WalkFs, type WalkOptions } from './folder-walk';
 import { FileImporter, nodeImportFileIo, type FileOutcome, type ImportFileIo } from './import-file';
 import { finishImportRun, markMissingUnder, startImportRun } from './import-run-log';
 import type { ImportControl, ImportOptions, ImportProgress, ImportSummary } from '../../api/types/import';
@@ -86,6 +86,7 @@ function resolveOptions(options: ImportOptions) {
     thumbnailSize,
     concurrency,
     batchSize,
+    linksOutside: options.followLinksOutside === false ? ('skip' as const) : ('follow' as const),
   };
 }
 
@@ -129,7 +130,7 @@ async function runImport(project: Project, root: string, settings: Settings, con
   let status: 'done' | 'cancelled' | 'failed' = 'failed';
   try {
     progress.scanning(0);
-    const { total, photosPerDepth } = await countFiles(root, exclude, signal, io.walk, progress.scanning);
+    const { total, photosPerDepth } = await countFiles(root, { signal, exclude, fs: io.walk, linksOutside: settings.linksOutside }, progress.scanning);
     const labelling: FolderLabelling = {
       root,
       labels: settings.labels,
@@ -166,7 +167,7 @@ async function runImport(project: Project, root: string, settings: Settings, con
         recount(summary, demotion, countedAs);
       },
     });
-    const entries = walkFolder(root, { signal, exclude, fs: io.walk });
+    const entries = walkFolder(root, { signal, exclude, fs: io.walk, linksOutside: settings.linksOutside });
     let done = 0;
     const record = (outcome: FileOutcome) => {
       done++;
@@ -282,15 +283,13 @@ function tally(summary: ImportSummary, outcome: FileOutcome): void {
 
 async function countFiles(
   root: string,
-  exclude: string[],
-  signal: AbortSignal,
-  walkFs: WalkFs | undefined,
+  walk: WalkOptions,
   report: (found: number) => void,
 ): Promise<{ total: number; photosPerDepth: Map<number, number> }> {
   let total = 0;
   // Where the photos sit tells which folder level holds the classes (see duplicate-preference.ts).
   const photosPerDepth = new Map<number, number>();
-  for await (const entry of walkFolder(root, { signal, exclude, fs: walkFs })) {
+  for await (const entry of walkFolder(root, walk)) {
     if (entry.kind !== 'file') continue;
     total++;
     if (hasImageExtension(entry.path, true)) photosPerDepth.set(entry.dirs.length, (photosPerDepth.get(entry.dirs.length) ?? 0) + 1);

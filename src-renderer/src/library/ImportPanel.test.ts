@@ -69,7 +69,7 @@ beforeEach(() => {
 });
 
 describe('ImportPanel', () => {
-  it('starts library.import with the form and thumbnails', async () => {
+  it('starts library.import with the form and thumbnails; in a browser, links out of the folder stay unfollowed', async () => {
     const wrapper = mountPanel();
     expect(wrapper.get('[data-testid="import-start"]').attributes('disabled')).toBeDefined();
     await wrapper.get('[data-testid="import-folder"]').setValue('  /photos ');
@@ -77,7 +77,15 @@ describe('ImportPanel', () => {
     await wrapper.get('[data-testid="import-label-depth"]').setValue('2');
     await wrapper.get('[data-testid="import-start"]').trigger('submit');
     const params = importParams();
-    expect(params).toEqual({ folder: '/photos', labelsFromSubfolders: true, labelDepth: 2, allowSvg: false, thumbnails: true });
+    expect(params).toEqual({ folder: '/photos', labelsFromSubfolders: true, labelDepth: 2, allowSvg: false, thumbnails: true, followLinksOutside: false });
+  });
+
+  it('follows links as a file manager would in the desktop app', async () => {
+    const wrapper = mountPanel(true);
+    await wrapper.get('[data-testid="import-folder"]').setValue('/photos');
+    await wrapper.get('form').trigger('submit');
+    await flushPromises();
+    expect(importParams()).not.toHaveProperty('followLinksOutside');
   });
 
   it('leaves the depth out when empty, and flags a bad depth inline', async () => {

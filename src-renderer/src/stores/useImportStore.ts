@@ -3,9 +3,10 @@ import { computed, ref } from 'vue';
 import type { LibraryImportParams } from '../../../src-main/api/types/jobs';
 import { useApi } from '../api/use-api';
 import { latestJob } from './latest-job';
+import { useAppStore } from './useAppStore';
 import { useJobsStore } from './useJobsStore';
 
-/** What the import form asks for; the store adds thumbnails. */
+/** What the import form asks for; the store adds thumbnails, and under serve keeps the walk inside the folder. */
 export type ImportRequest = Omit<LibraryImportParams, 'thumbnails'>;
 
 /**
@@ -34,7 +35,9 @@ export const useImportStore = defineStore('import', () => {
     if (latest.running.value) return;
     startError.value = null;
     try {
-      const { jobId } = await useApi().call('library.import', { ...request, thumbnails: true });
+      // In a browser the server's folders are not the user's to roam: links out of the chosen folder stay unfollowed.
+      const inBrowser = useAppStore().info?.mode === 'serve';
+      const { jobId } = await useApi().call('library.import', { ...request, thumbnails: true, ...(inBrowser ? { followLinksOutside: false } : {}) });
       await jobs.track(jobId);
     } catch (e) {
       startError.value = e instanceof Error ? e.message : String(e);
