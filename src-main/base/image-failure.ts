@@ -1,6 +1,3 @@
-import fs from 'node:fs';
-import { errnoCode, fsErrorReason } from './fs-errors';
-
 /**
  * Why an image could not be loaded, in one wording for every part of Graft (the import's
  * skip list, the engine's unreadable list, the CLI). The reason is built from facts about the
@@ -57,20 +54,11 @@ export function tooLargeReason(width: number, height: number, maxPixels: number)
   );
 }
 
-/** The facts `imageFailureReason` needs, read from a file (or from bytes already in memory). */
-export async function imageFailureOf(input: Buffer | string, stage: ImageFailure['stage']): Promise<ImageFailure> {
-  if (typeof input !== 'string') return { stage, size: input.length, head: input.subarray(0, HEAD_BYTES) };
-  let handle: fs.promises.FileHandle | undefined;
-  try {
-    handle = await fs.promises.open(input, 'r');
-    const { size } = await handle.stat();
-    const head = Buffer.alloc(Math.min(HEAD_BYTES, size));
-    await handle.read(head, 0, head.length, 0);
-    return { stage, size, head };
-  } catch (error) {
-    const gone = errnoCode(error) === 'ENOENT' || errnoCode(error) === 'ENOTDIR';
-    return gone ? { stage, size: null, head: null } : { stage, size: null, head: null, readError: fsErrorReason(error, 'file') };
-  } finally {
-    await handle?.close();
-  }
+/**
+ * The facts `imageFailureReason` needs, from the bytes that failed to decode. Bytes only: a file
+ * is opened through base/image-source, whose `failure` gives the same facts from the file it
+ * checked (a path opened here could be a FIFO, and a plain open would wait on it forever).
+ */
+export function imageFailureOf(bytes: Uint8Array, stage: ImageFailure['stage']): ImageFailure {
+  return { stage, size: bytes.length, head: bytes.subarray(0, HEAD_BYTES) };
 }

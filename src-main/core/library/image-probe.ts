@@ -38,7 +38,7 @@ export class ProbeRejection extends Error {
  * engine words them.
  */
 export async function probeImage(input: Buffer | string, options: ProbeOptions): Promise<ProbeResult> {
-  if (typeof input !== 'string') return probeInput(input, options, (stage) => imageFailureOf(input, stage));
+  if (typeof input !== 'string') return probeInput(input, options, async (stage) => imageFailureOf(input, stage));
   // A file too large to buffer is decoded from its path: checked (and, on Linux, pinned) right
   // before, so a photo swapped for a FIFO or a device after hashing cannot hang the import.
   let source: ImageSource;
