@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Tensor, Tensor4D } from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { conv2dFilterGrad, conv2dInputGrad, depthwiseFilterGrad, depthwiseInputGrad, isPlainConv } from './conv-gradients';
+import { conv2dFilterGrad, conv2dInputGrad, depthwiseFilterGrad, depthwiseFilterGradByTaps, depthwiseInputGrad, isPlainConv } from './conv-gradients';
 import { gradientsOf, relativeDifference, seededValues, useBackend } from './test-support/tf-backends';
 
 // The compositions are checked against tfjs's own cpu kernels (reached through tf.grads) on
@@ -82,6 +82,38 @@ describe('depthwise conv2d gradients composed of forward ops', () => {
       expect(relativeDifference(dw.dataSync(), dwRef!)).toBeLessThan(1e-5);
       expect(relativeDifference(dx.dataSync(), dxRef!)).toBeLessThan(1e-5);
     });
+  });
+});
+
+describe('depthwise filter gradient tap by tap, on wasm (where it is used)', () => {
+  const cases = DEPTHWISE_CASES.filter((c) => c.multiplier === 1);
+  it.each(cases.map((c) => [label(c), c] as const))('%s', async (_, c) => {
+    const x = values(c.x, 3);
+    const filterShape: [number, number, number, number] = [c.k[0], c.k[1], c.x[3], 1];
+    const w = values(filterShape, 4);
+    const conv = (xt: Tensor, wt: Tensor) => tf.depthwiseConv2d(xt as Tensor4D, wt as Tensor4D, c.stride, c.pad);
+    const [, dwRef] = gradientsOf(conv, [x, w]);
+    await useBackend('wasm');
+    try {
+      const dw = tf.tidy(() => {
+        const xt = tf.tensor4d(x.values, c.x);
+        const y = conv(xt, tf.tensor4d(w.values, filterShape));
+        const dy = tf.tensor4d(seededValues(y.shape, 99), y.shape as [number, number, number, number]);
+        const grad = depthwiseFilterGradByTaps(tf, xt, dy, { strides: c.stride, pad: c.pad, dilations: 1, filterShape });
+        expect(grad.shape).toEqual(filterShape);
+        return grad.dataSync() as Float32Array;
+      });
+      expect(relativeDifference(dw, dwRef!)).toBeLessThan(1e-5);
+    } finally {
+      await useBackend('cpu');
+    }
+  });
+
+  it('refuses a channel multiplier other than 1', () => {
+    const x = tf.zeros([1, 4, 4, 2]) as Tensor4D;
+    const dy = tf.zeros([1, 4, 4, 4]) as Tensor4D;
+    expect(() => depthwiseFilterGradByTaps(tf, x, dy, { strides: 1, pad: 'same', dilations: 1, filterShape: [3, 3, 2, 2] })).toThrow(RangeError);
+    tf.dispose([x, dy]);
   });
 });
 

@@ -7,6 +7,7 @@ import type {
   Tensor4D,
 } from '@tensorflow/tfjs';
 import type { Tf } from '../backend';
+import { channelSums } from './batchnorm-ops';
 
 // Gradients of 2-D convolutions written with forward ops only (pad, reshape, transpose, matMul,
 // depthwiseConv2d, conv2d), so a backend that has fast forward kernels but no gradient kernels
@@ -98,6 +99,36 @@ export function depthwiseFilterGrad(tf: Tf, x: Tensor4D, dy: Tensor4D, attrs: De
     const dyAsFilter = reshape4(tf, tf.transpose(dy, [1, 2, 0, 3]), [g.outH, g.outW, n * channels, multiplier]);
     const grad = firstTaps(tf, tf.depthwiseConv2d(folded, dyAsFilter, 1, 'valid', 'NHWC', [g.strideH, g.strideW]), kh, kw);
     return tf.sum(tf.reshape(grad, [kh, kw, n, channels, multiplier]), 2) as Tensor4D;
+  });
+}
+
+/**
+ * dL/dW of a depthwise convolution with channel multiplier 1, tap by tap: for tap (i, j) the
+ * padded x times dy spread by the stride and shifted by (i, j), summed per channel. On
+ * tfjs-backend-wasm this is several times faster than `depthwiseFilterGrad`, whose correlation
+ * has one channel per image and channel and dy's whole map as its filter (for MobileNetV2's
+ * block_16 at batch 32, 30720 channels and a 7×7 filter: ~30 ms, against ~15 ms here); on the
+ * cpu backend the reverse.
+ */
+export function depthwiseFilterGradByTaps(tf: Tf, x: Tensor4D, dy: Tensor4D, attrs: DepthwiseConv2dNativeBackpropFilterAttrs): Tensor4D {
+  const [kh, kw, channels, multiplier] = attrs.filterShape;
+  if (multiplier !== 1) throw new RangeError(`depthwiseFilterGradByTaps needs a channel multiplier of 1; got ${multiplier}.`);
+  return tf.tidy(() => {
+    const g = geometry(tf, x.shape, attrs.filterShape, attrs, true);
+    const [, h, w] = x.shape;
+    const spread = spreadByStride(tf, dy, g.strideH, g.strideW);
+    // One frame that holds the padded input and every shifted spread (its trailing zeros included).
+    const frameH = Math.max(h + g.top + g.bottom, spread.shape[1] + kh - 1);
+    const frameW = Math.max(w + g.left + g.right, spread.shape[2] + kw - 1);
+    const frame = tf.pad(x, [[0, 0], [g.top, frameH - h - g.top], [g.left, frameW - w - g.left], [0, 0]]);
+    const taps: Tensor[] = [];
+    for (let i = 0; i < kh; i++) {
+      for (let j = 0; j < kw; j++) {
+        const shifted = tf.pad(spread, [[0, 0], [i, frameH - i - spread.shape[1]], [j, frameW - j - spread.shape[2]], [0, 0]]);
+        taps.push(channelSums(tf, tf.mul(frame, shifted)));
+      }
+    }
+    return reshape4(tf, tf.stack(taps), [kh, kw, channels, 1]);
   });
 }
 

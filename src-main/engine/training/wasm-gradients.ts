@@ -12,7 +12,7 @@ import type {
   TensorInfo,
 } from '@tensorflow/tfjs';
 import type { Tf } from '../backend';
-import { conv2dFilterGrad, conv2dInputGrad, depthwiseFilterGrad, depthwiseInputGrad, isPlainConv } from './conv-gradients';
+import { conv2dFilterGrad, conv2dInputGrad, depthwiseFilterGrad, depthwiseFilterGradByTaps, depthwiseInputGrad, isPlainConv } from './conv-gradients';
 import { maxPoolGrad, type MaxPoolGradAttrs } from './pool-gradients';
 
 // tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter, DepthwiseConv2dNativeBackpropFilter or
@@ -79,7 +79,9 @@ const KERNELS: readonly TrainingKernel[] = [
     backends: ['wasm', 'cpu'],
     compose: (tf, inputs, attrs) => {
       const a = attrsAs<DepthwiseConv2dNativeBackpropFilterAttrs>(attrs);
-      return isPlainConv(a) ? depthwiseFilterGrad(tf, input4d(inputs, 'x'), input4d(inputs, 'dy'), a) : null;
+      if (!isPlainConv(a)) return null;
+      const byTaps = tf.getBackend() === 'wasm' && a.filterShape[3] === 1;
+      return (byTaps ? depthwiseFilterGradByTaps : depthwiseFilterGrad)(tf, input4d(inputs, 'x'), input4d(inputs, 'dy'), a);
     },
   },
   {

@@ -69,40 +69,44 @@ describe('spatialMean', () => {
 });
 
 describe('applyWasmLayerGradients', () => {
-  /** conv → ReLU6 → ReLU (no cap) → global average pooling → dense. */
+  /** conv (bias) → ReLU6 → conv (no bias, strided) → conv (relu) → ReLU (no cap) → global average pooling → dense. */
   function model(): LayersModel {
-    const input = tf.input({ shape: [5, 5, 2] });
-    let h = tf.layers.conv2d({ filters: 3, kernelSize: 3, kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }), name: 'conv' }).apply(input) as tf.SymbolicTensor;
+    const input = tf.input({ shape: [7, 7, 2] });
+    const init = (seed: number) => ({ kernelInitializer: tf.initializers.glorotUniform({ seed }), biasInitializer: tf.initializers.randomNormal({ seed: seed + 10 }) });
+    let h = tf.layers.conv2d({ filters: 3, kernelSize: 3, ...init(1), name: 'conv' }).apply(input) as tf.SymbolicTensor;
     h = tf.layers.reLU({ maxValue: 6, name: 'relu6' }).apply(h) as tf.SymbolicTensor;
+    h = tf.layers.conv2d({ filters: 4, kernelSize: 3, strides: 2, padding: 'same', useBias: false, ...init(3), name: 'conv_no_bias' }).apply(h) as tf.SymbolicTensor;
+    h = tf.layers.conv2d({ filters: 4, kernelSize: 1, activation: 'relu', ...init(4), name: 'conv_relu' }).apply(h) as tf.SymbolicTensor;
     h = tf.layers.reLU({ name: 'relu' }).apply(h) as tf.SymbolicTensor;
     h = tf.layers.globalAveragePooling2d({ name: 'gap' }).apply(h) as tf.SymbolicTensor;
     const out = tf.layers.dense({ units: 2, kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }), name: 'dense' }).apply(h) as tf.SymbolicTensor;
     return tf.model({ inputs: input, outputs: out });
   }
-  const images = seededValues([4, 5, 5, 2], 3).map((v) => 8 * v);
+  const images = seededValues([4, 7, 7, 2], 3).map((v) => 8 * v);
 
   /** The loss, the weights' gradients, and the kernels the step ran. */
   async function step(m: LayersModel): Promise<{ values: Float32Array[]; kernels: string[] }> {
     let values: Float32Array[] = [];
     const profile = await tf.profile(() => {
       values = tf.tidy(() => {
-        const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(m.apply(tf.tensor4d(images, [4, 5, 5, 2])) as Tensor)) as tf.Scalar);
+        const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(m.apply(tf.tensor4d(images, [4, 7, 7, 2])) as Tensor)) as tf.Scalar);
         return [value, ...m.trainableWeights.map((w) => grads[w.name]!)].map((t) => t.dataSync() as Float32Array);
       });
     });
     return { values, kernels: profile.kernels.map((k) => k.name) };
   }
 
-  it('patches the capped ReLU and the pooling only; on wasm their gradients run no boolean kernel and no JavaScript ones; equal to cpu', async () => {
+  it('patches the capped ReLU, the pooling and the linear convolutions only; on wasm no boolean kernel, no input gradient for the first layer; equal to cpu', async () => {
     const m = model();
     const undo = applyWasmLayerGradients(tf, m);
     try {
       const patched = m.layers.filter((l) => Object.prototype.hasOwnProperty.call(l, 'call')).map((l) => l.name);
-      expect(patched.sort()).toEqual(['gap', 'relu6']);
+      const expected = ['conv', 'conv_no_bias', 'gap', 'relu6'];
+      expect(patched.sort()).toEqual(expected);
       // Applying again changes nothing.
       const again = applyWasmLayerGradients(tf, m);
       again();
-      expect(m.layers.filter((l) => Object.prototype.hasOwnProperty.call(l, 'call')).map((l) => l.name).sort()).toEqual(['gap', 'relu6']);
+      expect(m.layers.filter((l) => Object.prototype.hasOwnProperty.call(l, 'call')).map((l) => l.name).sort()).toEqual(expected);
       await useBackend('wasm');
       const wasmRun = await step(m);
       await useBackend('cpu');
@@ -111,6 +115,9 @@ describe('applyWasmLayerGradients', () => {
       expect(wasmRun.kernels).not.toContain('LogicalAnd');
       expect(wasmRun.kernels).not.toContain('ClipByValue');
       expect(wasmRun.kernels).toContain('Relu6');
+      // The first convolution reads the model's input: only the two later ones pass a gradient back.
+      expect(wasmRun.kernels.filter((k) => k === 'Conv2DBackpropInput')).toHaveLength(2);
+      expect(wasmRun.kernels).not.toContain('FusedConv2D');
       // On cpu the layers run their own calls.
       expect(cpuRun.kernels).toContain('ClipByValue');
       wasmRun.values.forEach((v, i) => expect(relativeDifference(v, cpuRun.values[i]!), `output ${i}`).toBeLessThan(1e-5));
