@@ -1,4 +1,4 @@
-import type { GradSaveFunc, Tensor, Tensor1D } from '@tensorflow/tfjs';
+import type { GradSaveFunc, Tensor, Tensor1D, Tensor4D } from '@tensorflow/tfjs';
 import type { Tf } from '../backend';
 
 // BatchNormalization over the last axis with gradients of few, large kernels, for
@@ -23,7 +23,7 @@ function rowsAndChannels(x: Tensor): [number, number] {
  */
 export function channelSums(tf: Tf, t: Tensor): Tensor1D {
   const [rows, channels] = rowsAndChannels(t);
-  return tf.tidy(() => tf.mul(tf.reshape(tf.avgPool(tf.reshape(t, [1, rows, 1, channels]), [rows, 1], 1, 'valid'), [channels]), rows));
+  return tf.tidy(() => tf.mul(tf.reshape(tf.avgPool(tf.reshape(t, [1, rows, 1, channels]) as Tensor4D, [rows, 1], 1, 'valid'), [channels]), rows));
 }
 
 /** The per-channel vectors of an inference-mode BatchNormalization. */
