@@ -1,7 +1,8 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { GraftError } from '../../api/errors';
+import { fileRefusalError, GraftError } from '../../api/errors';
 import type { PredictModelFormat } from '../../api/types/predict';
+import { FileRefusal, readRegularFile } from '../../base/regular-file';
 
 /** A model file found from what the user named: the file, its format and its folder. */
 export interface ModelLocation {
@@ -9,6 +10,9 @@ export interface ModelLocation {
   file: string;
   dir: string;
 }
+
+/** Largest model.json whose shard list is read, as the model readers allow (VGG16's is under 100 kB). */
+const MAX_MODEL_JSON_BYTES = 64 * 1024 * 1024;
 
 /** The file names an export folder holds its model as, in the order a folder is searched. */
 const FOLDER_FILES: readonly [string, ModelLocation['format']][] = [
@@ -59,9 +63,19 @@ export async function locateModel(input: string): Promise<ModelLocation> {
 /** The model's own files: the model file, and for TensorFlow.js the weight shards its manifest lists (inside its folder). */
 export async function modelOwnFiles(location: ModelLocation): Promise<string[]> {
   if (location.format !== 'tfjs') return [location.file];
+  let text: string;
+  try {
+    text = (await readRegularFile(location.file, { maxBytes: MAX_MODEL_JSON_BYTES, what: 'The model file' })).toString('utf8');
+  } catch (error) {
+    // It was read (and checked) when the model was loaded, so it changed since.
+    if (error instanceof FileRefusal) {
+      throw new GraftError(fileRefusalError(error).code, `${error.message} It changed after Graft loaded it: put the model's own model.json back and try again.`);
+    }
+    throw error;
+  }
   let manifest: { weightsManifest?: { paths?: unknown[] }[] };
   try {
-    manifest = JSON.parse(await readFile(location.file, 'utf8')) as typeof manifest;
+    manifest = JSON.parse(text) as typeof manifest;
   } catch {
     return [location.file];
   }

@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ARCHITECTURES } from '../../api/model-catalog';
 import { GraftError } from '../../api/errors';
@@ -7,6 +7,7 @@ import type { PreprocessingSpec } from '../../api/types/export';
 import type { ArchName } from '../../api/types/models';
 import type { ModelFileHints } from '../../api/types/predict';
 import { ParseError, type Parser } from '../../base/parse';
+import { FileRefusal, readRegularFile } from '../../base/regular-file';
 import { preprocessingSpec } from '../export/preprocessing-spec';
 import type { InputScaling } from '../inference/inference-model';
 import type { ModelLocation } from './model-location';
@@ -17,6 +18,18 @@ export const LABELS_FILE = 'labels.json';
 export const PREPROCESSING_FILE = 'preprocessing.json';
 /** Graft's export marker (kept with an imported model: it says which run the model came from). */
 const MARKER_FILE = 'graft-export.json';
+
+/**
+ * Largest labels.json or preprocessing.json read. Real ones take a few kB (ImageNet's 1,000
+ * class names about 30 kB); anything near this is not such a file.
+ */
+export const MAX_SIDECAR_BYTES = 16 * 1024 * 1024;
+
+/** What to do about a sidecar Graft cannot use, by its name. */
+const SIDECAR_FIX: Readonly<Record<string, string>> = {
+  [LABELS_FILE]: `Put the ${LABELS_FILE} of the model's export there (a JSON list of class names), or remove it and name the classes another way (graft predict --labels).`,
+  [PREPROCESSING_FILE]: `Put the ${PREPROCESSING_FILE} of the model's export there, or remove it and say the preprocessing another way (graft predict --preprocessing).`,
+};
 
 /** What a model needs besides its weights, and what was assumed to get it. */
 export interface ModelUsage {
@@ -35,14 +48,26 @@ export interface ModelShape {
   layerNames: readonly string[];
 }
 
+/**
+ * A sidecar beside the model, parsed; null when there is none. Only a regular file of at most
+ * MAX_SIDECAR_BYTES is read: one that is a FIFO, a device or a folder, or too large, is refused
+ * with what to do rather than ignored (the model would run with guessed classes) or waited on.
+ */
 async function readJsonFile<T>(file: string, parse: Parser<T>): Promise<T | null> {
-  const info = await stat(file).catch(() => null);
-  if (!info?.isFile()) return null;
+  const name = path.basename(file);
+  let bytes: Buffer;
+  try {
+    bytes = await readRegularFile(file, { maxBytes: MAX_SIDECAR_BYTES, what: `The model's ${name}` });
+  } catch (error) {
+    if (!(error instanceof FileRefusal)) throw error;
+    if (error.reason === 'missing') return null;
+    throw new GraftError(error.reason === 'unreadable' ? 'io' : 'bad-request', `${error.message} ${SIDECAR_FIX[name] ?? ''}`.trim());
+  }
   let value: unknown;
   try {
-    value = JSON.parse(await readFile(file, 'utf8')) as unknown;
+    value = JSON.parse(bytes.toString('utf8')) as unknown;
   } catch (error) {
-    throw new GraftError('bad-request', `${file} cannot be read as JSON (${(error as Error).message.split('\n')[0]}).`);
+    throw new GraftError('bad-request', `${file} cannot be read as JSON (${(error as Error).message.split('\n')[0]}). ${SIDECAR_FIX[name] ?? ''}`.trim());
   }
   try {
     return parse(value);
