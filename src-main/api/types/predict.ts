@@ -28,8 +28,8 @@ export type EngineModelSource =
 /** The trained model a new run starts from, as the main side resolves a `StartFrom`. */
 export interface RunInit {
   source: EngineModelSource;
-  /** The model's classes in output order, named as the project names them (an imported model's class map applied). */
-  classes: string[];
+  /** The model's classes in output order, named as the project names them (an imported model's class map applied); null: a class that is none of the project's. */
+  classes: (string | null)[];
   /** What to call it in messages ("run 3's best checkpoint", "imported model pets.keras"). */
   label: string;
 }

@@ -125,6 +125,8 @@ export interface RunImage {
 /** What a run trained on, frozen at its start: a later relabel never rewrites it. */
 export interface DatasetSnapshot {
   classes: string[];
+  /** The project's ids of `classes` when the snapshot was read: a run records them so its classes follow renames (the engine ignores them). */
+  classIds?: number[];
   images: RunImage[];
 }
 

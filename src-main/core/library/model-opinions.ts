@@ -15,27 +15,30 @@ export const LIKELY_ERROR_MIN_LOSS = -Math.log(LIKELY_ERROR_MAX_LABEL_PROBABILIT
 
 /**
  * Each labelled image's latest model opinion about its current label, from the latest
- * evaluation that predicted it (when its label is still the one the run trained with, by class
- * name) or from a suggestion scored against its current label, whichever is newer; kept when
- * the model predicts another class and its loss reaches `@minLoss`. Columns: image_id, loss
- * (−log p(label)), predicted (the class name the model prefers).
+ * evaluation that predicted it (when its label is still the class the run trained it as: the
+ * project class its run class is now, see `training_run_classes`, so a rename keeps it) or
+ * from a suggestion scored against its current label, whichever is newer; kept when the model
+ * predicts another class and its loss reaches `@minLoss`. Columns: image_id, loss
+ * (−log p(label)), predicted (the class name the model prefers, as the project names it now).
  */
 export const LIKELY_ERRORS_SQL = `
-  SELECT image_id, loss, predicted FROM (
-    SELECT image_id, loss, predicted, disagrees,
+  WITH run_classes AS MATERIALIZED (SELECT run_id, idx, class_id, COALESCE(name, run_name) AS name FROM training_run_classes)
+  SELECT image_id, loss,
+         COALESCE(predicted, (SELECT rc.name FROM run_classes rc WHERE rc.run_id = run AND rc.idx = predicted_index)) AS predicted
+  FROM (
+    SELECT image_id, loss, predicted, run, predicted_index, disagrees,
            ROW_NUMBER() OVER (PARTITION BY image_id ORDER BY at DESC, kind DESC, ord DESC) AS n
     FROM (
-      SELECT p.image_id, p.loss, json_extract(r.classes, '$[' || p.predicted || ']') AS predicted,
+      SELECT p.image_id, p.loss, NULL AS predicted, e.run_id AS run, p.predicted AS predicted_index,
              p.predicted <> ri.label AS disagrees, e.created_at AS at, 0 AS kind, p.evaluation_id AS ord
       FROM training_run_predictions p
       JOIN training_run_evaluations e ON e.id = p.evaluation_id
-      JOIN training_runs r ON r.id = e.run_id
       JOIN training_run_images ri ON ri.run_id = e.run_id AND ri.image_id = p.image_id
       JOIN labels lb ON lb.image_id = p.image_id
-      JOIN classes cl ON cl.id = lb.class_id
-      WHERE json_extract(r.classes, '$[' || ri.label || ']') = cl.name
+      JOIN run_classes lc ON lc.run_id = e.run_id AND lc.idx = ri.label
+      WHERE lc.class_id = lb.class_id
       UNION ALL
-      SELECT sg.image_id, sg.label_loss, sg.class_name, sg.class_name <> cl.name, sg.created_at, 1, 0
+      SELECT sg.image_id, sg.label_loss, sg.class_name, NULL, NULL, sg.class_name <> cl.name, sg.created_at, 1, 0
       FROM suggestions sg
       JOIN labels lb ON lb.image_id = sg.image_id
       JOIN classes cl ON cl.id = lb.class_id

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { GraftError } from '../../api/errors';
 import type { EngineModelSource, ImportedModel, PredictModelRef } from '../../api/types/predict';
 import type { Project } from '../project/project';
+import { runClassLabels } from '../runs/run-classes';
 import { getRun, listRuns, runSetup } from '../runs/run-store';
 import { getImportedModel } from '../suggestions/imported-models';
 
@@ -36,9 +37,17 @@ export function importedModelSource(model: ImportedModel): Extract<EngineModelSo
   return { kind: 'file', path: model.path, classes: model.classes, preprocessing: model.preprocessing };
 }
 
-/** The model `predict.files` names; runs and imported models need the open project, a model path does not. */
+/**
+ * The model `predict.files` names; runs and imported models need the open project, a model path
+ * does not. A run's predictions are labelled with the project's classes as they are named now
+ * (a class renamed since the run trained shows its new name).
+ */
 export function resolveModelRef(ref: PredictModelRef, project: () => Project): EngineModelSource {
-  if ('runId' in ref) return runModel(project(), ref.runId, ref.checkpoint).source;
+  if ('runId' in ref) {
+    const scope = project();
+    const { source } = runModel(scope, ref.runId, ref.checkpoint);
+    return { ...source, classes: runClassLabels(scope, ref.runId) };
+  }
   if ('modelId' in ref) return importedModelSource(getImportedModel(project(), ref.modelId));
   return { kind: 'file', path: path.resolve(ref.modelPath), classes: ref.classes, preprocessing: ref.preprocessing, preprocessMode: ref.preprocessMode };
 }

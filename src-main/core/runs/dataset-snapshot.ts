@@ -8,6 +8,7 @@ interface Row {
   contentHash: string;
   path: string;
   className: string;
+  classId: number;
   split: SplitName | null;
 }
 
@@ -22,12 +23,13 @@ export interface DatasetProblem {
 /**
  * The images a run trains on, frozen now: every labelled image that is present and has a
  * split, with its content hash, class (by the classes' sidebar order) and split. Classes
- * with no labelled image are left out of the run's class list.
+ * with no labelled image are left out of the run's class list. The classes' ids come along, so
+ * the run can record which project classes its class names were.
  */
 export function readDataset(project: Project): { snapshot: DatasetSnapshot; unsplit: number } {
   const rows = project.db
     .prepare(
-      `SELECT i.id AS imageId, i.content_hash AS contentHash, i.path AS path, c.name AS className, s.split AS split
+      `SELECT i.id AS imageId, i.content_hash AS contentHash, i.path AS path, c.name AS className, c.id AS classId, s.split AS split
          FROM labels l
          JOIN images i ON i.id = l.image_id
          JOIN classes c ON c.id = l.class_id
@@ -37,6 +39,7 @@ export function readDataset(project: Project): { snapshot: DatasetSnapshot; unsp
     )
     .all() as Row[];
   const classes: string[] = [];
+  const classIds: number[] = [];
   const index = new Map<string, number>();
   const images: RunImage[] = [];
   let unsplit = 0;
@@ -49,11 +52,12 @@ export function readDataset(project: Project): { snapshot: DatasetSnapshot; unsp
     if (label === undefined) {
       label = classes.length;
       classes.push(row.className);
+      classIds.push(row.classId);
       index.set(row.className, label);
     }
     images.push({ imageId: row.imageId, contentHash: row.contentHash, path: row.path, label, split: row.split });
   }
-  return { snapshot: { classes, images }, unsplit };
+  return { snapshot: { classes, classIds, images }, unsplit };
 }
 
 /** The problems that stop a dataset from training: at least two classes with training images, a validation split, every class in training. */

@@ -1,6 +1,7 @@
 import type { EngineModelSource, PredictResult, SuggestionSource, SuggestionsRunParams } from '../../api/types/predict';
 import { importedModelSource, latestRunWithCheckpoint, runModel } from '../predict/model-ref';
 import type { Project } from '../project/project';
+import { runClasses } from '../runs/run-classes';
 import { getImportedModel } from './imported-models';
 import type { StoredSource, SuggestionInput } from './suggestion-store';
 
@@ -20,8 +21,8 @@ export interface SuggestPlan {
   stored: StoredSource;
   source: SuggestionSource;
   model: EngineModelSource;
-  /** Model class → project class name. */
-  classMap: Record<string, string>;
+  /** Model class → project class name; null: a run's class no project class is now (its suggestions are not stored). */
+  classMap: Record<string, string | null>;
   images: PlannedImage[];
 }
 
@@ -38,8 +39,8 @@ function plannedImages(project: Project, scope: 'unlabelled' | 'all'): PlannedIm
 
 /**
  * Plans a pre-label run: an imported model (its class map), or a run's checkpoint — the one
- * named, else the latest run with a checkpoint, its best one — whose classes are project
- * classes by name.
+ * named, else the latest run with a checkpoint, its best one — whose classes are the project
+ * classes the run recorded (followed through renames), else those of the same name.
  */
 export function planSuggestions(project: Project, params: SuggestionsRunParams): SuggestPlan {
   const images = plannedImages(project, params.scope ?? 'unlabelled');
@@ -52,15 +53,20 @@ export function planSuggestions(project: Project, params: SuggestionsRunParams):
     stored: { runId: run.runId, checkpoint: run.checkpoint },
     source: { kind: 'run', runId: run.runId, runName: run.runName, checkpoint: run.checkpoint },
     model: run.source,
-    classMap: Object.fromEntries(run.source.classes.map((c) => [c, c])),
+    classMap: Object.fromEntries(runClasses(project, run.runId).map((c) => [c.runName, c.name])),
     images,
   };
 }
 
+/** The project class a model class stands for: through the class map, else by its own name; null when none may. */
+function projectClassOf(classMap: SuggestPlan['classMap'], modelClass: string): string | null {
+  return Object.hasOwn(classMap, modelClass) ? classMap[modelClass]! : modelClass;
+}
+
 /**
- * The engine's predictions as suggestions: the top class through the class map, and for a
- * labelled image the loss of its label when the model knows that class (several model classes
- * mapped to one project class add up).
+ * The engine's predictions as suggestions: the top class through the class map (none when it
+ * maps to no project class), and for a labelled image the loss of its label when the model
+ * knows that class (several model classes mapped to one project class add up).
  */
 export function suggestionInputs(plan: SuggestPlan, result: PredictResult): { inputs: SuggestionInput[]; perClass: Record<string, number> } {
   const byPath = new Map(plan.images.map((image) => [image.path, image]));
@@ -71,11 +77,12 @@ export function suggestionInputs(plan: SuggestPlan, result: PredictResult): { in
     const image = byPath.get(prediction.path);
     const top = prediction.top[0];
     if (!image || !top) continue;
-    const className = plan.classMap[top.label] ?? top.label;
+    const className = projectClassOf(plan.classMap, top.label);
+    if (className === null) continue;
     perClass[className] = (perClass[className] ?? 0) + 1;
     let label: SuggestionInput['label'] = null;
     if (image.labelClassId !== null && image.labelName !== null) {
-      const indices = classes.flatMap((c, i) => ((plan.classMap[c] ?? c) === image.labelName ? [i] : []));
+      const indices = classes.flatMap((c, i) => (projectClassOf(plan.classMap, c) === image.labelName ? [i] : []));
       if (indices.length > 0) {
         const p = indices.reduce((sum, i) => sum + (prediction.probabilities[i] ?? 0), 0);
         label = { classId: image.labelClassId, loss: -Math.log(Math.min(Math.max(p, EPSILON), 1 - EPSILON)) };

@@ -45,7 +45,7 @@ function classifierOf(model: LayersModel): Layer | null {
  * class of the same name; classes the source lacks keep their fresh initial weights. A
  * one-unit sigmoid carries over only to the same two classes. Returns how many carried over.
  */
-function carryClassifier(tf: Tf, target: Layer, source: Layer, runClasses: readonly string[], sourceClasses: readonly string[]): number {
+function carryClassifier(tf: Tf, target: Layer, source: Layer, runClasses: readonly string[], sourceClasses: readonly (string | null)[]): number {
   const [kernel, bias] = target.getWeights();
   const [sourceKernel, sourceBias] = source.getWeights();
   if (!kernel || !bias || !sourceKernel || !sourceBias || kernel.shape[0] !== sourceKernel.shape[0]) return 0;

@@ -12,10 +12,17 @@ export function prediction(path: string, classes: readonly string[], probabiliti
   return { path, top: order.map((c) => ({ classIndex: c, label: classes[c]!, probability: probabilities[c]! })), probabilities, margin, entropy };
 }
 
-/** A finished run over `images` (label indices into `classes`, all in the test split); returns its id. */
+/**
+ * A finished run over `images` (label indices into `classes`, all in the test split); returns
+ * its id. Like a run started now, it records the ids of the project's classes of those names
+ * when the project has them all (else none, as a run from before ids were recorded).
+ */
 export function seedRun(project: Project, classes: string[], images: { imageId: number; label: number }[]): number {
+  const find = project.db.prepare('SELECT id FROM classes WHERE name = ?').pluck();
+  const ids = classes.map((name) => find.get(name) as number | undefined);
   const snapshot: DatasetSnapshot = {
     classes,
+    ...(ids.every((id) => id !== undefined) ? { classIds: ids } : {}),
     images: images.map((i) => ({ imageId: i.imageId, label: i.label, split: 'test', path: `/seeded/${i.imageId}.jpg`, contentHash: String(i.imageId) })),
   };
   const { runId } = createRun(project, smallConfig(), snapshot, 'Seeded run');
