@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { GraftError } from '../../api/errors';
-import { processAlive } from '../../base/process-alive';
+import { ownerLiveness, processStartTime, systemProcessProbe, type ProcessProbe } from '../../base/process-alive';
 import type { SplitName } from '../../api/types/library';
 import type {
   CacheStats,
@@ -52,8 +52,8 @@ export function createRun(project: Project, config: TrainingConfig, snapshot: Da
     const runId = Number(lastInsertRowid);
     const folder = `run-${String(runId).padStart(4, '0')}`;
     project.db
-      .prepare('UPDATE training_runs SET folder = ?, name = ? WHERE id = ?')
-      .run(folder, name ?? `Run ${runId} · ${config.base.arch}`, runId);
+      .prepare('UPDATE training_runs SET folder = ?, name = ?, owner_started = ? WHERE id = ?')
+      .run(folder, name ?? `Run ${runId} · ${config.base.arch}`, processStartTime(process.pid), runId);
     const addImage = project.db.prepare('INSERT INTO training_run_images (run_id, image_id, content_hash, path, label, split) VALUES (?, ?, ?, ?, ?, ?)');
     for (const image of snapshot.images) addImage.run(runId, image.imageId, image.contentHash, image.path, image.label, image.split);
     return { runId, folder };
@@ -122,18 +122,25 @@ export function failRun(project: Project, runId: number, status: 'failed' | 'can
     .run(status, new Date().toISOString(), error, last, best, runId);
 }
 
-/** Marks runs left `running` by a process that is gone as failed, saying they can be resumed. */
-export function markInterruptedRuns(project: Project): number {
-  const running = project.db.prepare(`SELECT id, owner_pid AS pid FROM training_runs WHERE status = 'running'`).all() as { id: number; pid: number | null }[];
-  const stale = running.filter((r) => r.pid === null || !processAlive(r.pid));
+/**
+ * Marks runs left `running` by a process that is gone as failed, saying they can be resumed.
+ * The owner is checked by pid and, where it was recorded and the system can read it (Linux),
+ * its start time: a pid now held by another process no longer keeps a dead run "running".
+ */
+export function markInterruptedRuns(project: Project, probe: ProcessProbe = systemProcessProbe): number {
+  const running = project.db
+    .prepare(`SELECT id, owner_pid AS pid, owner_started AS started FROM training_runs WHERE status = 'running'`)
+    .all() as { id: number; pid: number | null; started: string | null }[];
+  const stale = running.filter((r) => r.pid === null || ownerLiveness(r.pid, r.started, probe) === 'gone');
   for (const { id } of stale) failRun(project, id, 'failed', 'Interrupted: Graft stopped while this run trained. Resume it to continue from its last checkpoint.');
   return stale.length;
 }
 
-
 /** Moves a run back to `running` for a resume. */
 export function reopenRun(project: Project, runId: number): void {
-  project.db.prepare(`UPDATE training_runs SET status = 'running', finished_at = NULL, error = NULL, owner_pid = ? WHERE id = ?`).run(process.pid, runId);
+  project.db
+    .prepare(`UPDATE training_runs SET status = 'running', finished_at = NULL, error = NULL, owner_pid = ?, owner_started = ? WHERE id = ?`)
+    .run(process.pid, processStartTime(process.pid), runId);
 }
 
 /** Records an evaluation with its per-image predictions; returns its summary. */
