@@ -191,3 +191,25 @@ test('a key that changes more than a screenful shows a toast with Undo; ? lists 
   await expect(page.getByTestId('image-viewer')).toBeVisible();
   await page.screenshot({ path: 'test-results/label-view-viewer-dark.png' });
 });
+
+test('the toolbar keeps one row at 1280 px with a selection: the queue menu names its queues briefly, in full in its tooltip', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await openLabel(page);
+  const queue = page.getByTestId('filter-queue');
+  await queue.selectOption('margin');
+  await expect(queue).toHaveAttribute('title', /^Most useful to label next \(margin\)/);
+  await queue.selectOption('');
+  await expect(page.getByTestId('grid-total')).toHaveText(`${PHOTOS + 1} images`);
+  await cell(page, 0).click();
+  await page.keyboard.press('Shift+ArrowRight');
+  await expect(page.getByTestId('selected-count')).toHaveText('· 2 selected');
+  await expect(page.getByLabel('Pin to split')).toBeVisible();
+  await page.screenshot({ path: 'test-results/label-toolbar-1280.png', clip: { x: 0, y: 0, width: 1280, height: 160 } });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: 'test-results/label-toolbar-dark-1280.png', clip: { x: 0, y: 0, width: 1280, height: 160 } });
+  await page.emulateMedia({ colorScheme: 'light' });
+  // Both ends of the toolbar on the same row: nothing wrapped onto a second one.
+  const first = await page.getByTestId('filter-name').boundingBox();
+  const last = await page.getByTestId('show-shortcuts').boundingBox();
+  expect(Math.abs(first!.y + first!.height / 2 - (last!.y + last!.height / 2))).toBeLessThan(4);
+});

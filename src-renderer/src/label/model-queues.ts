@@ -9,13 +9,21 @@ import type { GridFilter } from './image-filter';
  */
 export type ModelQueue = 'margin' | 'entropy' | 'likely-errors';
 
-/** The queues as the toolbar offers them ('' = the plain file order). */
-export const QUEUE_CHOICES: readonly { value: ModelQueue | ''; label: string }[] = [
-  { value: '', label: 'File order' },
-  { value: 'margin', label: 'Most useful to label next (margin)' },
-  { value: 'entropy', label: 'Most useful to label next (entropy)' },
-  { value: 'likely-errors', label: 'Likely label errors' },
+/**
+ * The queues as the toolbar offers them ('' = the plain file order): a short label, so the
+ * toolbar keeps one row, and the full name with what it lists as the tooltip.
+ */
+export const QUEUE_CHOICES: readonly { value: ModelQueue | ''; label: string; title: string }[] = [
+  { value: '', label: 'File order', title: 'File order: the photos by their path, no model queue' },
+  { value: 'margin', label: 'Next: margin', title: 'Most useful to label next (margin): unlabelled photos whose top two suggested classes are closest first' },
+  { value: 'entropy', label: 'Next: entropy', title: 'Most useful to label next (entropy): unlabelled photos the model spreads its probability over most first' },
+  { value: 'likely-errors', label: 'Likely errors', title: 'Likely label errors: labelled photos a model is at least 4:1 against, highest loss first' },
 ];
+
+/** The tooltip of the queue a filter has on (the file order when none). */
+export function queueTitle(queue: ModelQueue | undefined): string {
+  return (QUEUE_CHOICES.find((q) => q.value === (queue ?? '')) ?? QUEUE_CHOICES[0]!).title;
+}
 
 /** Whether a value names a queue. */
 export function isModelQueue(value: unknown): value is ModelQueue {
