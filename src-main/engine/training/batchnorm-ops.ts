@@ -6,9 +6,9 @@ import type { Tf } from '../backend';
 // sums over the leading axes (wasm transposes the whole tensor first) and builds several
 // full-size temporaries; its FusedBatchNorm forward is a plain loop. Measured on wasm for a
 // [32, 7, 7, 960] input: FusedBatchNorm ~6 ms against ~1 ms for subtract-multiply-add, a Sum
-// over the leading axes ~3 ms against ~0.4 ms for `channelSums`. On the cpu
-// backend the broadcasting element-wise ops are far slower than its batchNorm (~200 ms against
-// ~35 ms), so callers use these on wasm only.
+// over the leading axes ~3 ms against ~0.4 ms for `channelSums`. On the cpu backend the
+// broadcasting element-wise ops are far slower than its batchNorm (~200 ms against ~35 ms), so
+// callers use these on wasm only.
 
 /** Channel count and row count (everything before the last axis) of a channels-last tensor. */
 function rowsAndChannels(x: Tensor): [number, number] {
