@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -122,6 +123,18 @@ describe('graft predict', () => {
     const exported = await predictJson([exports.onnx!, image]);
     given.result.results[0]!.probabilities.forEach((p, c) => expect(p).toBeCloseTo(exported.result.results[0]!.probabilities[c]!, 6));
   }, 60_000);
+
+  it.skipIf(process.platform === 'win32')('refuses a --labels or --preprocessing that is a pipe or a device at once, naming the option', async () => {
+    const fifo = path.join(dir, 'labels-pipe.txt');
+    execFileSync('mkfifo', [fifo]);
+    const image = path.join(photos, 'squares', fs.readdirSync(path.join(photos, 'squares'))[0]!);
+    const io = capture();
+    expect(await runCli(['predict', exports.onnx!, image, '--labels', fifo], verbs(), io)).toBe(2);
+    expect(io.stderr.join('\n')).toMatch(/--labels .*labels-pipe\.txt cannot be read: .*named pipe/);
+    const zero = capture();
+    expect(await runCli(['predict', exports.onnx!, image, '--preprocessing', '/dev/zero'], verbs(), zero)).toBe(2);
+    expect(zero.stderr.join('\n')).toMatch(/--preprocessing \/dev\/zero cannot be read: .*device/);
+  }, 10_000);
 
   it('refuses a project without --run, and a model file with --run', async () => {
     const io = capture();

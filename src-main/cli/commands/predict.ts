@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { GraftError } from '../../api/errors';
 import { labelsFile, preprocessingSpecParser } from '../../api/params/predict-params';
@@ -6,6 +5,7 @@ import { runtimeChoice } from '../../api/params/inference-params';
 import { runId as runIdParser } from '../../api/params/training-params';
 import type { PredictFilesResult, PredictModelRef } from '../../api/types/predict';
 import { oneOf, ParseError, positiveInt, type Parser } from '../../base/parse';
+import { readRegularFile } from '../../base/regular-file';
 import type { EngineSpawner } from '../../engine/host/engine-process';
 import { jobResult, openAppClient } from '../app-client';
 import { nodeEngineSpawner } from '../app-paths';
@@ -22,11 +22,24 @@ const USAGE = [
 
 const MODES = ['caffe', 'tf', 'torch', 'unit'] as const;
 
+/** Largest labels or preprocessing file read: both are a few kilobytes. */
+const OPTION_FILE_MAX_BYTES = 16 << 20;
+
+/** The text of a file an option names: a regular file only (a pipe is never waited on), bounded in size. */
+async function readOptionFile(file: string, name: string): Promise<string> {
+  try {
+    return (await readRegularFile(file, { maxBytes: OPTION_FILE_MAX_BYTES, what: `--${name} ${file}` })).toString('utf8');
+  } catch (error) {
+    throw new GraftError('bad-request', `--${name} ${file} cannot be read: ${(error as Error).message.split('\n')[0]}`);
+  }
+}
+
 /** Reads a file the user names for the CLI, parsed as JSON with `parse`; a clear error names the option. */
-function readJsonOption<T>(file: string, name: string, parse: Parser<T>): T {
+async function readJsonOption<T>(file: string, name: string, parse: Parser<T>): Promise<T> {
+  const text = await readOptionFile(file, name);
   let value: unknown;
   try {
-    value = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch (error) {
     throw new GraftError('bad-request', `--${name} ${file} cannot be read as JSON: ${(error as Error).message.split('\n')[0]}`);
   }
@@ -39,23 +52,18 @@ function readJsonOption<T>(file: string, name: string, parse: Parser<T>): T {
 }
 
 /** `--labels FILE`: a labels.json (`{"classes": [...]}` or a list), or a text file with one class per line. */
-function labelsOption(values: CliValues): string[] | undefined {
+async function labelsOption(values: CliValues): Promise<string[] | undefined> {
   const file = values.labels;
   if (typeof file !== 'string') return undefined;
   if (path.extname(file).toLowerCase() === '.json') return readJsonOption(file, 'labels', labelsFile);
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new GraftError('bad-request', `--labels ${file} cannot be read: ${(error as Error).message.split('\n')[0]}`);
-  }
+  const text = await readOptionFile(file, 'labels');
   const names = text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length > 0);
   if (names.length === 0) throw new GraftError('bad-request', `--labels ${file} names no classes.`);
   return names;
 }
 
 /** The model `--run` or the model path names, with what the options say about it. */
-function modelRef(target: string, values: CliValues): { ref: PredictModelRef; projectDir?: string } {
+async function modelRef(target: string, values: CliValues): Promise<{ ref: PredictModelRef; projectDir?: string }> {
   const run = option(values, 'run', runIdParser, 'whole');
   const checkpoint = option(values, 'checkpoint', oneOf(['best', 'last'] as const));
   const resolved = path.resolve(target);
@@ -67,8 +75,8 @@ function modelRef(target: string, values: CliValues): { ref: PredictModelRef; pr
   if (run !== undefined || checkpoint !== undefined) throw new GraftError('bad-request', `--run and --checkpoint pick a run of a project; ${resolved} is not a project folder.`);
   const preprocessing = values.preprocessing;
   const mode = typeof preprocessing === 'string' && (MODES as readonly string[]).includes(preprocessing) ? (preprocessing as (typeof MODES)[number]) : undefined;
-  const spec = typeof preprocessing === 'string' && !mode ? readJsonOption(preprocessing, 'preprocessing', preprocessingSpecParser) : undefined;
-  return { ref: { modelPath: resolved, classes: labelsOption(values), preprocessing: spec, preprocessMode: mode } };
+  const spec = typeof preprocessing === 'string' && !mode ? await readJsonOption(preprocessing, 'preprocessing', preprocessingSpecParser) : undefined;
+  return { ref: { modelPath: resolved, classes: await labelsOption(values), preprocessing: spec, preprocessMode: mode } };
 }
 
 /** Makes `graft predict`; the model runs in an engine started with `spawner`. */
@@ -101,7 +109,7 @@ export function createPredictCommand(spawner: () => EngineSpawner = () => nodeEn
     async run({ positionals, values, json, io, signal }) {
       const target = requirePositional(positionals, 0, 'the model (an export folder or file) or a project folder', USAGE);
       if (positionals.length < 2) throw new GraftError('bad-request', `Give at least one image or folder to predict. Usage: graft ${USAGE.split('\n')[0]}`);
-      const { ref, projectDir } = modelRef(target, values);
+      const { ref, projectDir } = await modelRef(target, values);
       const top = option(values, 'top', positiveInt(100_000), 'whole') ?? 5;
       const runtime = option(values, 'runtime', runtimeChoice);
       const csvPath = typeof values.csv === 'string' ? path.resolve(values.csv) : undefined;
