@@ -172,7 +172,13 @@ describe('cutOf', () => {
     const x = tf.tensor4d(seededValues([1, 32, 32, 3], 6), [1, 32, 32, 3]);
     const predict = () => tf.tidy(() => (model.predict(x) as Tensor).dataSync());
     const expected = predict();
-    cutOf(tf, model, { batchNormInference: 'all' }).dispose();
+    const ownCalls = () => model.layers.filter((l) => Object.prototype.hasOwnProperty.call(l, 'call')).map((l) => l.getClassName());
+    const cut = cutOf(tf, model, { batchNormInference: 'all' });
+    // BatchNorm's Keras semantics and the wasm layer calls (ReLU6, pooling, linear convolutions) are in place…
+    expect(new Set(ownCalls())).toEqual(new Set(['BatchNormalization', 'ReLU', 'GlobalAveragePooling2D', 'Conv2D']));
+    cut.dispose();
+    // …and gone with the cut.
+    expect(ownCalls()).toEqual([]);
     expect(predict()).toEqual(expected);
     model.dispose();
     x.dispose();
