@@ -36,7 +36,7 @@ export function offlineWeightsAdvice(need: ImagenetNeed, cacheDir: string): stri
   return [
     `The ImageNet weights of ${ARCHITECTURES[need.arch].displayName} are the file ${where.fileName}. Without network here:`,
     `1. download ${where.url} on a machine that has internet access;`,
-    `2. copy it into ${cacheDir}${path.sep} (the weights cache: $GRAFT_CACHE_DIR, else ~/.cache/graft/models), where every graft command finds it,`,
+    `2. copy it into ${cacheDir}${path.sep} (the weights cache: $GRAFT_CACHE_DIR, else $XDG_CACHE_HOME/graft/models, else ~/.cache/graft/models), where every graft command finds it,`,
     `   or give it to this command with --weights ${path.join('/path/to', where.fileName)}`,
   ];
 }

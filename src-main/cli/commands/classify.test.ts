@@ -69,7 +69,7 @@ describe('graft classify', () => {
       `graft: Could not download ${file} from http://127.0.0.1:${port}/mobilenet_v2/${file} (connect ECONNREFUSED 127.0.0.1:${port}) — connect to the internet or choose a weights file.`,
       `  The ImageNet weights of MobileNetV2 (alpha 1.0) are the file ${file}. Without network here:`,
       `  1. download https://storage.googleapis.com/tensorflow/keras-applications/mobilenet_v2/${file} on a machine that has internet access;`,
-      `  2. copy it into ${cacheDir}/ (the weights cache: $GRAFT_CACHE_DIR, else ~/.cache/graft/models), where every graft command finds it,`,
+      `  2. copy it into ${cacheDir}/ (the weights cache: $GRAFT_CACHE_DIR, else $XDG_CACHE_HOME/graft/models, else ~/.cache/graft/models), where every graft command finds it,`,
       `     or give it to this command with --weights /path/to/${file}`,
     ]);
     const json = capture();

@@ -34,7 +34,7 @@ export function createClassifyCommand(spawner: () => EngineSpawner = () => nodeE
     summary: 'Name the ImageNet classes in photos with a pretrained model (top-k with probabilities).',
     usage: USAGE,
     details: [
-      'ImageNet weights are downloaded once to the weights cache: $GRAFT_CACHE_DIR, else ~/.cache/graft/models. On a machine without network, put the file there or use --weights FILE (when the download fails, graft classify says which file and its official URL).',
+      'ImageNet weights are downloaded once to the weights cache: $GRAFT_CACHE_DIR, else $XDG_CACHE_HOME/graft/models, else ~/.cache/graft/models. On a machine without network, put the file there or use --weights FILE (when the download fails, graft classify says which file and its official URL).',
       'Photos that cannot be read are listed with the reason; the exit code is 1 only when none could be.',
     ],
     options: {

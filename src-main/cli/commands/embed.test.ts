@@ -127,7 +127,7 @@ describe('graft embed', () => {
     expect(error.help).toEqual([
       `The ImageNet weights of ResNet50 are the file ${file}. Without network here:`,
       `1. download https://storage.googleapis.com/tensorflow/keras-applications/resnet/${file} on a machine that has internet access;`,
-      `2. copy it into ${cacheDir}/ (the weights cache: $GRAFT_CACHE_DIR, else ~/.cache/graft/models), where every graft command finds it,`,
+      `2. copy it into ${cacheDir}/ (the weights cache: $GRAFT_CACHE_DIR, else $XDG_CACHE_HOME/graft/models, else ~/.cache/graft/models), where every graft command finds it,`,
       `   or give it to this command with --weights /path/to/${file}`,
     ]);
     expect(fs.existsSync(out)).toBe(false);

@@ -49,7 +49,7 @@ export function createEmbedCommand(spawner: () => EngineSpawner = () => nodeEngi
     details: [
       'Writes FILE.npy (float32, shape [images, features], NumPy format) and FILE.csv next to it (the same name with .csv: columns row,path — row N of the matrix is that image).',
       'Images that cannot be read get no row; they are listed at the end.',
-      'ImageNet weights are downloaded once to $GRAFT_CACHE_DIR, else ~/.cache/graft/models (without network: put the file there).',
+      'ImageNet weights are downloaded once to the weights cache: $GRAFT_CACHE_DIR, else $XDG_CACHE_HOME/graft/models, else ~/.cache/graft/models (without network: put the file there).',
       'Photos are stretched to the input size with bilinear resampling (Keras load_img defaults to nearest).',
       'Ctrl+C stops after the current batch and leaves no output files.',
     ],

@@ -17,7 +17,7 @@ import { lossPlot } from '../training-text';
 const USAGE =
   'lr-find <project-dir> --base ARCH [--weights bundled|imagenet|none|FILE] [--input-size N] [--pooling avg|max|flatten] [--head SPEC] ' +
   '[--unfreeze B1,B2|all | --unfreeze-from BLOCK] [--one-stage] [--batch-size N] [--optimizer adam|sgd|rmsprop] [--augment LIST] ' +
-  '[--augment-variants N|fresh] [--class-weights none|balanced] [--label-smoothing X] [--no-cache] [--runtime auto|onnx|tfjs] [--seed N] [--start-from run:ID|model:ID] ' +
+  '[--augment-variants N|fresh] [--class-weights none|balanced] [--label-smoothing X] [--no-cache] [--runtime auto|onnx|tfjs] [--seed N] [--start-from run:ID[:best|last]|model:ID] ' +
   '[--min-lr X] [--max-lr X] [--steps N] [--json]';
 
 /** graft train's options that mean nothing to a range test, with why; given, they are refused. */

@@ -16,6 +16,7 @@ let dir: string;
 let cleanup: () => void;
 let project: string;
 let exported: string;
+let exportedOnnx: string;
 let classes: string[];
 
 function verbs() {
@@ -39,6 +40,8 @@ beforeAll(async () => {
     classes = (await client.call('runs.get', { runId: trained.id })).classes;
     const started = await client.call('runs.export', { runId: trained.id, checkpoint: 'best', format: 'tfjs' });
     exported = jobResult(await client.follow(started.jobId, 'export', { signal }))!.dir;
+    const onnx = await client.call('runs.export', { runId: trained.id, checkpoint: 'best', format: 'onnx' });
+    exportedOnnx = jobResult(await client.follow(onnx.jobId, 'export', { signal }))!.dir;
   } finally {
     await client.dispose();
   }
@@ -76,6 +79,25 @@ describe('graft models import', () => {
     expect(model).toMatchObject({ copied: false, classes: ['fox', classes[1]], classMap: { fox: classes[0], [classes[1]!]: classes[1] } });
     expect(path.dirname(model.path)).toBe(renamed);
     expect(fs.existsSync(path.join(project, 'models', `model-${model.id}`))).toBe(false);
+  }, 120_000);
+
+  it('imports an ONNX export too: it predicts in the project, and cannot start a run', async () => {
+    const json = await graft(['models', 'import', project, exportedOnnx, '--name', 'onnx', '--json']);
+    expect(json.code, json.stderr).toBe(0);
+    const model = JSON.parse(json.stdout) as ImportedModel;
+    expect(model).toMatchObject({ name: 'onnx', format: 'onnx', classes });
+    const client = openAppClient({ spawner: countingSpawner('cpu').spawner(), projectDir: project, io: capture() });
+    try {
+      const started = await client.call('predict.files', { paths: [path.join(dir, 'photos')], model: { modelId: model.id } });
+      const result = jobResult(await client.follow(started.jobId, 'predict', { signal: new AbortController().signal }))!;
+      expect(result.results.length).toBeGreaterThan(0);
+      for (const row of result.results) expect(classes).toContain(row.top[0]!.label);
+      await expect(client.call('training.start', { config: headOnlyConfig({ startFrom: { kind: 'model', modelId: model.id } }) })).rejects.toMatchObject({
+        message: expect.stringContaining('is an ONNX model: Graft can predict with it but not train it further'),
+      });
+    } finally {
+      await client.dispose();
+    }
   }, 120_000);
 
   it('refuses what it cannot use before opening the project, and keeps graft models a listing', async () => {

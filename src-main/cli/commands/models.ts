@@ -29,7 +29,7 @@ export function createModelsCommand(spawner: () => EngineSpawner = () => nodeEng
     usage: `models [--json]\n${MODELS_IMPORT_USAGE}`,
     details: [
       'Weight sources: imagenet (download) = Keras ImageNet weights, file = a Keras or tfjs file you pick, bundled = shipped with Graft, works offline.',
-      'import takes a TF.js or Keras model (a Graft export folder, model.json, .keras or .h5) with a labels.json beside it, and a preprocessing.json unless its trunk is a Keras Applications one Graft recognises (Graft\'s exports have both); the imported model predicts in the app\'s Use page, pre-labels (graft suggest --model ID) and starts new runs (graft train --start-from model:ID).',
+      'import takes a TF.js or Keras model (a Graft export folder, model.json, .keras or .h5) with a labels.json beside it, and a preprocessing.json unless its trunk is a Keras Applications one Graft recognises (Graft\'s exports have both); the imported model predicts in the app\'s Use page, pre-labels (graft suggest --model ID) and starts new runs (graft train --start-from model:ID). An ONNX export (model.onnx with its labels.json and preprocessing.json) imports too, to predict and pre-label; it cannot start a run.',
       'A model whose classes are not the project\'s is refused with the difference named, unless --map-classes says which project class each differing model class is.',
     ],
     options: MODELS_IMPORT_OPTIONS,

@@ -88,7 +88,7 @@ export function createPredictCommand(spawner: () => EngineSpawner = () => nodeEn
     details: [
       'The model is an export folder or file (model.json, model.onnx, model.keras, model.h5) with the labels.json and preprocessing.json Graft writes beside it, or a project folder with --run.',
       'A Keras classifier Graft did not make works too: give --labels, and --preprocessing unless its layers are a Keras Applications trunk Graft recognises; what Graft assumed is printed.',
-      'Folders are searched recursively for .jpg, .jpeg, .png, .webp, .gif, .tiff and .avif files. Photos that cannot be read are listed with the reason; the exit code is 1 only when none could be.',
+      'Folders are searched recursively for JPEG (.jpg, .jpeg, .jpe, .jfif), PNG, WebP, GIF, TIFF (.tif, .tiff) and AVIF files. Photos that cannot be read are listed with the reason; the exit code is 1 only when none could be.',
       'The CSV has the columns path, label, probability, then one column per class with its probability.',
       'Runs on ONNX Runtime where it loads (TF.js and Keras models are converted), else TensorFlow.js. Progress goes to stderr; Ctrl+C cancels.',
     ],

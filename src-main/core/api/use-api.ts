@@ -46,7 +46,7 @@ export function useApi(ctx: AppContext, changed: (reason: LibraryChanged['reason
         run: async (job) => {
           job.progress({ phase: 'loading', done: 0, total: 0, perSecond: null, message: 'Finding the images…' });
           const images = await collectImagePaths(params.paths, job.signal);
-          if (images.length === 0) throw new GraftError('bad-request', 'There are no images in what was given (folders are searched for .jpg, .png, .webp, .gif, .tiff and .avif files).');
+          if (images.length === 0) throw new GraftError('bad-request', 'There are no images in what was given (folders are searched for JPEG, PNG, WebP, GIF, TIFF and AVIF files).');
           const result = await ctx.engine.request(
             'predict',
             { model, images, top: params.top ?? 5, runtime: params.runtime },
