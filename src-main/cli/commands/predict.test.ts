@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PredictFilesResult } from '../../api/types/predict';
+import type { PredictionItem } from '../../api/types/runs';
 import { parseCsv } from '../../base/csv';
 import { jobResult, openAppClient } from '../app-client';
 import { importCommand } from '../commands/import';
@@ -22,6 +23,8 @@ let project: string;
 let photos: string;
 let inbox: string;
 const exports: Partial<Record<'tfjs' | 'onnx' | 'keras' | 'h5', string>> = {};
+/** The run's own evaluation of its test split: each image's path and probabilities. */
+let evaluated: PredictionItem[] = [];
 
 function verbs() {
   const { spawner } = countingSpawner('cpu');
@@ -48,6 +51,9 @@ beforeAll(async () => {
     await client.call('splits.assign', { train: 0.6, validation: 0.2, test: 0.2, seed: 1 });
     const config = headOnlyConfig();
     const trained = jobResult(await client.follow((await client.call('training.start', { config })).jobId, 'train', { signal }))!;
+    const detail = await client.call('runs.get', { runId: trained.id });
+    const test = detail.evaluations.find((e) => e.split === 'test' && e.checkpoint === 'best')!;
+    evaluated = (await client.call('runs.predictions', { evaluationId: test.id, limit: 500 })).items;
     for (const format of ['tfjs', 'onnx', 'keras', 'h5'] as const) {
       const started = await client.call('runs.export', { runId: trained.id, checkpoint: 'best', format });
       exports[format] = jobResult(await client.follow(started.jobId, 'export', { signal }))!.dir;
@@ -93,6 +99,21 @@ describe('graft predict', () => {
       other.results.forEach((row, i) => {
         expect(row.top[0]!.label).toBe(onnx.result.results[i]!.top[0]!.label);
         row.probabilities.forEach((p, c) => expect(Math.abs(p - onnx.result.results[i]!.probabilities[c]!)).toBeLessThanOrEqual(1e-4));
+      });
+    }
+  }, 120_000);
+
+  it("answers the run's test photos as the run's own evaluation did, from every exported format", async () => {
+    expect(evaluated.length).toBeGreaterThan(0);
+    const files = evaluated.map((e) => e.path);
+    for (const [model, runtime] of [[path.join(exports.onnx!, 'model.onnx'), 'onnx'], [exports.tfjs!, 'tfjs'], [path.join(exports.keras!, 'model.keras'), 'tfjs'], [exports.h5!, 'tfjs']] as const) {
+      const { code, result } = await predictJson([model, ...files, '--runtime', runtime]);
+      expect(code).toBe(0);
+      result.results.forEach((row, i) => {
+        const own = evaluated[i]!;
+        expect(row.path).toBe(own.path);
+        expect(result.model.classes.indexOf(row.top[0]!.label), model).toBe(own.predicted);
+        row.probabilities.forEach((p, c) => expect(Math.abs(p - own.probabilities[c]!), model).toBeLessThanOrEqual(1e-4));
       });
     }
   }, 120_000);
