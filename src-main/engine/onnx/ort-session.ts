@@ -10,8 +10,9 @@ export interface OrtSessionOptions {
   /** Default 'cpu'; 'cuda' only when the runtime reported it. */
   provider?: OnnxProvider;
   /**
-   * Let idle intra-op threads spin (ORT's default). Off frees the cores sooner for work that
-   * runs beside inference, such as image decoding.
+   * Let idle intra-op threads spin (ORT's default). Off by default here: Graft's frozen passes
+   * run beside image decoding, and spinning threads take the cores the decoder needs
+   * (`graft embed` end to end, 2 threads: 174 → 195 images/s, CPU 11.0 → 9.3 ms an image).
    */
   allowSpinning?: boolean;
   /** Where ORT writes the graph after its optimisations (for inspection and tests). */
@@ -41,7 +42,7 @@ export function sessionOptions(options: OrtSessionOptions): InferenceSession.Ses
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',
   };
-  if (options.allowSpinning === false) result.extra = { session: { intra_op: { allow_spinning: '0' } } };
+  if (options.allowSpinning !== true) result.extra = { session: { intra_op: { allow_spinning: '0' } } };
   if (options.optimizedModelFilePath) result.optimizedModelFilePath = options.optimizedModelFilePath;
   return result;
 }

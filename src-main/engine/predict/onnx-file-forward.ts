@@ -42,7 +42,7 @@ export async function openOnnxFile(runtime: OnnxRuntime, file: string, threads =
   const label = path.basename(file);
   let session: InferenceSession;
   try {
-    session = await runtime.ort.InferenceSession.create(file, sessionOptions({ threads, allowSpinning: false }));
+    session = await runtime.ort.InferenceSession.create(file, sessionOptions({ threads }));
   } catch (error) {
     throw new GraftError('bad-request', `ONNX Runtime cannot load ${label}: ${(error as Error).message.split('\n')[0]}`);
   }
