@@ -11,12 +11,12 @@ beforeAll(() => ({ dir, cleanup } = tempDir('graft-demo-test-')));
 afterAll(() => cleanup());
 
 describe('graft demo', () => {
-  it('makes photos, a project, splits and a run, and reports them as JSON (the default plan, smaller photos)', async () => {
+  it('makes photos, a project, splits and a head-only run with --head-only, and reports them as JSON (smaller photos)', async () => {
     const started = performance.now();
     const io = capture();
     const target = path.join(dir, 'default');
     // The engine's own backend choice, as `npx graft demo` gets it (wasm here).
-    expect(await runCli(['demo', '--dir', target, '--per-class', '10', '--input-size', '64', '--json'], [createDemoCommand(countingSpawner().spawner)], io)).toBe(0);
+    expect(await runCli(['demo', '--dir', target, '--per-class', '10', '--input-size', '64', '--head-only', '--json'], [createDemoCommand(countingSpawner().spawner)], io)).toBe(0);
     const report = JSON.parse(io.stdout.join('')) as DemoReport;
     expect(report).toMatchObject({ dir: target, project: path.join(target, 'project'), classes: ['circles', 'squares', 'triangles'], images: 30, fineTuned: false });
     expect(report.splits.totals).toEqual({ train: 18, validation: 6, test: 6, none: 0 });
@@ -26,15 +26,15 @@ describe('graft demo', () => {
     expect(report.serve).toBe(`graft serve ${path.join(target, 'project')}`);
     expect(fs.readdirSync(path.join(target, 'photos')).sort()).toEqual(['circles', 'squares', 'triangles']);
     expect(fs.readdirSync(path.join(target, 'photos', 'circles'))).toHaveLength(10);
-    console.info(`graft demo --per-class 10 --input-size 64 took ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    console.info(`graft demo --per-class 10 --input-size 64 --head-only took ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }, 180_000);
 
-  it('fine-tunes the last block in a second stage with --fine-tune, and prints what it did, the accuracy and where the project is', async () => {
+  it('by default fine-tunes the last block in a second stage (the two-stage recipe), and prints what it did, the accuracy and where the project is', async () => {
     const started = performance.now();
     const io = capture();
     const target = path.join(dir, 'fine-tune');
     // 32 px keeps block_16's gradients cheap enough for the cpu backend.
-    expect(await runCli(['demo', '--dir', target, '--per-class', '10', '--input-size', '32', '--fine-tune'], [createDemoCommand(countingSpawner('cpu').spawner)], io)).toBe(0);
+    expect(await runCli(['demo', '--dir', target, '--per-class', '10', '--input-size', '32'], [createDemoCommand(countingSpawner('cpu').spawner)], io)).toBe(0);
     const log = io.stderr.join('\n');
     expect(log).toContain(`1. Generated 30 labelled photos (circles, squares, triangles; 128×128 PNG) in ${path.join(target, 'photos')}`);
     expect(log).toContain(`2. Created the project ${path.join(target, 'project')} and imported 30 photos, labelled by their folder`);
@@ -46,7 +46,7 @@ describe('graft demo', () => {
     expect(out).toMatch(/Test accuracy: \d\.\d{3} on 6 held-out photos \(best checkpoint\)\./);
     expect(out).toMatch(/true \\ predicted\s+circles\s+squares\s+triangles/);
     expect(out).toContain(`Open it in the app:  graft serve ${path.join(target, 'project')}`);
-    console.info(`graft demo --per-class 10 --input-size 32 --fine-tune (cpu) took ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    console.info(`graft demo --per-class 10 --input-size 32 (cpu) took ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }, 300_000);
 
   it.each([

@@ -18,7 +18,7 @@ import { duration, fixed3 } from '../text-table';
 import { quoteArg, totalEpochsOf, trainToEnd, type TrainReport } from '../training-session';
 import { confusionTable, perClassTable } from '../training-text';
 
-const USAGE = 'demo [--dir DIR] [--per-class N] [--input-size N] [--fine-tune] [--json]';
+const USAGE = 'demo [--dir DIR] [--per-class N] [--input-size N] [--head-only] [--json]';
 
 /** What `graft demo --json` prints. */
 export interface DemoReport {
@@ -28,7 +28,7 @@ export interface DemoReport {
   classes: string[];
   images: number;
   splits: SplitCounts;
-  /** True with --fine-tune: the last block trained too, in a second stage. */
+  /** True unless --head-only: the last block trained too, in a second stage. */
   fineTuned: boolean;
   run: TrainReport;
   /** Test accuracy of the best checkpoint. */
@@ -74,9 +74,9 @@ export function createDemoCommand(spawner: () => EngineSpawner = () => nodeEngin
         description: `the side MobileNetV2 sees (the photos are ${DEMO_DEFAULTS.photoSize}×${DEMO_DEFAULTS.photoSize})`,
         defaultText: String(DEMO_DEFAULTS.inputSize),
       },
-      'fine-tune': {
+      'head-only': {
         type: 'boolean',
-        description: `after the head (${DEMO_EPOCHS.head} epochs), train ${DEMO_FINE_TUNE_FROM} onwards with it for ${DEMO_EPOCHS.fineTune} more (otherwise the head alone)`,
+        description: `train the head alone on the frozen base (otherwise, after the head's ${DEMO_EPOCHS.head} epochs, ${DEMO_FINE_TUNE_FROM} onwards with it for ${DEMO_EPOCHS.fineTune} more)`,
       },
     },
     async run({ positionals, values, json, io, signal }) {
@@ -86,7 +86,7 @@ export function createDemoCommand(spawner: () => EngineSpawner = () => nodeEngin
       if (inputSize < ARCHITECTURES.mobilenet_v2.minInputSize) {
         throw new GraftError('bad-request', `--input-size must be at least ${ARCHITECTURES.mobilenet_v2.minInputSize} for MobileNetV2; got ${inputSize}.`);
       }
-      const headOnly = values['fine-tune'] !== true;
+      const headOnly = values['head-only'] === true;
       const dir = demoDir(values);
       const started = performance.now();
       const say = (text: string) => {
@@ -159,7 +159,7 @@ function describeDemo(r: DemoReport, headOnly: boolean, inputSize: number): stri
     `Graft demo: ${r.images} generated photos of ${r.classes.join(', ')} → a project → a trained classifier.`,
     `Trained ${trainingWords(inputSize, headOnly)} in ${duration(run.seconds ?? 0)}${where}.`,
   ];
-  if (headOnly) lines.push(`Head only: the base stayed frozen (graft demo --fine-tune also trains ${DEMO_FINE_TUNE_FROM} onwards, in a second stage).`);
+  if (headOnly) lines.push(`Head only: the base stayed frozen (without --head-only, graft demo also trains ${DEMO_FINE_TUNE_FROM} onwards, in a second stage).`);
   if (run.best) lines.push(`Best epoch ${run.best.epoch + 1}: validation accuracy ${fixed3(run.best.valAcc)}.`);
   if (run.test) {
     lines.push(`Test accuracy: ${fixed3(run.test.accuracy)} on ${run.test.images} held-out photos (${run.test.checkpoint} checkpoint).`, '', perClassTable(run.classes, run.test), '');
