@@ -1,6 +1,7 @@
 import type { LayersModel, Tensor } from '@tensorflow/tfjs';
 import type { Tf } from '../backend';
 import { batchNormBatch, batchNormMoving } from './batchnorm-ops';
+import { patchLayerCalls, type Layer } from './layer-call-patch';
 
 // Keras runs a BatchNormalization layer whose `trainable` is False in inference mode, even inside
 // fit(): it normalises with its moving statistics and never updates them (Keras ≥ 2.1.3, the
@@ -12,16 +13,10 @@ import { batchNormBatch, batchNormMoving } from './batchnorm-ops';
 // gradient then fails to save its inputs. So every BN layer gets one call of ours, which decides
 // the mode from `trainable` at call time and passes ones/zeros for a missing gamma/beta.
 
-type Layer = LayersModel['layers'][number];
-type Kwargs = Parameters<Layer['call']>[1];
 type LayerVariable = Layer['weights'][number];
 
 /** Marks a layer whose call we replaced, with what to put back. */
 const PATCHED = Symbol.for('graft.keras-batchnorm');
-
-interface Patched {
-  [PATCHED]?: { ownCall: Layer['call'] | undefined };
-}
 
 /** The parts of a BatchNormalization layer its call needs. */
 interface BatchNormParts {
@@ -58,28 +53,15 @@ export function isFrozenBatchNorm(layer: Layer): boolean {
  * those follow too. Returns a function that restores the layers' own calls.
  */
 export function applyKerasBatchNorm(tf: Tf, model: LayersModel): () => void {
-  const patched: Layer[] = [];
-  for (const layer of model.layers) {
-    if (!isBatchNorm(layer) || (layer as Patched)[PATCHED]) continue;
+  return patchLayerCalls(model, PATCHED, (layer) => {
+    if (!isBatchNorm(layer)) return null;
     const parts = partsOf(layer);
-    const ownCall = Object.prototype.hasOwnProperty.call(layer, 'call') ? layer.call : undefined;
-    (layer as Patched)[PATCHED] = { ownCall };
-    layer.call = (inputs: Tensor | Tensor[], kwargs: Kwargs) => {
+    return (inputs, kwargs) => {
       const x = Array.isArray(inputs) ? inputs[0]! : inputs;
       const training = kwargs['training'] === true && !isFrozenBatchNorm(layer);
       return training ? normaliseBatch(tf, x, parts) : normaliseMoving(tf, x, parts);
     };
-    patched.push(layer);
-  }
-  return () => {
-    for (const layer of patched) {
-      const mark = (layer as Patched)[PATCHED];
-      if (!mark) continue;
-      if (mark.ownCall) layer.call = mark.ownCall;
-      else delete (layer as { call?: unknown }).call;
-      delete (layer as Patched)[PATCHED];
-    }
-  };
+  });
 }
 
 function partsOf(layer: Layer): BatchNormParts {

@@ -1,5 +1,6 @@
 import type { GradSaveFunc, LayersModel, Tensor, Tensor4D } from '@tensorflow/tfjs';
 import type { Tf } from '../backend';
+import { patchLayerCalls, type Layer } from './layer-call-patch';
 
 // Layers whose tfjs gradients are slow on tfjs-backend-wasm, given calls with the same values and
 // an exact gradient of cheap kernels there (other backends keep the layers' own calls). Measured
@@ -12,15 +13,8 @@ import type { Tf } from '../backend';
 // after the freeze cut that is a matMul nobody reads (~12 ms for MobileNetV2's block_16_expand at
 // batch 32); the plain conv2d's gradients are computed only where needed.
 
-type Layer = LayersModel['layers'][number];
-type Kwargs = Parameters<Layer['call']>[1];
-
 /** Marks a layer whose call we replaced, with what to put back. */
 const PATCHED = Symbol.for('graft.wasm-layer-gradient');
-
-interface Patched {
-  [PATCHED]?: { ownCall: Layer['call'] | undefined };
-}
 
 /**
  * min(max(x, 0), cap) with the gradient dy · [0 < x ≤ cap], exactly what relu's and
@@ -95,27 +89,12 @@ function fastCall(tf: Tf, layer: Layer): ((x: Tensor) => Tensor) | null {
  * Idempotent; returns a function that restores the layers' own calls.
  */
 export function applyWasmLayerGradients(tf: Tf, model: LayersModel): () => void {
-  const patched: Layer[] = [];
-  for (const layer of model.layers) {
-    if ((layer as Patched)[PATCHED]) continue;
+  return patchLayerCalls(model, PATCHED, (layer) => {
     const fast = fastCall(tf, layer);
-    if (!fast) continue;
-    const ownCall = Object.prototype.hasOwnProperty.call(layer, 'call') ? layer.call : undefined;
-    const original = layer.call;
-    (layer as Patched)[PATCHED] = { ownCall };
-    layer.call = (inputs: Tensor | Tensor[], kwargs: Kwargs) => {
+    if (!fast) return null;
+    return (inputs, kwargs, original) => {
       if (tf.getBackend() !== 'wasm') return original.call(layer, inputs, kwargs);
       return fast(Array.isArray(inputs) ? inputs[0]! : inputs);
     };
-    patched.push(layer);
-  }
-  return () => {
-    for (const layer of patched) {
-      const mark = (layer as Patched)[PATCHED];
-      if (!mark) continue;
-      if (mark.ownCall) layer.call = mark.ownCall;
-      else delete (layer as { call?: unknown }).call;
-      delete (layer as Patched)[PATCHED];
-    }
-  };
+  });
 }
