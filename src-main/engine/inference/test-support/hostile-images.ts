@@ -4,7 +4,7 @@
  * a huge file) must be skipped with a reason while the other images are read, without hanging
  * the engine or flooding its memory. Each returns plain data: per path, its reason or null.
  */
-import type { PreprocessingSpec } from '../../../api/types/export';
+import { preprocessingSpec } from '../../export/preprocessing-spec';
 import { preprocessedBatches } from '../../predict/preprocessed-batches';
 import { ActivationStore } from '../../training/activation-store';
 import { fillActivationStore } from '../../training/prefix-activations';
@@ -25,22 +25,7 @@ export async function scaledBatchOutcomes(paths: string[]): Promise<PathOutcomes
   return out;
 }
 
-const spec: PreprocessingSpec = {
-  width: SIDE,
-  height: SIDE,
-  resize: 'stretch',
-  interpolation: 'bilinear',
-  exifOrientation: true,
-  alpha: 'drop',
-  channelOrder: 'RGB',
-  layout: 'NHWC',
-  dtype: 'float32',
-  mode: 'unit',
-  scale: 1 / 255,
-  offset: 0,
-  mean: [0, 0, 0],
-  std: [1, 1, 1],
-};
+const spec = preprocessingSpec({ kind: 'unit' }, SIDE);
 
 /** predict.files: the preprocessed batches of an exported model. */
 export async function predictBatchOutcomes(paths: string[]): Promise<PathOutcomes> {
