@@ -17,9 +17,9 @@ test('the page loads with the token and shows the project and the engine backend
   await expect(page.getByTestId('project-name')).toHaveText('project');
   await expect(page.getByTestId('engine-state')).toHaveText(/Engine: ready · (wasm|cpu|tensorflow)/, { timeout: 30_000 });
   await page.getByTestId('nav-train').click();
-  await expect(page.getByRole('heading', { name: 'Train' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Fine-tune a classifier', level: 1 })).toBeVisible();
   await page.reload();
-  await expect(page.getByRole('heading', { name: 'Train' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Fine-tune a classifier', level: 1 })).toBeVisible();
 });
 
 test('the page is refused without the token', async ({ page }) => {
