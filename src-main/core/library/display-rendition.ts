@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import { GraftError } from '../../api/errors';
 import type { ImageRecord } from '../../api/types/library';
 import { removeStaleTempFiles, writeFileAtomic } from '../../base/atomic-write';
+import { changedSinceImport, checkImportedOriginal } from './imported-original';
 import { ImageSourceRefusal, openImageSource, type ImageSource } from '../../base/image-source';
 import { Semaphore } from '../../base/semaphore';
 import type { Project } from '../project/project';
@@ -90,15 +91,7 @@ async function ensureRendition(queue: DisplayQueue, file: string, image: ImageRe
   if (await cached(file)) return file;
   return queue.semaphore.run(async () => {
     if (await cached(file)) return file;
-    let stats: fs.Stats;
-    try {
-      stats = await fs.promises.stat(image.path);
-    } catch {
-      throw new GraftError('not-found', `${image.path} cannot be read any more. Import its folder again to relink it.`);
-    }
-    if (!stats.isFile() || stats.size !== image.size || Math.floor(stats.mtimeMs) !== image.mtimeMs) {
-      throw new GraftError('not-found', `${image.path} has changed since it was imported — import its folder again to see it.`);
-    }
+    await checkImportedOriginal(image);
     const data = await renderFromOriginal(image);
     await writeFileAtomic(file, data);
     return file;
@@ -119,9 +112,7 @@ async function renderFromOriginal(image: ImageRecord): Promise<Buffer> {
     throw new GraftError('not-found', `Cannot show ${image.path}: ${error.message}. Import its folder again to relink it.`);
   }
   try {
-    if (source.size !== image.size) {
-      throw new GraftError('not-found', `${image.path} has changed since it was imported — import its folder again to see it.`);
-    }
+    if (source.size !== image.size) throw changedSinceImport(image);
     return await renderDisplayRendition(source.input);
   } catch (error) {
     if (error instanceof GraftError) throw error;

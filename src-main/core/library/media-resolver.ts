@@ -7,6 +7,7 @@ import { mimeTypeOf } from './image-formats';
 import { getImage } from './image-query';
 import { DEFAULT_THUMBNAIL_SIZE, getThumbnail } from './thumbnails';
 import { getDisplayRendition, needsDisplayRendition } from './display-rendition';
+import { changedSinceImport, isImportedFile, unreadableOriginal } from './imported-original';
 
 /** Image bytes ready to send: the open file (the caller streams it and closes it), its length and type. */
 export interface OpenedMedia {
@@ -47,11 +48,8 @@ export async function openMedia(project: Project, request: MediaRequest): Promis
   return openChecked(
     image.path,
     mimeTypeOf(image.format),
-    (stats) => stats.isFile() && stats.size === image.size && Math.floor(stats.mtimeMs) === image.mtimeMs,
-    {
-      gone: `${image.path} cannot be read any more. Import its folder again to relink it.`,
-      changed: `${image.path} has changed since it was imported — import its folder again to see it.`,
-    },
+    (stats) => isImportedFile(stats, image),
+    { gone: unreadableOriginal(image).message, changed: changedSinceImport(image).message },
   );
 }
 

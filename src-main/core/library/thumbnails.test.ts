@@ -68,6 +68,14 @@ describe('getThumbnail', () => {
     expect(written.some((f) => f.endsWith('.tmp'))).toBe(false);
   });
 
+  it('makes no thumbnail from an original edited since the import (it would sit under the imported content\'s hash)', async () => {
+    const original = path.join(root, 'plain.png');
+    fs.writeFileSync(original, await makeImage('png', 9, 300, 300));
+    await expect(getThumbnail(project, plainId, 64)).rejects.toMatchObject({ code: 'not-found', message: `${original} has changed since it was imported — import its folder again to see it.` });
+    const hash = (project.db.prepare('SELECT content_hash FROM images WHERE id = ?').get(plainId) as { content_hash: string }).content_hash;
+    expect(fs.existsSync(thumbnailPath(project.layout, hash, 64))).toBe(false);
+  });
+
   it('refuses sizes outside the range and unknown images', async () => {
     await expect(getThumbnail(project, plainId, 5000)).rejects.toThrow(/from 16 to 1024/);
     await expect(getThumbnail(project, 424242)).rejects.toMatchObject({ code: 'not-found' });

@@ -10,6 +10,7 @@ import { removeStaleTempFiles, writeFileAtomic } from '../../base/atomic-write';
 import { checkThumbnailSize } from '../../api/media-url';
 import { renderThumbnail } from './thumbnail-render';
 import { ImageSourceRefusal, openImageSource, type ImageSource } from '../../base/image-source';
+import { changedSinceImport, checkImportedOriginal, type ImportedOriginal } from './imported-original';
 import { projectResource } from '../project/project-resources';
 
 export { checkThumbnailSize, THUMBNAIL_SIZE_RANGE } from '../../api/media-url';
@@ -53,13 +54,13 @@ const THUMBNAIL_QUEUE = projectResource('thumbnail queue', (project: Project) =>
  */
 export function getThumbnail(project: Project, imageId: number, size: number = DEFAULT_THUMBNAIL_SIZE): Promise<string> {
   let file: string;
-  let original: string;
+  let original: ImportedOriginal;
   try {
     checkThumbnailSize(size);
     const image = getImage(project, imageId);
     if (!image) throw new GraftError('not-found', `Image ${imageId} is not in this project.`);
     file = thumbnailPath(project.layout, image.contentHash, size);
-    original = image.path;
+    original = image;
   } catch (error) {
     return Promise.reject(error);
   }
@@ -72,7 +73,7 @@ export function getThumbnail(project: Project, imageId: number, size: number = D
   return made;
 }
 
-async function ensureThumbnail(queue: ThumbnailQueue, file: string, original: string, size: number): Promise<string> {
+async function ensureThumbnail(queue: ThumbnailQueue, file: string, original: ImportedOriginal, size: number): Promise<string> {
   if (await exists(file)) return file;
   return queue.semaphore.run(async () => {
     await writeFileAtomic(file, await renderFromOriginal(original, size));
@@ -92,18 +93,22 @@ function cannotMake(original: string, reason: string): GraftError {
  * so an original replaced by a FIFO or a device is refused at once instead of holding a decode
  * slot (and the request) forever.
  */
-async function renderFromOriginal(original: string, size: number): Promise<Buffer> {
+async function renderFromOriginal(original: ImportedOriginal, size: number): Promise<Buffer> {
   let source: ImageSource;
   try {
-    source = await openImageSource(original);
+    source = await openImageSource(original.path);
   } catch (error) {
-    if (error instanceof ImageSourceRefusal) throw cannotMake(original, error.message);
+    if (error instanceof ImageSourceRefusal) throw cannotMake(original.path, error.message);
     throw error;
   }
   try {
+    // Kept under the imported content's hash: an original edited since would put other pixels there.
+    if (source.size !== original.size) throw changedSinceImport(original);
+    await checkImportedOriginal(original);
     return await renderThumbnail(source.input, size, DEFAULT_MAX_PIXELS);
   } catch (error) {
-    throw cannotMake(original, (error as Error).message.split('\n')[0] ?? 'it cannot be decoded');
+    if (error instanceof GraftError) throw error;
+    throw cannotMake(original.path, (error as Error).message.split('\n')[0] ?? 'it cannot be decoded');
   } finally {
     await source.close();
   }
