@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchNormBatch, batchNormMoving, channelSums } from './batchnorm-ops';
 import { applyKerasBatchNorm } from './frozen-batchnorm';
 import { installTrainingKernels } from './wasm-gradients';
-import { gradientsOf, relativeDifference, seededValues, useBackend } from './test-support/tf-backends';
+import { gradientsOf, onBoth, relativeDifference, seededValues, useBackend } from './test-support/tf-backends';
 
 // The fast BatchNorm ops run on wasm; tfjs's own batchNorm and moments on cpu are the reference.
 
@@ -28,15 +28,6 @@ const offset = input([C], 3);
 const mean = input([C], 4);
 const variance = { shape: [C], values: seededValues([C], 5).map((v) => 0.5 + Math.abs(v)) };
 const EPSILON = 1e-3;
-
-async function onBoth<T>(wasm: () => T, cpu: () => T): Promise<{ wasm: T; cpu: T }> {
-  await useBackend('wasm');
-  const a = wasm();
-  await useBackend('cpu');
-  const b = cpu();
-  await useBackend('wasm');
-  return { wasm: a, cpu: b };
-}
 
 function expectClose(actual: Float32Array[], expected: Float32Array[], tolerance: number): void {
   expect(actual).toHaveLength(expected.length);

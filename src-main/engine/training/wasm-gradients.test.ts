@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { NamedAttrMap, Tensor, Tensor4D } from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installTrainingKernels, TRAINING_KERNELS, uninstallTrainingKernels } from './wasm-gradients';
-import { gradientsOf, relativeDifference, seededValues, useBackend } from './test-support/tf-backends';
+import { gradientsOf, onBoth, relativeDifference, seededValues, useBackend } from './test-support/tf-backends';
 
 // Every check runs the same computation on wasm (with the training kernels) and on cpu (tfjs's
 // reference kernels) and compares.
@@ -17,15 +17,6 @@ afterAll(async () => {
 });
 
 type Input = { shape: number[]; values: Float32Array };
-
-async function onBoth<T>(run: () => T): Promise<{ wasm: T; cpu: T }> {
-  await useBackend('wasm');
-  const wasm = run();
-  await useBackend('cpu');
-  const cpu = run();
-  await useBackend('wasm');
-  return { wasm, cpu };
-}
 
 async function expectSameGradients(f: (...inputs: Tensor[]) => Tensor, inputs: Input[], tolerance = 1e-5): Promise<void> {
   const { wasm, cpu } = await onBoth(() => gradientsOf(f, inputs));

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { LayersModel, Tensor, Tensor4D } from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installTrainingKernels } from './wasm-gradients';
-import { gradientsOf, relativeDifference, seededValues, useBackend } from './test-support/tf-backends';
+import { gradientsOf, onBoth, relativeDifference, seededValues, useBackend } from './test-support/tf-backends';
 import { applyWasmLayerGradients, cappedRelu, spatialMean } from './wasm-layer-gradients';
 
 // The fast calls run on wasm; tfjs's own ops on cpu are the reference.
@@ -16,15 +16,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await useBackend('cpu');
 });
-
-async function onBoth<T>(wasm: () => T, cpu: () => T): Promise<{ wasm: T; cpu: T }> {
-  await useBackend('wasm');
-  const a = wasm();
-  await useBackend('cpu');
-  const b = cpu();
-  await useBackend('wasm');
-  return { wasm: a, cpu: b };
-}
 
 /** Values around both kinks, the kinks themselves included (0 and the cap), and far from them. */
 function aroundKinks(cap: number): Float32Array {

@@ -11,6 +11,19 @@ export async function useBackend(name: 'cpu' | 'wasm'): Promise<void> {
   await tf.ready();
 }
 
+/**
+ * Runs `wasm` on the wasm backend and `cpu` (the same code unless given) on cpu, and leaves wasm
+ * active: the two sides of a wasm-against-cpu check.
+ */
+export async function onBoth<T>(wasm: () => T, cpu: () => T = wasm): Promise<{ wasm: T; cpu: T }> {
+  await useBackend('wasm');
+  const a = wasm();
+  await useBackend('cpu');
+  const b = cpu();
+  await useBackend('wasm');
+  return { wasm: a, cpu: b };
+}
+
 /** Reproducible values: a seeded normal draw, the same on every backend. */
 export function seededValues(shape: number[], seed: number): Float32Array {
   // Not returned from tidy: tidy walks a returned typed array element by element.
