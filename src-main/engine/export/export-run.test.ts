@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ExportFormat, ExportJob, PreprocessingSpec } from '../../api/types/export';
+import type { ExportFormat, PreprocessingSpec } from '../../api/types/export';
 import type { DatasetSnapshot, TrainResult } from '../../api/types/runs';
 import type { Tf } from '../backend';
 import { runTrain } from '../requests/train';
@@ -11,6 +11,7 @@ import { writeSeparableDataset } from '../training/test-support/separable-images
 import { smallConfig, testContext, trainTempDir } from '../training/test-support/train-fixtures';
 import { EXPORT_MARKER, exportRun } from './export-run';
 import { writeKerasH5 } from './keras2-h5';
+import { exportJobOf } from './test-support/export-job';
 import { writeKerasArchive } from './keras3-archive';
 
 const tmp = trainTempDir();
@@ -26,32 +27,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => tmp.cleanup());
 
-function job(format: ExportFormat, outDir = path.join(tmp.dir, `out-${format}`)): ExportJob {
-  const perClass = dataset.classes.map(() => ({ train: 0, validation: 0, test: 0 }));
-  for (const image of dataset.images) perClass[image.label]![image.split] += 1;
-  return {
-    runDir: runDir(),
-    checkpoint: 'best',
-    format,
-    outDir,
-    meta: {
-      runId: 1,
-      runName: 'Red or blue',
-      createdAt: '2026-12-03T10:00:00.000Z',
-      appVersion: '0.1.0-test',
-      checkpoint: 'best',
-      config,
-      classes: dataset.classes,
-      counts: { classes: dataset.classes, perClass },
-      history: trained.history.map((h) => ({ ...h, stage: 'head' as const })),
-      evaluations: trained.evaluations.map((e, i) => ({ id: i + 1, split: e.split, checkpoint: e.checkpoint, report: e.report, createdAt: '2026-12-03T10:00:00.000Z' })),
-      backend: 'cpu',
-      runtime: 'tfjs',
-    },
-    parityImages: dataset.images.filter((i) => i.split === 'test'),
-    images: dataset.images,
-  };
-}
+const job = (format: ExportFormat, outDir = path.join(tmp.dir, `out-${format}`)) => exportJobOf({ runDir: runDir(), config, dataset, trained }, format, outDir);
 
 const noop = async () => undefined;
 const keras = { keras: writeKerasArchive, h5: writeKerasH5 };

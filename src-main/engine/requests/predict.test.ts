@@ -2,12 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ExportFormat, ExportJob, PreprocessingSpec } from '../../api/types/export';
+import type { ExportFormat, PreprocessingSpec } from '../../api/types/export';
 import type { EngineModelSource, PredictProgress, PredictResult } from '../../api/types/predict';
 import type { DatasetSnapshot, TrainResult } from '../../api/types/runs';
 import type { Tf } from '../backend';
 import { exportRun } from '../export/export-run';
 import { writeKerasH5 } from '../export/keras2-h5';
+import { exportJobOf } from '../export/test-support/export-job';
 import { writeKerasArchive } from '../export/keras3-archive';
 import { predictContext } from '../predict/test-support/predict-context';
 import { loadCheckpoint } from '../training/checkpoint';
@@ -24,30 +25,7 @@ let dataset: DatasetSnapshot;
 let trained: TrainResult;
 const exported: Partial<Record<'tfjs' | 'onnx' | 'keras' | 'h5', string>> = {};
 
-function exportJob(format: ExportFormat, outDir: string): ExportJob {
-  return {
-    runDir: runDir(),
-    checkpoint: 'best',
-    format,
-    outDir,
-    meta: {
-      runId: 1,
-      runName: 'Red or blue',
-      createdAt: '2026-12-03T10:00:00.000Z',
-      appVersion: '0.1.0-test',
-      checkpoint: 'best',
-      config,
-      classes: dataset.classes,
-      counts: { classes: dataset.classes, perClass: dataset.classes.map(() => ({ train: 6, validation: 2, test: 2 })) },
-      history: trained.history.map((h) => ({ ...h, stage: 'head' as const })),
-      evaluations: [],
-      backend: 'cpu',
-      runtime: 'tfjs',
-    },
-    parityImages: dataset.images.filter((i) => i.split === 'test'),
-    images: dataset.images,
-  };
-}
+const exportJob = (format: ExportFormat, outDir: string) => exportJobOf({ runDir: runDir(), config, dataset, trained }, format, outDir);
 
 /** A Keras file of the run's best checkpoint in a folder with the tfjs export's labels.json and preprocessing.json. */
 async function kerasExport(format: 'keras' | 'h5'): Promise<string> {
