@@ -142,6 +142,21 @@ function stuckEngine(log: string[]): () => EngineProcess {
   };
 }
 
+/** A stuck engine whose messages the test can answer itself (`send` a reply or an event). */
+function answerableStuckEngine(log: string[]): { spawner: () => EngineProcess; send: (m: FromEngine) => void } {
+  let listener: (m: FromEngine) => void = () => {};
+  const spawner = () => {
+    const proc = stuckEngine(log)();
+    const onMessage = proc.onMessage.bind(proc);
+    proc.onMessage = (l) => {
+      listener = l;
+      onMessage(l);
+    };
+    return proc;
+  };
+  return { spawner, send: (m) => listener(m) };
+}
+
 describe('EngineClient cancel guarantee', () => {
   it('kills and respawns an engine that ignores a cancel', async () => {
     const log: string[] = [];
@@ -159,16 +174,7 @@ describe('EngineClient cancel guarantee', () => {
 
   it('with waitForStop, a cancelled request settles only when the engine has stopped the work', async () => {
     const log: string[] = [];
-    let send: (m: FromEngine) => void = () => {};
-    const spawner = () => {
-      const proc = stuckEngine(log)();
-      const onMessage = proc.onMessage.bind(proc);
-      proc.onMessage = (listener) => {
-        send = listener;
-        onMessage(listener);
-      };
-      return proc;
-    };
+    const { spawner, send } = answerableStuckEngine(log);
     const client = new EngineClient(spawner, { cancelGraceMs: 5_000 });
     await client.start();
     const controller = new AbortController();
@@ -199,16 +205,7 @@ describe('EngineClient cancel guarantee', () => {
 
   it('does not count a queued or paused request as silent', async () => {
     const log: string[] = [];
-    let send: (m: FromEngine) => void = () => {};
-    const spawner = () => {
-      const proc = stuckEngine(log)();
-      const onMessage = proc.onMessage.bind(proc);
-      proc.onMessage = (listener) => {
-        send = listener;
-        onMessage(listener);
-      };
-      return proc;
-    };
+    const { spawner, send } = answerableStuckEngine(log);
     const client = new EngineClient(spawner, { silenceMs: 40, watchdogIntervalMs: 10 });
     await client.start();
     const pause = { paused: false, listeners: new Set<(p: boolean) => void>(), onChange(l: (p: boolean) => void) { this.listeners.add(l); return () => this.listeners.delete(l); } };
