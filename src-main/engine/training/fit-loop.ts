@@ -58,6 +58,34 @@ export interface FitOptions {
   state?: LoopState;
   /** At most this many batch events a second (the last batch of an epoch always goes out). */
   batchEventsPerSecond?: number;
+  /** What computes the steps; default: tfjs on the suffix (`tfjsStepper`). */
+  stepper?: SuffixStepper;
+}
+
+/** What trains the suffix one batch at a time, with the loop's optimizer: tfjs, or ONNX Runtime. */
+export interface SuffixStepper {
+  /** Where the forward and backward passes run. */
+  runtime: 'onnx' | 'tfjs';
+  /** One optimisation step on a batch (`step`: the run's step number); the loss and hits measured before the update. */
+  train(inputs: Float32Array[], labels: number[], step: number): Promise<{ loss: number; hits: number }>;
+  /** The summed (unsmoothed) loss and the hits on a batch, in inference mode. */
+  score(inputs: Float32Array[], labels: number[]): Promise<{ lossSum: number; hits: number }>;
+}
+
+/** The tfjs stepper: `trainStep` and an inference-mode pass of the suffix itself. */
+export function tfjsStepper(tf: Tf, suffix: LayersModel, optimizer: Optimizer, options: StepOptions): SuffixStepper {
+  return {
+    runtime: 'tfjs',
+    train: (inputs, labels) => Promise.resolve(trainStep(tf, suffix, optimizer, inputs, labels, options)),
+    score: (inputs, labels) => {
+      const [sum, hits] = tf.tidy(() => {
+        const xs = batchTensors(tf, suffix, inputs, labels.length);
+        const { perSample, hits } = scoreBatch(tf, suffix, xs, tf.tensor1d(labels, 'int32'), false, options);
+        return tf.stack([tf.sum(perSample), hits.cast('float32')]).dataSync();
+      });
+      return Promise.resolve({ lossSum: sum!, hits: hits! });
+    },
+  };
 }
 
 /** What the loop reports and when it yields. */
@@ -90,6 +118,7 @@ function monitored(record: EpochRecord, spec: EarlyStoppingSpec | null): { value
  */
 export async function fitSuffix(tf: Tf, suffix: LayersModel, optimizer: Optimizer, data: FitData, options: FitOptions, hooks: FitHooks): Promise<FitOutcome> {
   if (data.train.length === 0) throw new GraftError('bad-request', 'There is no training image to learn from.');
+  const stepper = options.stepper ?? tfjsStepper(tf, suffix, optimizer, options);
   const state: LoopState = options.state ?? { epoch: options.firstEpoch, step: 0, early: initialEarlyStopping(), best: null };
   const history: EpochRecord[] = [];
   const batches = Math.ceil(data.train.length / options.batchSize);
@@ -134,7 +163,7 @@ export async function fitSuffix(tf: Tf, suffix: LayersModel, optimizer: Optimize
       lr = learningRateAt(options.baseLr, options.schedule, { step: stageStep, totalSteps: stageSteps, stepsPerEpoch: batches });
       setLearningRate(optimizer, lr);
       const labels = rows.map((r) => r.example.label);
-      const { loss, hits } = trainStep(tf, suffix, optimizer, inputs, labels, options);
+      const { loss, hits } = await stepper.train(inputs, labels, state.step);
       if (!Number.isFinite(loss)) {
         throw new GraftError(
           'bad-request',
@@ -156,7 +185,7 @@ export async function fitSuffix(tf: Tf, suffix: LayersModel, optimizer: Optimize
         hooks.onBatch(record, batches, perSecond, perSecond > 0 ? left / perSecond : null);
       }
     }
-    const validation = data.validation.length > 0 ? await evaluateSuffix(tf, suffix, data, options, hooks) : null;
+    const validation = data.validation.length > 0 ? await evaluateSuffix(stepper, data, options, hooks) : null;
     const record: EpochRecord = {
       epoch,
       loss: lossSum / seen,
@@ -247,20 +276,16 @@ function readBoth(tf: Tf, a: Tensor, b: Tensor): [number, number] {
 }
 
 /** Loss and accuracy of the suffix on the validation examples (variant 0, inference mode). */
-async function evaluateSuffix(tf: Tf, suffix: LayersModel, data: FitData, options: FitOptions, hooks: FitHooks): Promise<{ loss: number; acc: number }> {
+async function evaluateSuffix(stepper: SuffixStepper, data: FitData, options: FitOptions, hooks: FitHooks): Promise<{ loss: number; acc: number }> {
   let lossSum = 0;
   let correct = 0;
   for (let start = 0; start < data.validation.length; start += options.batchSize) {
     await hooks.checkpoint();
     const rows = data.validation.slice(start, start + options.batchSize);
     const inputs = await data.read(rows.map((r) => ({ key: r.key, variant: 0 })));
-    const [sum, hits] = tf.tidy(() => {
-      const xs = batchTensors(tf, suffix, inputs, rows.length);
-      const { perSample, hits } = scoreBatch(tf, suffix, xs, tf.tensor1d(rows.map((r) => r.label), 'int32'), false, options);
-      return tf.stack([tf.sum(perSample), hits.cast('float32')]).dataSync();
-    });
-    lossSum += sum!;
-    correct += hits!;
+    const scored = await stepper.score(inputs, rows.map((r) => r.label));
+    lossSum += scored.lossSum;
+    correct += scored.hits;
   }
   return { loss: lossSum / data.validation.length, acc: correct / data.validation.length };
 }

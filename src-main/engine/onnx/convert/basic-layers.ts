@@ -1,7 +1,7 @@
 import { activationName, applyActivation, clip } from './activations';
 import { configOf, graphAxis, onlyInput, outputShape, unsupported, type LayerConverter } from './context';
 import { attr } from './graph-builder';
-import { denseAsConvKernel, layerWeights, requireWeight } from './weights';
+import { layerWeights, requireWeight } from './weights';
 
 /** Dense: Gemm on [N, features]; on a feature map it acts on channels, i.e. a 1×1 convolution. */
 export const convertDense: LayerConverter = (call, inputs, ctx) => {
@@ -12,23 +12,14 @@ export const convertDense: LayerConverter = (call, inputs, ctx) => {
   const bias = weights.get('bias');
   const b = ctx.builder;
   const rank = input.shape.length;
-  const activation = activationName(configOf(layer));
+  const activation = ctx.activationOf(layer);
   const opName = activation === 'linear' ? layer.name : `${layer.name}_preact`;
-  let out: string;
-  if (rank === 2) {
-    const w = b.addFloats(`${layer.name}_W`, kernel.shape, kernel.data);
-    const gemmInputs = [input.name, w.name];
-    if (bias) gemmInputs.push(b.addFloats(`${layer.name}_B`, bias.shape, bias.data).name);
-    out = b.addNode('Gemm', gemmInputs, opName).outputs[0]!;
-  } else if (rank === 4) {
-    const conv = denseAsConvKernel(kernel);
-    const w = b.addFloats(`${layer.name}_W`, conv.shape, conv.data);
-    const convInputs = [input.name, w.name];
-    if (bias) convInputs.push(b.addFloats(`${layer.name}_B`, bias.shape, bias.data).name);
-    out = b.addNode('Conv', convInputs, opName, [attr.ints('kernel_shape', [1, 1])]).outputs[0]!;
-  } else {
-    throw unsupported(layer, `input of rank ${rank}`);
-  }
+  if (rank !== 2 && rank !== 4) throw unsupported(layer, `input of rank ${rank}`);
+  // On a feature map a Dense acts on channels: a 1×1 convolution.
+  const w = ctx.weight(layer, 'kernel', kernel, rank === 2 ? 'keras' : 'dense-as-conv');
+  const opInputs = [input.name, w.name];
+  if (bias) opInputs.push(ctx.weight(layer, 'bias', bias, 'keras').name);
+  const out = b.addNode(rank === 2 ? 'Gemm' : 'Conv', opInputs, opName, rank === 2 ? [] : [attr.ints('kernel_shape', [1, 1])]).outputs[0]!;
   return { name: applyActivation(ctx, layer, activation, out, rank, layer.name), shape: outputShape(call) };
 };
 
@@ -46,6 +37,13 @@ export const convertFlatten: LayerConverter = (call, inputs, ctx) => {
     if (h !== 1 || w !== 1) source = ctx.builder.addNode('Transpose', [source], `${layer.name}_nhwc`, [attr.ints('perm', [0, 2, 3, 1])]).outputs[0]!;
   }
   return { name: ctx.builder.addNode('Flatten', [source], layer.name, [attr.int('axis', 1)]).outputs[0]!, shape };
+};
+
+/** Dropout: the identity at inference (Keras `training=False`); a fed mask in training graphs. */
+export const convertDropout: LayerConverter = (call, inputs, ctx) => {
+  const rate = configOf(call.layer).rate;
+  if (typeof rate !== 'number') throw unsupported(call.layer, `rate ${JSON.stringify(rate)}`);
+  return ctx.dropout(call, onlyInput(call, inputs), rate);
 };
 
 /** Layers that are the identity at inference time (Keras `training=False`). */

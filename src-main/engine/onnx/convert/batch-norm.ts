@@ -27,14 +27,18 @@ export const convertBatchNormalization: LayerConverter = (call, inputs, ctx) => 
   }
   const params = bnParams(layer, config);
   const shape = outputShape(call);
-  if (input.conv && ctx.soleConsumer(input.conv.call) === call) {
+  if (input.conv && ctx.soleConsumer(input.conv.call) === call && !ctx.feeds(layer)) {
     fold(input.conv, params, ctx.builder, layer.name);
     return { name: input.name, shape };
   }
   const b = ctx.builder;
+  // A missing gamma or beta (scale/center off) is a constant 1 or 0, never fed.
+  const weights = layerWeights(layer);
+  const scaleOrShift = (role: 'gamma' | 'beta', values: Float32Array) =>
+    weights.has(role) ? ctx.weight(layer, role, { shape: [values.length], data: values }, 'keras').name : b.addFloats(`${layer.name}_${role}`, [values.length], values).name;
   const names = [
-    b.addFloats(`${layer.name}_gamma`, [params.gamma.length], params.gamma).name,
-    b.addFloats(`${layer.name}_beta`, [params.beta.length], params.beta).name,
+    scaleOrShift('gamma', params.gamma),
+    scaleOrShift('beta', params.beta),
     b.addFloats(`${layer.name}_mean`, [params.mean.length], params.mean).name,
     b.addFloats(`${layer.name}_var`, [params.variance.length], params.variance).name,
   ];

@@ -1,6 +1,9 @@
 import { GraftError } from '../../../api/errors';
+import type { WeightRole } from '../../models/weights/weight-roles';
 import type { GraphBuilder, Initializer, NodeRecord } from './graph-builder';
 import type { Layer, LayerCall } from './layer-graph';
+import type { WeightLayout, WeightPlacement } from './weight-feed';
+import type { WeightArray } from './weights';
 
 /** A convolution whose output nothing else reads yet, so a following BatchNorm can fold into it. */
 export interface FoldableConv {
@@ -32,6 +35,14 @@ export interface ConvertContext {
   builder: GraphBuilder;
   /** The only layer call reading this call's output, or null when none, several, or it is a requested output. */
   soleConsumer(call: LayerCall): LayerCall | null;
+  /** Puts a layer's weight into the graph in `layout`: a constant, or (training graphs) an input fed on every run. */
+  weight(layer: Layer, role: WeightRole, value: WeightArray, layout: WeightLayout): WeightPlacement;
+  /** True when `layer`'s weights are graph inputs, so nothing may be folded into or out of them. */
+  feeds(layer: Layer): boolean;
+  /** The activation `layer` applies: its own, or linear for the layer whose logits a training graph outputs. */
+  activationOf(layer: Layer): string;
+  /** A Dropout layer's output: the identity (inference), or its input times a mask fed on every run (training). */
+  dropout(call: LayerCall, input: Value, rate: number): Value;
 }
 
 /** Converts one layer call: its input values in, its output value out. */

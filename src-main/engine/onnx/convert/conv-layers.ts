@@ -1,4 +1,5 @@
-import { activationName, applyActivation } from './activations';
+import type { WeightRole } from '../../models/weights/weight-roles';
+import { applyActivation } from './activations';
 import {
   configOf,
   onlyInput,
@@ -14,7 +15,8 @@ import {
 import { attr } from './graph-builder';
 import type { LayerCall } from './layer-graph';
 import { kerasPads } from './padding';
-import { convKernel, depthwiseKernel, layerWeights, requireWeight, type WeightArray } from './weights';
+import type { WeightLayout } from './weight-feed';
+import { layerWeights, requireWeight, type WeightArray } from './weights';
 
 /** Layer classes whose input may keep a ZeroPadding2D pending: they take it into their own pads. */
 export const PAD_ABSORBERS: ReadonlySet<string> = new Set(['Conv2D', 'DepthwiseConv2D']);
@@ -22,17 +24,24 @@ export const PAD_ABSORBERS: ReadonlySet<string> = new Set(['Conv2D', 'DepthwiseC
 /** Conv2D: Keras HWIO kernel → OIHW, TensorFlow `same` pads from the static input size. */
 export const convertConv2D: LayerConverter = (call, inputs, ctx) => {
   const weights = layerWeights(call.layer);
-  return convolution(call, onlyInput(call, inputs), ctx, convKernel(requireWeight(call.layer, weights, 'kernel')), weights.get('bias') ?? null, 1);
+  return convolution(call, onlyInput(call, inputs), ctx, { role: 'kernel', layout: 'conv', value: requireWeight(call.layer, weights, 'kernel') }, weights.get('bias') ?? null, 1);
 };
 
 /** DepthwiseConv2D: a grouped Conv with one group per input channel. */
 export const convertDepthwiseConv2D: LayerConverter = (call, inputs, ctx) => {
   const weights = layerWeights(call.layer);
   const kernel = requireWeight(call.layer, weights, 'depthwise_kernel');
-  return convolution(call, onlyInput(call, inputs), ctx, depthwiseKernel(kernel), weights.get('bias') ?? null, kernel.shape[2]!);
+  return convolution(call, onlyInput(call, inputs), ctx, { role: 'depthwise_kernel', layout: 'depthwise', value: kernel }, weights.get('bias') ?? null, kernel.shape[2]!);
 };
 
-function convolution(call: LayerCall, input: Value, ctx: ConvertContext, kernel: WeightArray, bias: WeightArray | null, group: number): Value {
+/** A convolution's kernel in Keras layout, and the ONNX layout it takes. */
+interface Kernel {
+  role: WeightRole;
+  layout: WeightLayout;
+  value: WeightArray;
+}
+
+function convolution(call: LayerCall, input: Value, ctx: ConvertContext, kernel: Kernel, bias: WeightArray | null, group: number): Value {
   const { layer } = call;
   requireChannelsLast(layer);
   const config = configOf(layer);
@@ -47,12 +56,12 @@ function convolution(call: LayerCall, input: Value, ctx: ConvertContext, kernel:
   const allPads = pads.map((p, i) => p + pending[i]!);
 
   const b = ctx.builder;
-  const weight = b.addFloats(`${layer.name}_W`, kernel.shape, kernel.data);
-  const biasInit = bias ? b.addFloats(`${layer.name}_B`, bias.shape, bias.data) : null;
-  const activation = activationName(config);
+  const weight = ctx.weight(layer, kernel.role, kernel.value, kernel.layout);
+  const biasWeight = bias ? ctx.weight(layer, 'bias', bias, 'keras') : null;
+  const activation = ctx.activationOf(layer);
   // The layer's own name goes to its last node, so graph outputs read like Keras layer names.
   const convName = activation === 'linear' ? layer.name : `${layer.name}_preact`;
-  const node = b.addNode('Conv', biasInit ? [input.name, weight.name, biasInit.name] : [input.name, weight.name], convName, [
+  const node = b.addNode('Conv', biasWeight ? [input.name, weight.name, biasWeight.name] : [input.name, weight.name], convName, [
     attr.ints('kernel_shape', kernelSize),
     attr.ints('strides', strides),
     attr.ints('dilations', dilations),
@@ -61,7 +70,10 @@ function convolution(call: LayerCall, input: Value, ctx: ConvertContext, kernel:
   ]);
   const shape = outputShape(call);
   const convOut = node.outputs[0]!;
-  if (activation === 'linear') return { name: convOut, shape, conv: { call, node, weight, bias: biasInit } };
+  // A BatchNorm folds into constant weights only; fed (trained) weights stay as they are.
+  const foldable = weight.constant && (!biasWeight || biasWeight.constant);
+  if (activation === 'linear' && foldable) return { name: convOut, shape, conv: { call, node, weight: weight.constant!, bias: biasWeight?.constant ?? null } };
+  if (activation === 'linear') return { name: convOut, shape };
   return { name: applyActivation(ctx, layer, activation, convOut, 4, layer.name), shape };
 }
 

@@ -1,14 +1,49 @@
 import type { LayersModel } from '@tensorflow/tfjs';
 import { GraftError } from '../../../api/errors';
-import { materialize, unsupported, type ConvertContext, type Value } from './context';
+import { activationName } from './activations';
+import { configOf, materialize, outputShape, unsupported, type ConvertContext, type Value } from './context';
 import { PAD_ABSORBERS } from './conv-layers';
 import { attr, GraphBuilder, type ValueInfo } from './graph-builder';
 import { LAYER_CONVERTERS } from './layer-converters';
-import { layerGraph, type LayerCall } from './layer-graph';
+import { layerGraph, type Layer, type LayerCall } from './layer-graph';
+import { constantWeight, fedWeight, type WeightInput } from './weight-feed';
 
 /** What to convert: the whole model, or the prefix that feeds the named layers (in this order). */
 export interface ConvertOptions {
   outputs?: readonly string[];
+  /** Builds a graph to train with instead of a frozen one. */
+  training?: TrainingGraphOptions;
+}
+
+/** How a training graph differs from a frozen one. */
+export interface TrainingGraphOptions {
+  /** Layers whose weights are graph inputs (fed on every run, in Keras layout) instead of constants. */
+  feeds(layer: Layer): boolean;
+  /** The layer whose activation is left off, so the graph outputs its logits. */
+  logitsLayer?: string;
+  /** Dropout as a mask fed on every run (a training step) or the identity (evaluation). */
+  dropout: 'mask' | 'identity';
+}
+
+/** A Dropout mask fed to a training graph: per sample, in graph layout (NCHW for feature maps). */
+export interface MaskInput {
+  name: string;
+  layer: string;
+  rate: number;
+  shape: number[];
+}
+
+/** A converted graph still open for more nodes (a training graph adds its backward pass). */
+export interface OpenGraph {
+  builder: GraphBuilder;
+  inputName: string;
+  inputShape: number[];
+  /** Graph outputs as they are (4-D ones already back in NHWC). */
+  outputs: ValueInfo[];
+  outputLayers: string[];
+  outputShapes: number[][];
+  weightInputs: WeightInput[];
+  maskInputs: MaskInput[];
 }
 
 /** A serialised ONNX model and how to feed it: NHWC float32 in, one output per requested layer. */
@@ -31,6 +66,14 @@ export interface ConvertedGraph {
  * layout (4-D outputs are transposed back). Unsupported layers throw a GraftError naming them.
  */
 export function convertToOnnx(model: LayersModel, options: ConvertOptions = {}): ConvertedGraph {
+  const open = buildOnnxGraph(model, options);
+  const { builder, inputName, inputShape, outputs } = open;
+  const bytes = builder.toBytes([{ name: inputName, dims: ['N', ...inputShape] }], outputs, model.name, `Converted by Graft from tfjs-layers model "${model.name}".`);
+  return { bytes, inputName, inputShape, outputNames: outputs.map((o) => o.name), outputLayers: open.outputLayers, outputShapes: open.outputShapes };
+}
+
+/** Converts a model (or its prefix) into a graph builder without serialising it; see `convertToOnnx`. */
+export function buildOnnxGraph(model: LayersModel, options: ConvertOptions = {}): OpenGraph {
   const graph = layerGraph(model, options.outputs);
   const builder = new GraphBuilder();
   const inputShape = staticShape(graph.input.tensor.shape.slice(1), `input of model "${model.name}"`);
@@ -43,7 +86,22 @@ export function convertToOnnx(model: LayersModel, options: ConvertOptions = {}):
   values.set(graph.input.key, entry);
 
   const requested = new Set(graph.outputs.map((o) => o.ref.key));
+  const training = options.training;
+  const weightInputs: WeightInput[] = [];
+  const maskInputs: MaskInput[] = [];
   const ctx: ConvertContext = {
+    weight: (layer, role, value, layout) =>
+      training?.feeds(layer) ? fedWeight(builder, weightInputs, layer, role, value, layout) : constantWeight(builder, `${layer.name}_${role}`, value, layout),
+    feeds: (layer) => training?.feeds(layer) ?? false,
+    activationOf: (layer) => (training?.logitsLayer === layer.name ? 'linear' : activationName(configOf(layer))),
+    dropout(call, input, rate) {
+      const shape = outputShape(call);
+      if (training?.dropout !== 'mask' || rate === 0) return { name: input.name, shape };
+      const perSample = input.shape.slice(1) as number[];
+      const name = builder.uniqueName(`${call.layer.name}/mask`);
+      maskInputs.push({ name, layer: call.layer.name, rate, shape: perSample.length === 3 ? [perSample[2]!, perSample[0]!, perSample[1]!] : perSample });
+      return { name: builder.addNode('Mul', [input.name, name], call.layer.name).outputs[0]!, shape };
+    },
     builder,
     soleConsumer(call: LayerCall): LayerCall | null {
       const out = call.outputs[0];
@@ -80,8 +138,7 @@ export function convertToOnnx(model: LayersModel, options: ConvertOptions = {}):
     outputs.push({ name: outName, dims: ['N', ...shape] });
     outputShapes.push(shape);
   }
-  const bytes = builder.toBytes([{ name: inputName, dims: ['N', ...inputShape] }], outputs, model.name, `Converted by Graft from tfjs-layers model "${model.name}".`);
-  return { bytes, inputName, inputShape, outputNames: outputs.map((o) => o.name), outputLayers: graph.outputs.map((o) => o.name), outputShapes };
+  return { builder, inputName, inputShape, outputs, outputLayers: graph.outputs.map((o) => o.name), outputShapes, weightInputs, maskInputs };
 }
 
 function staticShape(shape: readonly (number | null)[], what: string): number[] {

@@ -69,6 +69,16 @@ export class GraphBuilder {
     return this.addInitializer(base, [], Float32Array.of(value));
   }
 
+  /** The initializer of that name, if the value is one (its dims and data). */
+  constant(name: string): Initializer | undefined {
+    return this.initializers.get(name);
+  }
+
+  /** Every initializer, in insertion order. */
+  constants(): Initializer[] {
+    return [...this.initializers.values()];
+  }
+
   /** Adds a node; output names are made unique from `outputBase` unless given in full. */
   addNode(op: string, inputs: string[], outputBase: string, attributes: Attribute[] = []): NodeRecord {
     const output = this.uniqueName(outputBase);

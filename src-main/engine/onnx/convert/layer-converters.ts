@@ -1,6 +1,7 @@
 import {
   convertActivation,
   convertDense,
+  convertDropout,
   convertFlatten,
   convertIdentity,
   convertLeakyReLU,
@@ -43,7 +44,7 @@ export const LAYER_CONVERTERS: Readonly<Record<string, LayerConverter>> = {
   Average: convertMerge,
   Concatenate: convertConcatenate,
   // Identity at inference (Keras training=False), which is the only mode a frozen forward runs in.
-  Dropout: convertIdentity,
+  Dropout: convertDropout,
   SpatialDropout1D: convertIdentity,
   GaussianNoise: convertIdentity,
   GaussianDropout: convertIdentity,
