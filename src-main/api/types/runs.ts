@@ -135,7 +135,17 @@ export type RunStage = 'head' | 'fine-tune';
 
 /** What a training run reports while it runs (engine → main side → every window). */
 export type TrainEvent =
-  | { type: 'phase'; phase: 'building' | 'caching' | 'training' | 'evaluating'; stage: RunStage | null; message: string; runtime?: 'onnx' | 'tfjs'; epochs?: number }
+  | {
+      type: 'phase';
+      phase: 'building' | 'caching' | 'training' | 'evaluating';
+      stage: RunStage | null;
+      message: string;
+      /** The runtime of the frozen layers. */
+      runtime?: 'onnx' | 'tfjs';
+      /** The runtime of the training steps (forward and backward of the trainable part). */
+      stepRuntime?: 'onnx' | 'tfjs';
+      epochs?: number;
+    }
   | { type: 'cache'; done: number; total: number; hits: number; misses: number; bytes: number; perSecond: number }
   | { type: 'batch'; stage: RunStage; record: BatchRecord; batches: number; imagesPerSecond: number; etaSeconds: number | null }
   | { type: 'epoch'; stage: RunStage; record: EpochRecord; epochs: number; best: boolean }
@@ -172,7 +182,10 @@ export interface TrainResult {
   checkpoints: { best: string | null; last: string | null };
   cache: CacheStats;
   backend: string;
+  /** The runtime of the frozen layers. */
   runtime: 'onnx' | 'tfjs';
+  /** The runtime of the last stage's training steps. */
+  stepRuntime: 'onnx' | 'tfjs';
   seconds: number;
   evaluations: SplitEvaluation[];
 }

@@ -11,6 +11,7 @@ import { evaluateModel } from '../training/evaluate-model';
 import { initialEarlyStopping } from '../training/early-stopping';
 import { fitSuffix, type LoopState } from '../training/fit-loop';
 import { explainTrainingError } from '../training/training-errors';
+import { selectStepper, type SelectedStepper } from '../onnx/train/select-stepper';
 import { createOptimizer, disposeOptimizer } from '../training/optimizers';
 import { planStages, totalEpochs } from '../training/run-stages';
 import { prepareStage } from '../training/stage-setup';
@@ -87,6 +88,7 @@ async function train(params: EngineTrainParams, ctx: EngineContext<'train'>): Pr
   let loop: LoopState | undefined = resume?.loop;
   let stoppedEarly = false;
   let runtime: 'onnx' | 'tfjs' = 'tfjs';
+  let stepRuntime: 'onnx' | 'tfjs' = 'tfjs';
   let lastCheckpoint: string | null = null;
   let bestCheckpoint: string | null = null;
   const cache = { hits: 0, misses: 0, bytes: 0 };
@@ -101,14 +103,25 @@ async function train(params: EngineTrainParams, ctx: EngineContext<'train'>): Pr
       const prepared = await prepareStage(stageContext, model, stage, config.base.arch);
       runtime = prepared.forward?.runtime ?? 'tfjs';
       const optimizer = createOptimizer(tf, { ...config.optimizer, learningRate: stage.learningRate });
+      let stepper: SelectedStepper | null = null;
       try {
         if (resumeOptimizer.length > 0 && resume?.stageIndex === s) await optimizer.setWeights(resumeOptimizer);
+        stepper = await selectStepper(tf, prepared.cut, optimizer, {
+          choice: config.runtime,
+          seed: config.seed,
+          classWeights: weights,
+          labelSmoothing: config.labelSmoothing,
+          output: config.head.output ?? 'softmax',
+        });
+        stepRuntime = stepper.stepper.runtime;
+        const on = stepRuntime === 'onnx' ? 'on ONNX Runtime' : `on tfjs (${ctx.backend})${stepper.fallbackReason ? `: ${stepper.fallbackReason}` : ''}`;
         ctx.emit({
           type: 'phase',
           phase: 'training',
           stage: stage.stage,
           runtime: runtime,
-          message: stage.stage === 'head' ? 'Training the head…' : 'Fine-tuning the unfrozen blocks…',
+          stepRuntime,
+          message: `${stage.stage === 'head' ? 'Training the head' : 'Fine-tuning the unfrozen blocks'} ${on}…`,
         });
         const outcome = await fitSuffix(
           tf,
@@ -131,6 +144,7 @@ async function train(params: EngineTrainParams, ctx: EngineContext<'train'>): Pr
             fromLogits: prepared.cut.fromLogits,
             asLogits: prepared.cut.asLogits,
             output: config.head.output ?? 'softmax',
+            stepper: stepper.stepper,
             // Early stopping counts within a stage; the best checkpoint is the best of the whole run.
             state: loop ? { ...loop, early: s === resume?.stageIndex ? loop.early : initialEarlyStopping() } : undefined,
           },
@@ -161,6 +175,7 @@ async function train(params: EngineTrainParams, ctx: EngineContext<'train'>): Pr
           cache.bytes += prepared.stats.bytes;
         }
       } finally {
+        await stepper?.dispose();
         disposeOptimizer(optimizer);
         for (const v of resumeOptimizer) v.tensor.dispose();
         resumeOptimizer = [];
@@ -183,6 +198,7 @@ async function train(params: EngineTrainParams, ctx: EngineContext<'train'>): Pr
     cache,
     backend: ctx.backend,
     runtime,
+    stepRuntime,
     seconds: (performance.now() - started) / 1000,
     evaluations,
   };

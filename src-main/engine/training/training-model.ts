@@ -82,6 +82,8 @@ export interface FreezeCut {
   fromLogits: boolean;
   /** Runs `fn` with the final activation off (linear), for a training step on logits. */
   asLogits<T>(fn: () => T): T;
+  /** True when some trainable BatchNormalization of the suffix normalises with batch statistics (training mode). */
+  batchStatistics: boolean;
   /** Puts back what the cut changed (BatchNorm call modes) and releases the suffix (the model keeps the weights). */
   dispose(): void;
 }
@@ -126,11 +128,8 @@ export function cutOf(tf: Tf, model: LayersModel, options: { batchNormInference?
   const undoKerasBn = applyKerasBatchNorm(tf, model);
   const undoWasmLayers = applyWasmLayerGradients(tf, model);
   const undoForced: (() => void)[] = [];
-  if (options.batchNormInference === 'all') {
-    for (const layer of model.layers) {
-      if (!prefix.has(layer) && isBatchNorm(layer) && layer.trainable) undoForced.push(forceInferenceMode(layer));
-    }
-  }
+  const trainableBatchNorms = model.layers.filter((layer) => !prefix.has(layer) && isBatchNorm(layer) && layer.trainable);
+  if (options.batchNormInference === 'all') for (const layer of trainableBatchNorms) undoForced.push(forceInferenceMode(layer));
   const suffix = modelFrom(tf, model, boundary, `${model.name}_trainable`);
   return {
     boundary: boundary.map((l) => l.name),
@@ -138,6 +137,7 @@ export function cutOf(tf: Tf, model: LayersModel, options: { batchNormInference?
     suffix,
     fromLogits: outputActivation(outputLayer) !== null,
     asLogits: (fn) => withLinearOutput(tf, model, fn),
+    batchStatistics: options.batchNormInference !== 'all' && trainableBatchNorms.length > 0,
     dispose: () => {
       for (const restore of undoForced) restore();
       undoKerasBn();

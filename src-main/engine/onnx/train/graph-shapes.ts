@@ -76,9 +76,11 @@ function outputShape(builder: GraphBuilder, node: NodeRecord, shapes: ReadonlyMa
       const x = of(0);
       return [x[0]!, x[1]!, ...x.slice(2).map(() => 1)];
     }
+    case 'MaxPool':
+    case 'AveragePool':
     case 'Conv': {
-      const [n, , h, w] = of(0) as [number, number, number, number];
-      const [co, , kh, kw] = of(1) as [number, number, number, number];
+      const [n, c, h, w] = of(0) as [number, number, number, number];
+      const [co, kh, kw] = node.op === 'Conv' ? [of(1)[0]!, of(1)[2]!, of(1)[3]!] : [c, ...(intsAttr(node, 'kernel_shape', []) as [number, number])];
       const [sh, sw] = intsAttr(node, 'strides', [1, 1]) as [number, number];
       const [dh, dw] = intsAttr(node, 'dilations', [1, 1]) as [number, number];
       const [t, l, b, r] = intsAttr(node, 'pads', [0, 0, 0, 0]) as [number, number, number, number];

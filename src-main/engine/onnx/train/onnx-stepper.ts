@@ -1,5 +1,5 @@
 import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
-import type { LayersModel, NamedTensor, Optimizer } from '@tensorflow/tfjs';
+import type { LayersModel, NamedTensorMap, Optimizer, Variable as TfVariable } from '@tensorflow/tfjs';
 import type { Tf } from '../../backend';
 import { weightRole } from '../../models/weights/weight-roles';
 import type { StepOptions, SuffixStepper } from '../../training/fit-loop';
@@ -79,14 +79,16 @@ export async function createOnnxStepper(tf: Tf, runtime: OnnxRuntime, suffix: La
       loss /= n;
       const hits = hitsFromLogits(logits, graphs.units, labels);
       if (Number.isFinite(loss)) {
-        const gradients: NamedTensor[] = order.map((i) => ({
-          name: variables[i]!.read().name,
-          tensor: tf.tensor(results[graphs.gradNames[i]!]!.data as Float32Array, graphs.weights[i]!.shape, 'float32'),
-        }));
+        // In the suffix's order (string keys keep insertion order).
+        const gradients: NamedTensorMap = {};
+        for (const i of order) {
+          const name = (variables[i]!.read() as TfVariable).name;
+          gradients[name] = tf.tensor(results[graphs.gradNames[i]!]!.data as Float32Array, graphs.weights[i]!.shape, 'float32');
+        }
         try {
           optimizer.applyGradients(gradients);
         } finally {
-          tf.dispose(gradients.map((g) => g.tensor));
+          tf.dispose(Object.values(gradients));
         }
       }
       return { loss, hits };
