@@ -63,13 +63,24 @@ async function graftRun(tmp: string, name: string, dataset: DatasetSnapshot, fre
   try {
     await engine.start();
     const started = performance.now();
-    const result = await engine.request('train', {
-      runDir: path.join(tmp, name),
-      activationCacheDir: path.join(tmp, `activations-${name}`),
-      config: config(freeze),
-      dataset,
-      resume: false,
-    });
+    // When each phase began, to print where the wall time goes.
+    const phases: string[] = [];
+    const result = await engine.request(
+      'train',
+      {
+        runDir: path.join(tmp, name),
+        activationCacheDir: path.join(tmp, `activations-${name}`),
+        config: config(freeze),
+        dataset,
+        resume: false,
+      },
+      {
+        onEvent: (event) => {
+          if (event.type === 'phase') phases.push(`${((performance.now() - started) / 1000).toFixed(1)} s ${event.phase}${event.stage ? ` (${event.stage})` : ''}${event.stepRuntime ? ` steps on ${event.stepRuntime}` : ''}`);
+        },
+      },
+    );
+    console.log(`  ${name}: ${phases.join(' → ')} → ${((performance.now() - started) / 1000).toFixed(1)} s done`);
     const wall = (performance.now() - started) / 1000;
     const trainImages = dataset.images.filter((i) => i.split === 'train').length;
     const trainingSeconds = result.history.reduce((sum, h) => sum + h.seconds, 0);
@@ -100,7 +111,7 @@ async function main(): Promise<void> {
     fs.writeFileSync(manifest, JSON.stringify(dataset));
     console.log(`${dataset.images.length} images 224×224 (60/20/20), MobileNetV2, batch 32, ${epochs} epochs, ${threads} threads; ${os.availableParallelism()} CPUs; load ${loadAverage()}`);
     const partial = await graftRun(tmp, 'partial', dataset, PARTIAL, backend);
-    console.log(`backend ${partial.result.backend}, frozen prefix on ${partial.result.runtime}; cache ${partial.result.cache.misses} computed, ${partial.result.cache.hits} reused`);
+    console.log(`backend ${partial.result.backend}, frozen prefix on ${partial.result.runtime}, training steps on ${partial.result.stepRuntime}; cache ${partial.result.cache.misses} computed, ${partial.result.cache.hits} reused`);
     console.log(line('Graft, block_16 + Conv_1 + head', partial));
     const headOnly = await graftRun(tmp, 'head-only', dataset, { kind: 'head-only' }, backend);
     console.log(line('Graft, head only', headOnly));

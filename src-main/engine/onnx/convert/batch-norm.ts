@@ -1,4 +1,4 @@
-import { configOf, graphAxis, onlyInput, outputShape, unsupported, type FoldableConv, type LayerConverter } from './context';
+import { configOf, graphAxis, onlyInput, outputShape, unsupported, type ConvertContext, type FoldableConv, type LayerConverter } from './context';
 import { attr, type GraphBuilder } from './graph-builder';
 import type { Layer } from './layer-graph';
 import { layerWeights, requireWeight, type WeightArray } from './weights';
@@ -27,8 +27,9 @@ export const convertBatchNormalization: LayerConverter = (call, inputs, ctx) => 
   }
   const params = bnParams(layer, config);
   const shape = outputShape(call);
-  if (input.conv && ctx.soleConsumer(input.conv.call) === call && !ctx.feeds(layer)) {
-    fold(input.conv, params, ctx.builder, layer.name);
+  if (input.conv && ctx.soleConsumer(input.conv.call) === call) {
+    if (input.conv.weight && !ctx.feeds(layer)) fold(input.conv, params, ctx.builder, layer.name);
+    else foldByNodes(input.conv, layer, params, ctx);
     return { name: input.name, shape };
   }
   const b = ctx.builder;
@@ -61,10 +62,41 @@ function bnParams(layer: Layer, config: Record<string, unknown>): BnParams {
 }
 
 /**
+ * Folds BN into a convolution whose weights (or the BN's own scale and offset) are fed to a
+ * training graph: the same W' = W·s, b' = (b − mean)·s + beta, written as nodes on the small
+ * weight tensors before the convolution, so no pass over the activations is left and the
+ * gradients reach W, b, gamma and beta through them.
+ */
+function foldByNodes(conv: FoldableConv, layer: Layer, bn: BnParams, ctx: ConvertContext): void {
+  const b = ctx.builder;
+  const channels = bn.mean.length;
+  const weights = layerWeights(layer);
+  const name = layer.name;
+  b.insertBefore(conv.node, () => {
+    const inv = Float32Array.from(bn.variance, (v) => 1 / Math.sqrt(v + bn.epsilon));
+    const fed = ctx.feeds(layer);
+    const vector = (base: string, data: Float32Array) => b.addFloats(`${name}_${base}`, [channels], data).name;
+    const scale =
+      fed && weights.has('gamma')
+        ? b.addNode('Mul', [ctx.weight(layer, 'gamma', { shape: [channels], data: bn.gamma }, 'keras').name, vector('inv_std', inv)], `${name}_scale`).outputs[0]!
+        : vector('scale', Float32Array.from(bn.gamma, (g, c) => g * inv[c]!));
+    const beta = fed && weights.has('beta') ? ctx.weight(layer, 'beta', { shape: [channels], data: bn.beta }, 'keras').name : vector('beta', bn.beta);
+    const perOutput = b.addNode('Reshape', [scale, b.addInt64s(`${name}_scale_shape`, [channels, 1, 1, 1]).name], `${name}_scale_w`).outputs[0]!;
+    const weight = b.addNode('Mul', [conv.node.inputs[1]!, perOutput], `${name}_folded_W`).outputs[0]!;
+    const bias = conv.node.inputs[2];
+    const shift = bias ? b.addNode('Sub', [bias, vector('mean', bn.mean)], `${name}_shift`).outputs[0]! : vector('neg_mean', bn.mean.map((m) => -m));
+    const folded = b.addNode('Add', [b.addNode('Mul', [shift, scale], `${name}_shift_scaled`).outputs[0]!, beta], `${name}_folded_B`).outputs[0]!;
+    conv.node.inputs[1] = weight;
+    conv.node.inputs[2] = folded;
+  });
+}
+
+/**
  * Folds BN into the convolution: W' = W·s, b' = (b − mean)·s + beta with s = gamma / √(var + ε),
  * per output channel, computed in double precision. The weight arrays are our own copies.
  */
 function fold(conv: FoldableConv, bn: BnParams, builder: GraphBuilder, bnName: string): void {
+  if (!conv.weight) throw new Error(`BatchNorm "${bnName}" cannot fold into fed weights in place.`);
   const weight = conv.weight.data as Float32Array;
   const outChannels = conv.weight.dims[0]!;
   if (outChannels !== bn.mean.length) throw new Error(`BatchNorm "${bnName}" has ${bn.mean.length} channels; its convolution has ${outChannels}.`);

@@ -9,7 +9,8 @@ import type { WeightArray } from './weights';
 export interface FoldableConv {
   call: LayerCall;
   node: NodeRecord;
-  weight: Initializer;
+  /** The constant weight and bias (a BatchNorm folds into them in place), or null when fed: then graph nodes fold it. */
+  weight: Initializer | null;
   bias: Initializer | null;
 }
 

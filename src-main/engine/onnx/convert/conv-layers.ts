@@ -70,10 +70,7 @@ function convolution(call: LayerCall, input: Value, ctx: ConvertContext, kernel:
   ]);
   const shape = outputShape(call);
   const convOut = node.outputs[0]!;
-  // A BatchNorm folds into constant weights only; fed (trained) weights stay as they are.
-  const foldable = weight.constant && (!biasWeight || biasWeight.constant);
-  if (activation === 'linear' && foldable) return { name: convOut, shape, conv: { call, node, weight: weight.constant!, bias: biasWeight?.constant ?? null } };
-  if (activation === 'linear') return { name: convOut, shape };
+  if (activation === 'linear') return { name: convOut, shape, conv: { call, node, weight: weight.constant, bias: biasWeight?.constant ?? null } };
   return { name: applyActivation(ctx, layer, activation, convOut, 4, layer.name), shape };
 }
 

@@ -87,6 +87,15 @@ export class GraphBuilder {
     return node;
   }
 
+  /** Runs `build` and moves the nodes it adds to just before `target`, so `target` can read what they make. */
+  insertBefore<T>(target: NodeRecord, build: () => T): T {
+    const start = this.nodes.length;
+    const result = build();
+    const added = this.nodes.splice(start);
+    this.nodes.splice(this.nodes.indexOf(target), 0, ...added);
+    return result;
+  }
+
   /** Adds a node whose single output has exactly the name given (graph outputs). */
   addNodeNamed(op: string, inputs: string[], output: string, attributes: Attribute[] = []): NodeRecord {
     this.reserve(output);

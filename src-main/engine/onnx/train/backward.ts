@@ -63,13 +63,16 @@ const RULES: Record<string, Rule> = {
   },
   Reshape: (node, gy, wanted, e) => [wanted[0] ? e.op('Reshape', [gy, e.op('Shape', [node.inputs[0]!], `${node.name}_inshape`)], `${node.name}_grad`) : null],
   Flatten: (node, gy, wanted, e) => RULES.Reshape!(node, gy, wanted, e),
-  Relu: (node, gy, wanted, e) => [wanted[0] ? maskWhere(e, node, gy, e.op('Greater', [node.outputs[0]!, e.scalar(`${node.name}_zero`, 0)], `${node.name}_on`)) : null],
+  // Masks from the output in float arithmetic: ORT's bool comparisons, Cast and Where cost several times a Mul.
+  Relu: (node, gy, wanted, e) => [wanted[0] ? e.op('Mul', [gy, e.op('Sign', [node.outputs[0]!], `${node.name}_mask`)], `${node.name}_grad`) : null],
   Clip: (node, gy, wanted, e) => {
-    // Zero where the input was clipped (TensorFlow's ReLU6 gradient: 0 < x < 6).
-    const x = node.inputs[0]!;
-    let on = e.op('Greater', [x, node.inputs[1]!], `${node.name}_above`);
-    if (node.inputs[2]) on = e.op('And', [on, e.op('Less', [x, node.inputs[2]], `${node.name}_below`)], `${node.name}_on`);
-    return [wanted[0] ? maskWhere(e, node, gy, on) : null];
+    // 1 strictly inside the bounds, 0 where clipped (TensorFlow's ReLU6 gradient: 0 < x < 6): the
+    // output y lies in [lo, hi], so sign((y − lo)·(hi − y)) is that mask.
+    const y = node.outputs[0]!;
+    const [, lo, hi] = node.inputs;
+    let inside = e.op('Sub', [y, lo!], `${node.name}_above`);
+    if (hi) inside = e.op('Mul', [inside, e.op('Sub', [hi, y], `${node.name}_below`)], `${node.name}_inside`);
+    return [wanted[0] ? e.op('Mul', [gy, e.op('Sign', [inside], `${node.name}_mask`)], `${node.name}_grad`) : null];
   },
   Sigmoid: (node, gy, wanted, e) => {
     const y = node.outputs[0]!;
@@ -83,20 +86,21 @@ const RULES: Record<string, Rule> = {
   },
   LeakyRelu: (node, gy, wanted, e) => {
     const alpha = floatAttr(node, 'alpha', 0.01);
-    const on = e.op('Greater', [node.inputs[0]!, e.scalar(`${node.name}_zero`, 0)], `${node.name}_on`);
-    return [wanted[0] ? e.op('Where', [on, gy, e.op('Mul', [gy, e.scalar(`${node.name}_alpha`, alpha)], `${node.name}_leak`)], `${node.name}_grad`) : null];
+    // 1 where x > 0, alpha elsewhere: (1 + sign(y))/2·(1 − alpha) + alpha, from the output's sign.
+    const half = e.op('Mul', [e.op('Add', [e.op('Sign', [node.outputs[0]!], `${node.name}_sign`), e.scalar(`${node.name}_one`, 1)], `${node.name}_step2`), e.scalar(`${node.name}_half`, (1 - alpha) / 2)], `${node.name}_step`);
+    return [wanted[0] ? e.op('Mul', [gy, e.op('Add', [half, e.scalar(`${node.name}_alpha`, alpha)], `${node.name}_slope`)], `${node.name}_grad`) : null];
   },
-  Add: (node, gy, wanted, e) => node.inputs.map((x, i) => (wanted[i] ? sameShapeAsOutput(e, node, x, gy) : null)),
+  Add: (node, gy, wanted, e) => node.inputs.map((x, i) => (wanted[i] ? unbroadcast(e, node, x, gy, `${node.name}_grad_${i}`) : null)),
   Sum: (node, gy, wanted, e) => RULES.Add!(node, gy, wanted, e),
   Sub: (node, gy, wanted, e) => [
-    wanted[0] ? sameShapeAsOutput(e, node, node.inputs[0]!, gy) : null,
-    wanted[1] ? e.op('Neg', [sameShapeAsOutput(e, node, node.inputs[1]!, gy)], `${node.name}_grad_b`) : null,
+    wanted[0] ? unbroadcast(e, node, node.inputs[0]!, gy, `${node.name}_grad_a`) : null,
+    wanted[1] ? unbroadcast(e, node, node.inputs[1]!, e.op('Neg', [gy], `${node.name}_neg`), `${node.name}_grad_b`) : null,
   ],
   Mul: (node, gy, wanted, e) => {
     const [a, b] = node.inputs as [string, string];
     return [
-      wanted[0] ? e.op('Mul', [sameShapeAsOutput(e, node, a, gy), b], `${node.name}_grad_a`) : null,
-      wanted[1] ? e.op('Mul', [sameShapeAsOutput(e, node, b, gy), a], `${node.name}_grad_b`) : null,
+      wanted[0] ? unbroadcast(e, node, a, e.op('Mul', [gy, b], `${node.name}_gy_b`), `${node.name}_grad_a`) : null,
+      wanted[1] ? unbroadcast(e, node, b, e.op('Mul', [gy, a], `${node.name}_gy_a`), `${node.name}_grad_b`) : null,
     ];
   },
   Concat: (node, gy, wanted, e) => {
@@ -139,17 +143,20 @@ const RULES: Record<string, Rule> = {
   Conv: (node, gy, wanted, e) => convGrads(node, gy, wanted, e),
 };
 
-/** gy where `on` holds, 0 elsewhere. */
-function maskWhere(e: Emit, node: NodeRecord, gy: string, on: string): string {
-  return e.op('Where', [on, gy, e.scalar(`${node.name}_gzero`, 0)], `${node.name}_grad`);
-}
-
-/** `gy` for an input of the output's own shape; a broadcast input would need a sum this does not write. */
-function sameShapeAsOutput(e: Emit, node: NodeRecord, input: string, gy: string): string {
-  const a = e.shape(input).join(',');
-  const y = e.shape(node.outputs[0]!).join(',');
-  if (a !== y) throw untrainable(`"${node.name}" (${node.op}) broadcasts a trained value`);
-  return gy;
+/**
+ * The gradient of an input that was broadcast to the output's shape: `g` summed over the axes
+ * the input was spread along, in the input's own shape (`g` itself when nothing was spread).
+ */
+function unbroadcast(e: Emit, node: NodeRecord, input: string, g: string, base: string): string {
+  const from = e.shape(input);
+  const to = e.shape(node.outputs[0]!);
+  if (from.join(',') === to.join(',')) return g;
+  const lead = to.length - from.length;
+  const axes = to.map((_, i) => i).filter((i) => i < lead || (from[i - lead] === 1 && to[i] !== 1));
+  if (axes.some((i) => i >= lead && from[i - lead] !== 1 && from[i - lead] !== to[i])) throw untrainable(`"${node.name}" (${node.op}) broadcasts unevenly`);
+  const summed = e.op('ReduceSum', [g, e.ints(`${base}_axes`, axes)], `${base}_sum`, [attr.int('keepdims', 1)]);
+  if (from.some((d) => d === -1)) throw untrainable(`"${node.name}" (${node.op}) broadcasts a batch-sized value`);
+  return e.op('Reshape', [summed, e.ints(`${base}_shape`, from)], base);
 }
 
 /** Inference-mode BatchNormalization: y = (x − mean)·s + beta with s = gamma / √(var + ε); mean and var are constants. */
