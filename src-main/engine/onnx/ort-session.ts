@@ -1,3 +1,4 @@
+import os from 'node:os';
 import type { InferenceSession } from 'onnxruntime-node';
 import { DEFAULT_ONNX_THREADS } from '../../api/params/inference-params';
 import type { OnnxProvider } from '../../api/types/app';
@@ -30,6 +31,14 @@ export interface OrtSession {
 
 /** Default intra-op thread count (one place for the engine, the CLI's help and the docs). */
 export const DEFAULT_THREADS = DEFAULT_ONNX_THREADS;
+
+/**
+ * Threads for work that has the machine to itself: a training run's prefix pass, steps and
+ * evaluation (MobileNetV2 prefix filling the cache, 500 images here: 5.2 s on 1 thread, 3.7 s on 2).
+ */
+export function machineThreads(): number {
+  return Math.max(1, os.availableParallelism());
+}
 
 /** The session options for these settings (exported for tests). */
 export function sessionOptions(options: OrtSessionOptions): InferenceSession.SessionOptions {

@@ -1,4 +1,5 @@
 import type { SplitEvaluation } from '../../api/types/runs';
+import { machineThreads } from '../onnx/ort-session';
 import { createFrozenForward } from '../onnx/select-frozen-forward';
 import type { EngineEvaluateParams } from '../protocol';
 import { loadCheckpoint } from '../training/checkpoint';
@@ -17,7 +18,7 @@ const EVALUATE_BATCH_SIZE = 16;
 export async function runEvaluate(params: EngineEvaluateParams, ctx: EngineContext<'evaluate'>): Promise<SplitEvaluation> {
   const { model } = await loadCheckpoint(ctx.tf, params.runDir, params.checkpoint);
   try {
-    const { forward } = await createFrozenForward(ctx.tf, model, { choice: params.config.runtime });
+    const { forward } = await createFrozenForward(ctx.tf, model, { choice: params.config.runtime, threads: machineThreads() });
     try {
       return await evaluateModel(
         forward,

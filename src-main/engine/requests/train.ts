@@ -3,9 +3,10 @@ import path from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs';
 import type { SplitEvaluation, TrainResult } from '../../api/types/runs';
 import type { BatchRecord, EpochRecord } from '../../api/types/training';
+import { machineThreads } from '../onnx/ort-session';
 import { createFrozenForward } from '../onnx/select-frozen-forward';
 import type { EngineTrainParams } from '../protocol';
-import { checkpointFolder, loadCheckpoint, saveCheckpoint } from '../training/checkpoint';
+import { checkpointFolder, copyCheckpoint, loadCheckpoint, saveCheckpoint } from '../training/checkpoint';
 import { classWeights } from '../training/class-weights';
 import { evaluateModel } from '../training/evaluate-model';
 import { initialEarlyStopping } from '../training/early-stopping';
@@ -101,7 +102,7 @@ async function train(params: EngineTrainParams, ctx: EngineContext<'train'>): Pr
       if (loop && loop.epoch >= firstEpoch + stage.epochs) continue;
       await ctx.checkpoint();
       const prepared = await prepareStage(stageContext, model, stage, config.base.arch);
-      runtime = prepared.forward?.runtime ?? 'tfjs';
+      runtime = prepared.runtime ?? 'tfjs';
       const optimizer = createOptimizer(tf, { ...config.optimizer, learningRate: stage.learningRate });
       let stepper: SelectedStepper | null = null;
       try {
@@ -161,7 +162,7 @@ async function train(params: EngineTrainParams, ctx: EngineContext<'train'>): Pr
               lastCheckpoint = await saveCheckpoint(tf, params.runDir, 'last', model, optimizer, saved);
               ctx.emit({ type: 'checkpoint', which: 'last', epoch: record.epoch });
               if (best) {
-                bestCheckpoint = await saveCheckpoint(tf, params.runDir, 'best', model, null, saved);
+                bestCheckpoint = await copyCheckpoint(params.runDir, 'last', 'best');
                 ctx.emit({ type: 'checkpoint', which: 'best', epoch: record.epoch });
               }
             },
@@ -209,7 +210,7 @@ async function evaluateSplits(params: EngineTrainParams, ctx: EngineContext<'tra
   const { tf } = ctx;
   const { model } = await loadCheckpoint(tf, params.runDir, which);
   try {
-    const { forward } = await createFrozenForward(tf, model, { choice: params.config.runtime });
+    const { forward } = await createFrozenForward(tf, model, { choice: params.config.runtime, threads: machineThreads() });
     try {
       const out: SplitEvaluation[] = [];
       for (const split of ['validation', 'test'] as const) {

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { writeFileAtomic } from '../../base/atomic-write';
+import { tempPathFor } from '../../base/atomic-write';
 import { errnoCode } from '../../base/fs-errors';
 
 /** What makes two prefixes compute the same activations: change any part and the cache misses. */
@@ -25,6 +26,9 @@ export interface ActivationStats {
   bytes: number;
 }
 
+/** Bytes of entries a store keeps in memory by default: an eighth of the machine's memory, at most 1 GiB. */
+export const DEFAULT_MEMO_BYTES = Math.min(2 ** 30, Math.floor(os.totalmem() / 8));
+
 /** Version of the stored layout; bump it when what is stored changes meaning. */
 const LAYOUT_VERSION = 1;
 
@@ -39,11 +43,17 @@ export function prefixKey(identity: PrefixIdentity): string {
  * augmentation variant and reused by every epoch and every later run with the same prefix.
  * One file per entry (float32, the cut's outputs back to back) under
  * `<root>/<prefix key>/<2 hex>/<content hash>-<variant>.f32`, written atomically, so a killed
- * run leaves only whole entries. An entry of the wrong size is treated as missing.
+ * run leaves only whole entries. An entry of the wrong size is treated as missing. Entries
+ * are not flushed to disk one by one (a cache is made again when lost): a power cut can at
+ * worst leave an empty file, which reads as missing. Entries read or written are also kept in
+ * memory up to a byte budget, so the epochs after the first read no file.
  */
 export class ActivationStore {
   readonly dir: string;
   readonly stats: ActivationStats = { hits: 0, misses: 0, bytes: 0 };
+  private readonly memo = new Map<string, Float32Array>();
+  private readonly folders = new Set<string>();
+  private memoBytes = 0;
 
   constructor(
     root: string,
@@ -52,6 +62,8 @@ export class ActivationStore {
     readonly floats: number,
     /** Names the augmentation (settings and seed) of variants above 0; variant 0, the image itself, is shared by every run. */
     readonly augmentTag = 'none',
+    /** Bytes of entries kept in memory (the first ones read or written, none evicted). */
+    readonly memoBudget = DEFAULT_MEMO_BYTES,
   ) {
     this.dir = path.join(root, key);
   }
@@ -59,9 +71,18 @@ export class ActivationStore {
   /** Reads an entry into `out` (or a new array); null when it is not cached (a miss is counted). */
   async read(contentHash: string, variant: number, out?: Float32Array): Promise<Float32Array | null> {
     const file = this.fileOf(contentHash, variant);
+    const target = out ?? new Float32Array(this.floats);
+    const kept = this.memo.get(file);
+    if (kept) {
+      this.stats.hits += 1;
+      this.stats.bytes += kept.byteLength;
+      target.set(kept);
+      return target;
+    }
     let bytes: Buffer;
     try {
-      bytes = await fs.promises.readFile(file);
+      // Synchronous: one small file, nearly always in the page cache; the thread pool is busy decoding.
+      bytes = fs.readFileSync(file);
     } catch (error) {
       if (errnoCode(error) !== 'ENOENT') throw error;
       this.stats.misses += 1;
@@ -73,8 +94,8 @@ export class ActivationStore {
     }
     this.stats.hits += 1;
     this.stats.bytes += bytes.byteLength;
-    const target = out ?? new Float32Array(this.floats);
     new Uint8Array(target.buffer, target.byteOffset, this.floats * 4).set(bytes);
+    this.keep(file, target);
     return target;
   }
 
@@ -91,9 +112,30 @@ export class ActivationStore {
   async write(contentHash: string, variant: number, values: Float32Array): Promise<void> {
     if (values.length !== this.floats) throw new Error(`An activation entry holds ${this.floats} floats; got ${values.length}.`);
     const file = this.fileOf(contentHash, variant);
-    await fs.promises.mkdir(path.dirname(file), { recursive: true });
-    await writeFileAtomic(file, Buffer.from(values.buffer, values.byteOffset, values.byteLength));
+    const folder = path.dirname(file);
+    if (!this.folders.has(folder)) {
+      await fs.promises.mkdir(folder, { recursive: true });
+      this.folders.add(folder);
+    }
+    // Written aside and renamed into place (whole after a kill), synchronously: a few tens of
+    // kilobytes each, and the thread pool is busy decoding the next images.
+    const temp = tempPathFor(file);
+    try {
+      fs.writeFileSync(temp, new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+      fs.renameSync(temp, file);
+    } catch (error) {
+      fs.rmSync(temp, { force: true });
+      throw error;
+    }
     this.stats.bytes += values.byteLength;
+    this.keep(file, values);
+  }
+
+  /** Keeps a copy of an entry in memory while the budget allows. */
+  private keep(file: string, values: Float32Array): void {
+    if (this.memo.has(file) || this.memoBytes + values.byteLength > this.memoBudget) return;
+    this.memo.set(file, values.slice(0, this.floats));
+    this.memoBytes += values.byteLength;
   }
 
   private fileOf(contentHash: string, variant: number): string {

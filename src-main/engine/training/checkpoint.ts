@@ -3,7 +3,6 @@ import path from 'node:path';
 import type { io, LayersModel, Optimizer, Tensor } from '@tensorflow/tfjs';
 import { GraftError } from '../../api/errors';
 import { errnoCode } from '../../base/fs-errors';
-import { writeFileAtomic } from '../../base/atomic-write';
 import type { Tf } from '../backend';
 
 /** Which checkpoint: the best epoch so far, or the last one written. */
@@ -65,8 +64,6 @@ export async function saveCheckpoint(
     modelTopology: saved.modelTopology,
     weightsManifest: [{ paths: ['weights.bin'], weights: saved.weightSpecs }],
   };
-  await writeFileAtomic(path.join(aside, 'weights.bin'), weights);
-  await writeFileAtomic(path.join(aside, 'model.json'), JSON.stringify(modelJson));
   const variables: NamedTensor[] = optimizer ? await optimizer.getWeights() : [];
   const values = await Promise.all(
     variables.map(async (v) => {
@@ -77,15 +74,64 @@ export async function saveCheckpoint(
   );
   // getWeights() hands out the live slot variables, plus a fresh scalar for the step count.
   for (const v of variables) if (v.name === 'iter') v.tensor.dispose();
-  await writeFileAtomic(path.join(aside, 'optimizer.bin'), Buffer.concat(values));
   const full: CheckpointState = { ...state, optimizer: variables.map((v) => ({ name: v.name, shape: v.tensor.shape })) };
-  await writeFileAtomic(path.join(aside, 'state.json'), JSON.stringify(full));
+  // The folder is swapped in whole, so its files need no atomic writes of their own; only flushing.
+  await Promise.all([
+    writeDurably(path.join(aside, 'weights.bin'), weights),
+    writeDurably(path.join(aside, 'model.json'), JSON.stringify(modelJson)),
+    writeDurably(path.join(aside, 'optimizer.bin'), Buffer.concat(values)),
+    writeDurably(path.join(aside, 'state.json'), JSON.stringify(full)),
+  ]);
   await swapIn(aside, target);
   return checkpointFolder(which);
 }
 
-/** Replaces `target` with `aside` so that one of them is whole at every moment. */
+/**
+ * Makes checkpoint `to` the same weights as `from` (the best epoch is the one just saved as
+ * last) without serialising the model again: its files are hard links to `from`'s (copies where
+ * the file system has none), which stay valid because a save never changes a file in place.
+ * `to` carries no optimizer state, as a save without an optimizer.
+ */
+export async function copyCheckpoint(runDir: string, from: CheckpointName, to: CheckpointName): Promise<string> {
+  const source = path.join(runDir, checkpointFolder(from));
+  const target = path.join(runDir, checkpointFolder(to));
+  const aside = `${target}.${process.pid}.writing`;
+  await fs.promises.rm(aside, { recursive: true, force: true });
+  await fs.promises.mkdir(aside, { recursive: true });
+  for (const name of ['weights.bin', 'model.json']) {
+    try {
+      await fs.promises.link(path.join(source, name), path.join(aside, name));
+    } catch {
+      await fs.promises.copyFile(path.join(source, name), path.join(aside, name));
+    }
+  }
+  const state = JSON.parse(await fs.promises.readFile(path.join(source, 'state.json'), 'utf8')) as CheckpointState;
+  await Promise.all([
+    writeDurably(path.join(aside, 'optimizer.bin'), Buffer.alloc(0)),
+    writeDurably(path.join(aside, 'state.json'), JSON.stringify({ ...state, optimizer: [] })),
+  ]);
+  await swapIn(aside, target);
+  return checkpointFolder(to);
+}
+
+/** Writes a file and flushes it to disk (inside a folder that is swapped in afterwards). */
+async function writeDurably(file: string, data: string | Uint8Array): Promise<void> {
+  const handle = await fs.promises.open(file, 'w');
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Replaces `target` with `aside` (its files flushed, the folder flushed here) so that one of them is whole at every moment. */
 async function swapIn(aside: string, target: string): Promise<void> {
+  if (process.platform !== 'win32') {
+    const folder = await fs.promises.open(aside, 'r');
+    await folder.sync().catch(() => undefined);
+    await folder.close();
+  }
   const old = `${target}.${process.pid}.old`;
   await fs.promises.rm(old, { recursive: true, force: true });
   try {

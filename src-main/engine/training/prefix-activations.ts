@@ -102,7 +102,7 @@ export async function fillActivationStore(
       ok.forEach((l, i) => batch.set(l.input, i * perImage));
       const outputs = await forward.run(batch, ok.length);
       const sizes = forward.outputShapes.map((shape) => shape.reduce((a, b) => a * b, 1));
-      await Promise.all(ok.map((l, i) => store.write(l.item.contentHash, l.item.variant, concatRow(outputs, sizes, i))));
+      for (const [i, l] of ok.entries()) await store.write(l.item.contentHash, l.item.variant, concatRow(outputs, sizes, i));
     }
     done += loaded.length;
     const seconds = Math.max((performance.now() - started) / 1000, 1e-3);

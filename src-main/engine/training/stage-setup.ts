@@ -3,6 +3,7 @@ import type { ArchName } from '../../api/types/models';
 import type { CacheStats, DatasetSnapshot, FreezePlan, RunStage, TrainEvent, TrainingConfig } from '../../api/types/runs';
 import type { Tf } from '../backend';
 import type { FrozenForward } from '../inference/frozen-forward';
+import { machineThreads } from '../onnx/ort-session';
 import { createFrozenForward } from '../onnx/select-frozen-forward';
 import { ActivationStore, augmentTag, prefixKey } from './activation-store';
 import type { FitData } from './fit-loop';
@@ -18,8 +19,8 @@ const FRESH_VARIANTS = 1_000_000;
 /** Everything a stage trains with, ready: the cut, the prefix runtime, the data; dispose after. */
 export interface PreparedStage {
   cut: FreezeCut;
-  /** The frozen prefix's runtime; null when nothing is frozen (the whole model trains on the images). */
-  forward: FrozenForward | null;
+  /** Where the frozen prefix ran: null when nothing is frozen (the whole model trains on the images). */
+  runtime: 'onnx' | 'tfjs' | null;
   data: FitData;
   /** Cache figures of this stage (null when the prefix runs live). */
   stats: CacheStats | null;
@@ -70,9 +71,9 @@ export async function prepareStage(ctx: StageContext, model: LayersModel, stage:
       const paths = new Map(dataset.images.map((i) => [i.contentHash, i.path]));
       const variants = variantsOf(config);
       ctx.emit({ type: 'phase', phase: 'training', stage: stage.stage, message: 'Nothing is frozen: every layer trains on the images.' });
-      return { cut, forward: null, data: stageData(dataset.images, variants, [size], { kind: 'pixels', recipe }, paths), stats: null, unreadable: [], dispose: () => cut.dispose() };
+      return { cut, runtime: null, data: stageData(dataset.images, variants, [size], { kind: 'pixels', recipe }, paths), stats: null, unreadable: [], dispose: () => cut.dispose() };
     }
-    const selected = await createFrozenForward(tf, model, { choice: config.runtime, outputs: cut.boundary });
+    const selected = await createFrozenForward(tf, model, { choice: config.runtime, outputs: cut.boundary, threads: machineThreads() });
     forward = selected.forward;
     const sizes = forward.outputShapes.map((shape) => shape.reduce((a, b) => a * b, 1));
     const variants = variantsOf(config);
@@ -111,15 +112,21 @@ export async function prepareStage(ctx: StageContext, model: LayersModel, stage:
     const bad = new Set(unreadable.map((u) => u.path));
     const usable = dataset.images.filter((i) => !bad.has(i.path));
     const data = stageData(usable, variants, sizes, store ? { kind: 'cache', store } : { kind: 'live', forward, recipe }, paths);
-    const open = forward;
+    const { runtime } = forward;
+    // Training from the cache needs the prefix no more: its session (and thread pool) goes now.
+    let open: FrozenForward | null = forward;
+    if (store) {
+      open.dispose();
+      open = null;
+    }
     return {
       cut,
-      forward: open,
+      runtime,
       data,
       stats,
       unreadable,
       dispose: () => {
-        open.dispose();
+        open?.dispose();
         cut.dispose();
       },
     };

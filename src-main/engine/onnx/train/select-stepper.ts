@@ -1,4 +1,3 @@
-import os from 'node:os';
 import type { Optimizer } from '@tensorflow/tfjs';
 import { GraftError } from '../../../api/errors';
 import type { RuntimeChoice } from '../../../api/types/inference';
@@ -6,6 +5,7 @@ import type { Tf } from '../../backend';
 import { tfjsStepper, type StepOptions, type SuffixStepper } from '../../training/fit-loop';
 import type { FreezeCut } from '../../training/training-model';
 import { onnxRuntimeOnce, type OnnxRuntimeStatus } from '../ort-loader';
+import { machineThreads } from '../ort-session';
 import { createOnnxStepper } from './onnx-stepper';
 
 /** Layers that are random in training in a way the ONNX step graph does not draw (it draws Dropout masks only). */
@@ -41,7 +41,7 @@ export async function selectStepper(tf: Tf, cut: FreezeCut, optimizer: Optimizer
   const status = await (options.loadOnnx ?? onnxRuntimeOnce)();
   if (!status.available) return onTfjs(status.error);
   try {
-    const threads = options.threads ?? Math.max(1, os.availableParallelism());
+    const threads = options.threads ?? machineThreads();
     const stepper = await createOnnxStepper(tf, status.runtime, cut.suffix, optimizer, { ...options, threads });
     return { stepper, fallbackReason: null, dispose: () => stepper.dispose() };
   } catch (error) {
