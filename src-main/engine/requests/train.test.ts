@@ -41,6 +41,7 @@ describe('train', () => {
     expect(result.evaluations[1]!.predictions).toHaveLength(6);
     expect(fs.existsSync(path.join(runDir, result.checkpoints.best!, 'model.json'))).toBe(true);
     expect(events.filter((e) => e.type === 'epoch')).toHaveLength(8);
+    expect(events.find((e) => e.type === 'phase' && e.phase === 'evaluating')).toMatchObject({ message: 'Evaluating the best checkpoint on the cached activations…' });
     const cacheEvents = events.filter((e) => e.type === 'cache');
     expect(cacheEvents.at(-1)).toMatchObject({ done: 30, total: 30, misses: 30 });
 
@@ -54,5 +55,10 @@ describe('train', () => {
       testContext<'evaluate'>(),
     );
     expect(evaluation.report.accuracy).toBe(result.evaluations[1]!.report.accuracy);
+    // The run evaluated from its cached prefix outputs; evaluating from the pixels gives the same probabilities.
+    const fromPixels = new Map(evaluation.predictions.map((p) => [p.imageId, p.probabilities]));
+    for (const p of result.evaluations[1]!.predictions) {
+      fromPixels.get(p.imageId)!.forEach((q, k) => expect(Math.abs(q - p.probabilities[k]!)).toBeLessThan(1e-4));
+    }
   }, 120_000);
 });

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { LayersModel } from '@tensorflow/tfjs';
+import type { LayersModel, Optimizer } from '@tensorflow/tfjs';
 import type { SplitEvaluation, TrainResult } from '../../api/types/runs';
 import type { BatchRecord, EpochRecord } from '../../api/types/training';
 import { machineThreads } from '../onnx/ort-session';
@@ -13,9 +13,10 @@ import { initialEarlyStopping } from '../training/early-stopping';
 import { fitSuffix, type LoopState } from '../training/fit-loop';
 import { explainTrainingError } from '../training/training-errors';
 import { selectStepper, type SelectedStepper } from '../onnx/train/select-stepper';
+import { adoptCheckpointWeights, evaluateFromCache } from '../training/evaluate-cached';
 import { createOptimizer, disposeOptimizer } from '../training/optimizers';
 import { planStages, totalEpochs } from '../training/run-stages';
-import { prepareStage } from '../training/stage-setup';
+import { prepareStage, type PreparedStage } from '../training/stage-setup';
 import { buildTrainingBase, inputSizeOf, scalingOf } from '../training/training-base';
 import { buildTrainingModel } from '../training/training-model';
 import { startRunFrom } from '../training/start-from';
@@ -94,6 +95,9 @@ async function train(params: EngineTrainParams, ctx: EngineContext<'train'>): Pr
   let bestCheckpoint: string | null = null;
   const cache = { hits: 0, misses: 0, bytes: 0 };
   const stageContext = { tf, config, dataset, weightsIdentity, activationCacheDir: params.activationCacheDir, emit: ctx.emit, checkpoint: ctx.checkpoint };
+  // The last stage, kept open when it trained from the cache: the evaluation reuses its cached prefix outputs.
+  let lastStage: { prepared: PreparedStage; stepper: SelectedStepper; optimizer: Optimizer } | null = null;
+  let evaluations: SplitEvaluation[] | null = null;
 
   try {
     for (let s = resume?.stageIndex ?? 0; s < stages.length; s++) {
@@ -175,20 +179,45 @@ async function train(params: EngineTrainParams, ctx: EngineContext<'train'>): Pr
           cache.misses += prepared.stats.misses;
           cache.bytes += prepared.stats.bytes;
         }
+        if (s === stages.length - 1 && prepared.cached && prepared.cut.fromLogits) lastStage = { prepared, stepper, optimizer };
       } finally {
-        await stepper?.dispose();
-        disposeOptimizer(optimizer);
         for (const v of resumeOptimizer) v.tensor.dispose();
         resumeOptimizer = [];
-        prepared.dispose();
+        if (lastStage?.prepared !== prepared) {
+          await stepper?.dispose();
+          disposeOptimizer(optimizer);
+          prepared.dispose();
+        }
+      }
+    }
+    const which = bestCheckpoint || hasCheckpoint(params.runDir, 'best') ? 'best' : 'last';
+    if (lastStage) {
+      const { prepared, stepper } = lastStage;
+      const training = new Set(prepared.cut.suffix.layers.filter((l) => l.trainable && l.trainableWeights.length > 0).map((l) => l.name));
+      if (await adoptCheckpointWeights(tf, model, params.runDir, which, training)) {
+        ctx.emit({ type: 'phase', phase: 'evaluating', stage: null, message: `Evaluating the ${which} checkpoint on the cached activations…` });
+        evaluations = await evaluateFromCache(
+          prepared.data,
+          stepper.stepper,
+          { checkpoint: which, classes, batchSize: config.batchSize, images: dataset.images, unreadable: new Set(prepared.unreadable.map((u) => u.path)) },
+          { checkpoint: ctx.checkpoint },
+        );
       }
     }
   } finally {
+    if (lastStage) {
+      await lastStage.stepper.dispose();
+      disposeOptimizer(lastStage.optimizer);
+      lastStage.prepared.dispose();
+    }
     model.dispose();
   }
 
-  ctx.emit({ type: 'phase', phase: 'evaluating', stage: null, message: 'Evaluating the best checkpoint…' });
-  const evaluations = await evaluateSplits(params, ctx, bestCheckpoint || hasCheckpoint(params.runDir, 'best') ? 'best' : 'last');
+  if (!evaluations) {
+    const which = bestCheckpoint || hasCheckpoint(params.runDir, 'best') ? 'best' : 'last';
+    ctx.emit({ type: 'phase', phase: 'evaluating', stage: null, message: `Evaluating the ${which} checkpoint…` });
+    evaluations = await evaluateSplits(params, ctx, which);
+  }
   const best = loop?.best ?? null;
   return {
     status: stoppedEarly ? 'stopped-early' : 'completed',

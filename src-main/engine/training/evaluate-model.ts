@@ -3,7 +3,7 @@ import type { RunImage, SplitEvaluation } from '../../api/types/runs';
 import type { FrozenForward } from '../inference/frozen-forward';
 import type { InputScaling } from '../inference/inference-model';
 import { argmaxRows, classificationReport, perSampleLoss } from './metrics';
-import { predictImages } from './predict-images';
+import { predictImages, type ImagePredictions } from './predict-images';
 
 /** What evaluating a trained model needs besides the model: its input recipe and what it is. */
 export interface EvaluationSetup {
@@ -27,6 +27,11 @@ export async function evaluateModel(
   hooks: { checkpoint(): Promise<void>; onProgress?(done: number, total: number): void },
 ): Promise<SplitEvaluation> {
   const result = await predictImages(forward, images, { size: setup.inputSize, scaling: setup.scaling }, setup.batchSize, hooks);
+  return evaluatePredictions(result, setup);
+}
+
+/** The evaluation of one split from each image's class probabilities (however they were computed). */
+export function evaluatePredictions(result: Pick<ImagePredictions, 'images' | 'probabilities' | 'classes'>, setup: Pick<EvaluationSetup, 'split' | 'checkpoint' | 'classes'>): SplitEvaluation {
   const labels = result.images.map((image) => image.label);
   const predicted = argmaxRows(result.probabilities, result.classes);
   const losses = perSampleLoss(result.probabilities, result.classes, labels);

@@ -70,6 +70,8 @@ export interface SuffixStepper {
   train(inputs: Float32Array[], labels: number[], step: number): Promise<{ loss: number; hits: number }>;
   /** The summed (unsmoothed) loss and the hits on a batch, in inference mode. */
   score(inputs: Float32Array[], labels: number[]): Promise<{ lossSum: number; hits: number }>;
+  /** The logits of a batch of n rows in inference mode ([n, units]; the suffix must end in logits, `fromLogits`). */
+  logits(inputs: Float32Array[], n: number): Promise<Float32Array>;
 }
 
 /** The tfjs stepper: `trainStep` and an inference-mode pass of the suffix itself. */
@@ -85,6 +87,14 @@ export function tfjsStepper(tf: Tf, suffix: LayersModel, optimizer: Optimizer, o
       });
       return Promise.resolve({ lossSum: sum!, hits: hits! });
     },
+    logits: (inputs, n) =>
+      Promise.resolve(
+        tf.tidy(() => {
+          const xs = batchTensors(tf, suffix, inputs, n);
+          const call = () => suffix.apply(xs.length === 1 ? xs[0]! : xs, { training: false }) as Tensor;
+          return (options.asLogits ? options.asLogits(call) : call()).dataSync() as Float32Array;
+        }),
+      ),
   };
 }
 

@@ -55,3 +55,26 @@ export function hitsFromLogits(logits: Float32Array, units: number, labels: read
   });
   return hits;
 }
+
+/** Class probabilities [N, classes] from logits: softmax rows, or (negative, positive) from one sigmoid unit. */
+export function probabilitiesFromLogits(logits: Float32Array, units: number): { probabilities: Float32Array; classes: number } {
+  const n = logits.length / units;
+  if (units === 1) {
+    const probabilities = new Float32Array(n * 2);
+    for (let i = 0; i < n; i++) {
+      const p = 1 / (1 + Math.exp(-logits[i]!));
+      probabilities[2 * i] = 1 - p;
+      probabilities[2 * i + 1] = p;
+    }
+    return { probabilities, classes: 2 };
+  }
+  const probabilities = new Float32Array(logits.length);
+  for (let i = 0; i < n; i++) {
+    let max = -Infinity;
+    for (let k = 0; k < units; k++) max = Math.max(max, logits[i * units + k]!);
+    let sum = 0;
+    for (let k = 0; k < units; k++) sum += Math.exp(logits[i * units + k]! - max);
+    for (let k = 0; k < units; k++) probabilities[i * units + k] = Math.exp(logits[i * units + k]! - max) / sum;
+  }
+  return { probabilities, classes: units };
+}

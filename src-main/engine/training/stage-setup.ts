@@ -21,6 +21,8 @@ export interface PreparedStage {
   cut: FreezeCut;
   /** Where the frozen prefix ran: null when nothing is frozen (the whole model trains on the images). */
   runtime: 'onnx' | 'tfjs' | null;
+  /** True when `data` reads the activation cache, which then holds every readable image of the run. */
+  cached: boolean;
   data: FitData;
   /** Cache figures of this stage (null when the prefix runs live). */
   stats: CacheStats | null;
@@ -71,7 +73,7 @@ export async function prepareStage(ctx: StageContext, model: LayersModel, stage:
       const paths = new Map(dataset.images.map((i) => [i.contentHash, i.path]));
       const variants = variantsOf(config);
       ctx.emit({ type: 'phase', phase: 'training', stage: stage.stage, message: 'Nothing is frozen: every layer trains on the images.' });
-      return { cut, runtime: null, data: stageData(dataset.images, variants, [size], { kind: 'pixels', recipe }, paths), stats: null, unreadable: [], dispose: () => cut.dispose() };
+      return { cut, runtime: null, cached: false, data: stageData(dataset.images, variants, [size], { kind: 'pixels', recipe }, paths), stats: null, unreadable: [], dispose: () => cut.dispose() };
     }
     const selected = await createFrozenForward(tf, model, { choice: config.runtime, outputs: cut.boundary, threads: machineThreads() });
     forward = selected.forward;
@@ -122,6 +124,7 @@ export async function prepareStage(ctx: StageContext, model: LayersModel, stage:
     return {
       cut,
       runtime,
+      cached: store !== null,
       data,
       stats,
       unreadable,

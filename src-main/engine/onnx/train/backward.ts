@@ -17,6 +17,12 @@ class Emit {
     readonly shapes: ReadonlyMap<string, Shape>,
   ) {}
 
+  /** True when a value is a float constant equal to `value` everywhere. */
+  isConstant(name: string, value: number): boolean {
+    const init = this.b.constant(name);
+    return init?.data instanceof Float32Array && init.data.every((v) => v === value);
+  }
+
   op(op: string, inputs: string[], base: string, attributes: Attribute[] = []): string {
     return this.b.addNode(op, inputs, base, attributes).outputs[0]!;
   }
@@ -70,7 +76,7 @@ const RULES: Record<string, Rule> = {
     // output y lies in [lo, hi], so sign((y − lo)·(hi − y)) is that mask.
     const y = node.outputs[0]!;
     const [, lo, hi] = node.inputs;
-    let inside = e.op('Sub', [y, lo!], `${node.name}_above`);
+    let inside = e.isConstant(lo!, 0) ? y : e.op('Sub', [y, lo!], `${node.name}_above`);
     if (hi) inside = e.op('Mul', [inside, e.op('Sub', [hi, y], `${node.name}_below`)], `${node.name}_inside`);
     return [wanted[0] ? e.op('Mul', [gy, e.op('Sign', [inside], `${node.name}_mask`)], `${node.name}_grad`) : null];
   },

@@ -100,6 +100,9 @@ export async function createOnnxStepper(tf: Tf, runtime: OnnxRuntime, suffix: La
       const perSample = crossEntropyFromLogits(logits, graphs.units, smoothedTargets(labels, graphs.units, 0));
       return { lossSum: perSample.reduce((a, b) => a + b, 0), hits: hitsFromLogits(logits, graphs.units, labels) };
     },
+    async logits(inputs, n) {
+      return logitsOf(await evaluate.run({ [graphs.inputName]: inputOf(inputs, n), ...weightFeeds() }));
+    },
     async dispose() {
       await Promise.all([step.release(), evaluate.release()]);
     },
