@@ -6,7 +6,7 @@ import type { BatchRecord, EpochRecord } from '../../api/types/training';
 import { machineThreads } from '../onnx/ort-session';
 import { createFrozenForward } from '../onnx/select-frozen-forward';
 import type { EngineTrainParams } from '../protocol';
-import { checkpointFolder, copyCheckpoint, loadCheckpoint, saveCheckpoint } from '../training/checkpoint';
+import { checkpointFolder, copyCheckpoint, loadCheckpoint, snapshotCheckpoint, writeCheckpoint } from '../training/checkpoint';
 import { classWeights } from '../training/class-weights';
 import { evaluateModel } from '../training/evaluate-model';
 import { initialEarlyStopping } from '../training/early-stopping';
@@ -98,6 +98,8 @@ async function train(params: EngineTrainParams, ctx: EngineContext<'train'>): Pr
   // The last stage, kept open when it trained from the cache: the evaluation reuses its cached prefix outputs.
   let lastStage: { prepared: PreparedStage; stepper: SelectedStepper; optimizer: Optimizer } | null = null;
   let evaluations: SplitEvaluation[] | null = null;
+  // The checkpoint being written in the background, if any.
+  let saving: Promise<void> = Promise.resolve();
 
   try {
     for (let s = resume?.stageIndex ?? 0; s < stages.length; s++) {
@@ -162,16 +164,24 @@ async function train(params: EngineTrainParams, ctx: EngineContext<'train'>): Pr
             onEpoch: async (record, best, state) => {
               history.push(record);
               ctx.emit({ type: 'epoch', stage: stage.stage, record, epochs: epochsInAll, best });
-              const saved = { epoch: state.epoch, stage: stage.stage, loop: { stageIndex: s, loop: state, history } satisfies ResumeState };
-              lastCheckpoint = await saveCheckpoint(tf, params.runDir, 'last', model, optimizer, saved);
-              ctx.emit({ type: 'checkpoint', which: 'last', epoch: record.epoch });
-              if (best) {
-                bestCheckpoint = await copyCheckpoint(params.runDir, 'last', 'best');
-                ctx.emit({ type: 'checkpoint', which: 'best', epoch: record.epoch });
-              }
+              const saved = { epoch: state.epoch, stage: stage.stage, loop: { stageIndex: s, loop: state, history: [...history] } satisfies ResumeState };
+              // Read out now, written while the next epoch trains (one write at a time, in order).
+              await saving;
+              const snapshot = await snapshotCheckpoint(tf, model, optimizer, saved);
+              saving = (async () => {
+                lastCheckpoint = await writeCheckpoint(params.runDir, 'last', snapshot);
+                ctx.emit({ type: 'checkpoint', which: 'last', epoch: record.epoch });
+                if (best) {
+                  bestCheckpoint = await copyCheckpoint(params.runDir, 'last', 'best');
+                  ctx.emit({ type: 'checkpoint', which: 'best', epoch: record.epoch });
+                }
+              })();
+              // Awaited before the next snapshot and when the stage ends; a failure surfaces there.
+              saving.catch(() => undefined);
             },
           },
         );
+        await saving;
         loop = outcome.state;
         stoppedEarly = stoppedEarly || outcome.stoppedEarly;
         if (prepared.stats) {
@@ -181,6 +191,8 @@ async function train(params: EngineTrainParams, ctx: EngineContext<'train'>): Pr
         }
         if (s === stages.length - 1 && prepared.cached && prepared.cut.fromLogits) lastStage = { prepared, stepper, optimizer };
       } finally {
+        // A cancelled or failed stage still finishes writing its last checkpoint (what a resume starts from).
+        await saving.catch(() => undefined);
         for (const v of resumeOptimizer) v.tensor.dispose();
         resumeOptimizer = [];
         if (lastStage?.prepared !== prepared) {

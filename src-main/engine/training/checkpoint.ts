@@ -30,8 +30,16 @@ export interface CheckpointState {
   optimizer: { name: string; shape: number[] }[];
 }
 
+/** A checkpoint's contents read out of the model and the optimizer, ready to be written. */
+export interface CheckpointSnapshot {
+  weights: Buffer;
+  modelJson: string;
+  optimizer: Buffer;
+  state: string;
+}
+
 /**
- * Writes the whole model (tfjs layers format: `model.json` + `weights.bin`), the optimizer's
+ * Saves the model (topology and weights as a tfjs layers model), the optimizer's slot
  * variables and the loop state into `<runDir>/checkpoints/<which>`. The folder is written
  * aside and swapped in, so a checkpoint is always whole: a kill mid-write leaves the previous one.
  */
@@ -43,10 +51,14 @@ export async function saveCheckpoint(
   optimizer: Optimizer | null,
   state: Omit<CheckpointState, 'optimizer'>,
 ): Promise<string> {
-  const target = path.join(runDir, checkpointFolder(which));
-  const aside = `${target}.${process.pid}.writing`;
-  await fs.promises.rm(aside, { recursive: true, force: true });
-  await fs.promises.mkdir(aside, { recursive: true });
+  return writeCheckpoint(runDir, which, await snapshotCheckpoint(tf, model, optimizer, state));
+}
+
+/**
+ * Reads what a checkpoint holds out of the model and the optimizer (the part that must happen
+ * between two training steps); `writeCheckpoint` then writes it while training goes on.
+ */
+export async function snapshotCheckpoint(tf: Tf, model: LayersModel, optimizer: Optimizer | null, state: Omit<CheckpointState, 'optimizer'>): Promise<CheckpointSnapshot> {
   let artifacts: io.ModelArtifacts | null = null;
   await model.save(
     tf.io.withSaveHandler(async (a) => {
@@ -56,7 +68,6 @@ export async function saveCheckpoint(
   );
   const saved = artifacts as io.ModelArtifacts | null;
   if (!saved?.weightData || !saved.weightSpecs) throw new GraftError('internal', 'The model gave no weights to save.');
-  const weights = Buffer.from(saved.weightData as ArrayBuffer);
   const modelJson = {
     format: 'layers-model',
     generatedBy: 'Graft',
@@ -75,12 +86,21 @@ export async function saveCheckpoint(
   // getWeights() hands out the live slot variables, plus a fresh scalar for the step count.
   for (const v of variables) if (v.name === 'iter') v.tensor.dispose();
   const full: CheckpointState = { ...state, optimizer: variables.map((v) => ({ name: v.name, shape: v.tensor.shape })) };
+  return { weights: Buffer.from(saved.weightData as ArrayBuffer), modelJson: JSON.stringify(modelJson), optimizer: Buffer.concat(values), state: JSON.stringify(full) };
+}
+
+/** Writes a snapshot as checkpoint `which`: aside, each file flushed, then swapped in whole. */
+export async function writeCheckpoint(runDir: string, which: CheckpointName, snapshot: CheckpointSnapshot): Promise<string> {
+  const target = path.join(runDir, checkpointFolder(which));
+  const aside = `${target}.${process.pid}.writing`;
+  await fs.promises.rm(aside, { recursive: true, force: true });
+  await fs.promises.mkdir(aside, { recursive: true });
   // The folder is swapped in whole, so its files need no atomic writes of their own; only flushing.
   await Promise.all([
-    writeDurably(path.join(aside, 'weights.bin'), weights),
-    writeDurably(path.join(aside, 'model.json'), JSON.stringify(modelJson)),
-    writeDurably(path.join(aside, 'optimizer.bin'), Buffer.concat(values)),
-    writeDurably(path.join(aside, 'state.json'), JSON.stringify(full)),
+    writeDurably(path.join(aside, 'weights.bin'), snapshot.weights),
+    writeDurably(path.join(aside, 'model.json'), snapshot.modelJson),
+    writeDurably(path.join(aside, 'optimizer.bin'), snapshot.optimizer),
+    writeDurably(path.join(aside, 'state.json'), snapshot.state),
   ]);
   await swapIn(aside, target);
   return checkpointFolder(which);
