@@ -76,6 +76,7 @@ async function graftRun(tmp: string, name: string, dataset: DatasetSnapshot, fre
       },
       {
         onEvent: (event) => {
+          if (event.type === 'cache' && event.done === event.total && event.total > 0) phases.push(`${((performance.now() - started) / 1000).toFixed(1)} s cache filled (${event.perSecond.toFixed(0)} images/s)`);
           if (event.type === 'phase') phases.push(`${((performance.now() - started) / 1000).toFixed(1)} s ${event.phase}${event.stage ? ` (${event.stage})` : ''}${event.stepRuntime ? ` steps on ${event.stepRuntime}` : ''}`);
         },
       },

@@ -39,8 +39,7 @@ export async function createOnnxStepper(tf: Tf, runtime: OnnxRuntime, suffix: La
   const order = suffix.trainableWeights.map((v) => variables.indexOf(v));
   if (order.some((i) => i < 0)) throw untrainable('a trainable weight has no place in the graph');
   const { ort } = runtime;
-  // Threads spin between the step's many small ops: a training step has the machine to itself.
-  const settings = sessionOptions({ threads: options.threads, allowSpinning: true });
+  const settings = sessionOptions({ threads: options.threads });
   const step = await ort.InferenceSession.create(graphs.step, settings);
   let evaluate: InferenceSession;
   try {
