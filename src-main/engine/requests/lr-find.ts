@@ -1,7 +1,7 @@
 import type { LrFinderResult } from '../../api/types/runs';
 import type { EngineLrFindParams } from '../protocol';
 import { classWeights } from '../training/class-weights';
-import { trainStep } from '../training/fit-loop';
+import { selectStepper, type SelectedStepper } from '../onnx/train/select-stepper';
 import { initialLrFinder, lrFinderRates, lrFinderRecord, suggestLearningRates } from '../training/lr-finder';
 import { createOptimizer, disposeOptimizer, setLearningRate } from '../training/optimizers';
 import { createRng, deriveSeed } from '../training/rng';
@@ -37,17 +37,19 @@ export async function runLrFind(params: EngineLrFindParams, ctx: EngineContext<'
       config.base.arch,
     );
     const optimizer = createOptimizer(tf, { ...config.optimizer, learningRate: rates[0]! });
+    let stepper: SelectedStepper | null = null;
     try {
       const { train } = prepared.data;
       const counts = new Array<number>(dataset.classes.length).fill(0);
       for (const example of train) counts[example.label]! += 1;
-      const options = {
+      // The same steps as the run would take: on ONNX Runtime where the trainable part has its gradients there.
+      stepper = await selectStepper(tf, prepared.cut, optimizer, {
+        choice: config.runtime,
+        seed: config.seed,
         classWeights: classWeights(config.classWeights, counts, dataset.classes),
-        output: config.head.output ?? ('softmax' as const),
-        fromLogits: prepared.cut.fromLogits,
-        asLogits: prepared.cut.asLogits,
+        output: config.head.output ?? 'softmax',
         labelSmoothing: config.labelSmoothing,
-      };
+      });
       let state = initialLrFinder();
       let order: number[] = [];
       for (let step = 0; step < rates.length; step++) {
@@ -56,7 +58,7 @@ export async function runLrFind(params: EngineLrFindParams, ctx: EngineContext<'
         const rows = order.splice(0, Math.min(config.batchSize, train.length)).map((i) => train[i]!);
         const inputs = await prepared.data.read(rows.map((r) => ({ key: r.key, variant: 0 })));
         setLearningRate(optimizer, rates[step]!);
-        const { loss } = trainStep(tf, prepared.cut.suffix, optimizer, inputs, rows.map((r) => r.label), options);
+        const { loss } = await stepper.stepper.train(inputs, rows.map((r) => r.label), step);
         const recorded = lrFinderRecord(finder, state, rates[step]!, loss);
         state = recorded.state;
         ctx.emit({ done: step + 1, total: rates.length, message: `Learning rate ${rates[step]!.toExponential(1)}: loss ${loss.toFixed(4)}` });
@@ -64,6 +66,7 @@ export async function runLrFind(params: EngineLrFindParams, ctx: EngineContext<'
       }
       return { points: state.points, suggestion: suggestLearningRates(state.points) };
     } finally {
+      await stepper?.dispose();
       disposeOptimizer(optimizer);
       prepared.dispose();
     }
