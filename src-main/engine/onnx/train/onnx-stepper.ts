@@ -56,7 +56,7 @@ export async function createOnnxStepper(tf: Tf, runtime: OnnxRuntime, suffix: La
     if (inputs.length !== 1) throw new Error(`The ONNX training graph takes one input; got ${inputs.length}.`);
     return tensor(inputs[0]!, [n, ...graphs.inputShape]);
   };
-  const logitsOf = (results: InferenceSession.ReturnType): Float32Array => results[graphs.logitsName]!.data as Float32Array;
+  const logitsOf = (results: InferenceSession.ReturnType, name = graphs.logitsName): Float32Array => results[name]!.data as Float32Array;
 
   return {
     runtime: 'onnx',
@@ -96,12 +96,12 @@ export async function createOnnxStepper(tf: Tf, runtime: OnnxRuntime, suffix: La
     async score(inputs, labels) {
       const n = labels.length;
       const results = await evaluate.run({ [graphs.inputName]: inputOf(inputs, n), ...weightFeeds() });
-      const logits = logitsOf(results);
+      const logits = logitsOf(results, graphs.evaluateLogitsName);
       const perSample = crossEntropyFromLogits(logits, graphs.units, smoothedTargets(labels, graphs.units, 0));
       return { lossSum: perSample.reduce((a, b) => a + b, 0), hits: hitsFromLogits(logits, graphs.units, labels) };
     },
     async logits(inputs, n) {
-      return logitsOf(await evaluate.run({ [graphs.inputName]: inputOf(inputs, n), ...weightFeeds() }));
+      return logitsOf(await evaluate.run({ [graphs.inputName]: inputOf(inputs, n), ...weightFeeds() }), graphs.evaluateLogitsName);
     },
     async dispose() {
       await Promise.all([step.release(), evaluate.release()]);

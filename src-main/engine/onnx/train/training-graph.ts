@@ -28,6 +28,8 @@ export interface TrainingGraphs {
   units: number;
   logitsName: string;
   gradNames: string[];
+  /** The evaluation graph's logits output (its inputs have the step graph's names). */
+  evaluateLogitsName: string;
 }
 
 /** True when a layer's weights train (and so are fed to the graph). */
@@ -86,13 +88,28 @@ export function buildTrainingGraphs(model: LayersModel, output: OutputKind): Tra
   const step = builder.toBytes(stepInputs, stepOutputs, `${model.name}_step`, 'Graft training step: forward, loss gradient, backward.');
 
   const evaluation = buildOnnxGraph(model, { training: { feeds: trains, logitsLayer: logitsLayer.name, dropout: 'identity' } });
+  const sameInputs = evaluation.inputName === inputName && evaluation.weightInputs.every((w, i) => w.name === open.weightInputs[i]?.name);
+  if (!sameInputs || evaluation.weightInputs.length !== open.weightInputs.length) throw untrainable('the evaluation graph names its inputs differently');
   const evaluate = evaluation.builder.toBytes(
     [float(evaluation.inputName, ['N', ...inputShape]), ...evaluation.weightInputs.map((w) => float(w.name, w.shape))],
     [float(evaluation.outputs[0]!.name, ['N', units])],
     `${model.name}_evaluate`,
     'Graft evaluation of the trainable part: logits.',
   );
-  return { step, evaluate, inputName, inputShape, weights: open.weightInputs, masks: open.maskInputs, targetsName, coefName, units, logitsName: logits.name, gradNames };
+  return {
+    step,
+    evaluate,
+    inputName,
+    inputShape,
+    weights: open.weightInputs,
+    masks: open.maskInputs,
+    targetsName,
+    coefName,
+    units,
+    logitsName: logits.name,
+    gradNames,
+    evaluateLogitsName: evaluation.outputs[0]!.name,
+  };
 }
 
 /** Every trainable weight of the model is fed exactly once (else some weight would silently not train). */
