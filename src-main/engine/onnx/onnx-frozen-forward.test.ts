@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTfjsFrozenForward } from '../inference/frozen-forward';
 import { buildModel } from '../models/build-model';
 import { createOnnxFrozenForward } from './onnx-frozen-forward';
-import { loadOnnxRuntime, type OnnxRuntime } from './ort-loader';
+import type { OnnxRuntime } from './ort-loader';
+import { requireOnnxRuntime } from './test-support/ort-runtime';
 import { maxAbsDiff, randomFloats, randomizeBatchNorms, smallModel } from './test-support/parity';
 
 let tmp = '';
@@ -15,9 +16,7 @@ let runtime: OnnxRuntime;
 beforeAll(async () => {
   await tf.setBackend('cpu');
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'graft-onnx-forward-'));
-  const status = await loadOnnxRuntime();
-  if (!status.available) throw new Error(status.error);
-  runtime = status.runtime;
+  runtime = await requireOnnxRuntime();
 });
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 

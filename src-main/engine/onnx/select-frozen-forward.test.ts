@@ -1,16 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import type { SymbolicTensor } from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadOnnxRuntime, type OnnxRuntime } from './ort-loader';
+import type { OnnxRuntime } from './ort-loader';
+import { requireOnnxRuntime } from './test-support/ort-runtime';
 import { createFrozenForward } from './select-frozen-forward';
 import { smallModel } from './test-support/parity';
 
 let runtime: OnnxRuntime;
 beforeAll(async () => {
   await tf.setBackend('cpu');
-  const status = await loadOnnxRuntime();
-  if (!status.available) throw new Error(status.error);
-  runtime = status.runtime;
+  runtime = await requireOnnxRuntime();
 });
 
 const apply = (layer: { apply(x: SymbolicTensor): unknown }, x: SymbolicTensor) => layer.apply(x) as SymbolicTensor;

@@ -4,16 +4,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildModel } from '../../models/build-model';
 import { tfjsStepper, type StepOptions } from '../../training/fit-loop';
 import { cutOf } from '../../training/training-model';
-import { loadOnnxRuntime, type OnnxRuntime } from '../ort-loader';
+import type { OnnxRuntime } from '../ort-loader';
+import { requireOnnxRuntime } from '../test-support/ort-runtime';
 import { randomFloats, randomizeBatchNorms } from '../test-support/parity';
 import { createOnnxStepper } from './onnx-stepper';
 
 let runtime: OnnxRuntime;
 beforeAll(async () => {
   await tf.setBackend('cpu');
-  const status = await loadOnnxRuntime();
-  if (!status.available) throw new Error(status.error);
-  runtime = status.runtime;
+  runtime = await requireOnnxRuntime();
 });
 
 const apply = (layer: { apply(x: SymbolicTensor | SymbolicTensor[]): unknown }, x: SymbolicTensor | SymbolicTensor[]) => layer.apply(x) as SymbolicTensor;

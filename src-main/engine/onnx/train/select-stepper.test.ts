@@ -2,15 +2,14 @@ import * as tf from '@tensorflow/tfjs';
 import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cutOf } from '../../training/training-model';
-import { loadOnnxRuntime, type OnnxRuntime } from '../ort-loader';
+import type { OnnxRuntime } from '../ort-loader';
+import { requireOnnxRuntime } from '../test-support/ort-runtime';
 import { selectStepper, type SelectStepperOptions } from './select-stepper';
 
 let runtime: OnnxRuntime;
 beforeAll(async () => {
   await tf.setBackend('cpu');
-  const status = await loadOnnxRuntime();
-  if (!status.available) throw new Error(status.error);
-  runtime = status.runtime;
+  runtime = await requireOnnxRuntime();
 });
 
 const apply = (layer: { apply(x: SymbolicTensor): unknown }, x: SymbolicTensor) => layer.apply(x) as SymbolicTensor;
