@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatasetSnapshot } from '../../api/types/runs';
 import { ActivationStore, prefixKey } from '../training/activation-store';
 import { writeSeparableDataset } from '../training/test-support/separable-images';
-import { epochsOf, smallConfig, testContext, trainTempDir } from '../training/test-support/train-fixtures';
+import { epochsOf, smallConfig, smallConfig as baseConfig, testContext, trainTempDir } from '../training/test-support/train-fixtures';
 import { runTrain } from './train';
 
 const tmp = trainTempDir();
@@ -16,17 +16,19 @@ beforeAll(async () => {
 });
 afterAll(() => tmp.cleanup());
 
-describe('cancel, resume, cache', () => {
+describe.each(['tfjs', 'auto'] as const)('cancel and resume, steps on %s', (runtime) => {
+  const smallConfig = (over: Parameters<typeof baseConfig>[0] = {}) => baseConfig({ runtime, ...over });
+
   it('a cancelled run keeps its last checkpoint, and resuming it finishes the remaining epochs with the same history', async () => {
     const config = smallConfig({ epochs: 4 });
-    const full = await runTrain(tmp.params('reference', config, dataset), testContext());
+    const full = await runTrain(tmp.params(`reference-${runtime}`, config, dataset), testContext());
     const events: unknown[] = [];
-    await expect(runTrain(tmp.params('cut', config, dataset), testContext(events, { cancelAfter: 9 }))).rejects.toMatchObject({ code: 'cancelled' });
+    await expect(runTrain(tmp.params(`cut-${runtime}`, config, dataset), testContext(events, { cancelAfter: 9 }))).rejects.toMatchObject({ code: 'cancelled' });
     const done = epochsOf(events).length;
     expect(done).toBeGreaterThanOrEqual(1);
     expect(done).toBeLessThan(4);
-    expect(fs.existsSync(path.join(tmp.dir, 'cut', 'checkpoints', 'last', 'model.json'))).toBe(true);
-    const resumed = await runTrain(tmp.params('cut', config, dataset, true), testContext());
+    expect(fs.existsSync(path.join(tmp.dir, `cut-${runtime}`, 'checkpoints', 'last', 'model.json'))).toBe(true);
+    const resumed = await runTrain(tmp.params(`cut-${runtime}`, config, dataset, true), testContext());
     expect(resumed.history).toHaveLength(4);
     resumed.history.forEach((h, i) => {
       expect(h.epoch).toBe(i);
@@ -43,10 +45,12 @@ describe('cancel, resume, cache', () => {
       if (e.type === 'epoch') counts.push(tf.memory().numTensors);
       emit(e);
     };
-    await runTrain(tmp.params('memory', smallConfig({ epochs: 4, head: { pooling: 'avg', layers: [{ units: 16, dropout: 0.2 }] } }), dataset), ctx);
+    await runTrain(tmp.params(`memory-${runtime}`, smallConfig({ epochs: 4, head: { pooling: 'avg', layers: [{ units: 16, dropout: 0.2 }] } }), dataset), ctx);
     expect(new Set(counts).size).toBe(1);
   }, 120_000);
+});
 
+describe('cache', () => {
   it('keys the cache by image content, weights, input and cut: any change misses, nothing else does', async () => {
     const identity = { arch: 'mobilenet_v2', weights: 'bundled:x', inputSize: 32, scaling: 'unit', cut: ['head_pool'], weightsHash: 'abc' };
     const key = prefixKey(identity);

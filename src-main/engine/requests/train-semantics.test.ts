@@ -6,7 +6,7 @@ import { loadCheckpoint } from '../training/checkpoint';
 import { buildTrainingBase } from '../training/training-base';
 import { buildTrainingModel } from '../training/training-model';
 import { writeSeparableDataset } from '../training/test-support/separable-images';
-import { epochsOf, smallConfig, testContext, trainTempDir } from '../training/test-support/train-fixtures';
+import { epochsOf, smallConfig, smallConfig as baseConfig, testContext, trainTempDir } from '../training/test-support/train-fixtures';
 import { runTrain } from './train';
 
 const tmp = trainTempDir();
@@ -24,7 +24,11 @@ async function movingStats(model: tf.LayersModel, name: string): Promise<number[
   return (await Promise.all(weights.map(async (w) => Array.from((await w.read().data()) as Float32Array)))).flat();
 }
 
-describe('training semantics', () => {
+// Each runtime the steps can take: tfjs, and ONNX Runtime (auto picks it for these models).
+describe.each(['tfjs', 'auto'] as const)('training semantics, steps on %s', (runtime) => {
+  const smallConfig = (over: Parameters<typeof baseConfig>[0] = {}) => baseConfig({ runtime, ...over });
+  const steps = runtime === 'auto' ? 'onnx' : 'tfjs';
+
   it('a frozen BatchNormalization after a trainable layer keeps its moving statistics bit for bit; a trainable one learns its scale but keeps the pretrained statistics', async () => {
     const config = smallConfig({
       freeze: { kind: 'layers', layers: ['block_16_project', 'Conv_1', 'Conv_1_bn'] },
@@ -37,9 +41,10 @@ describe('training semantics', () => {
     const trainableBefore = await movingStats(initial, 'Conv_1_bn');
     const gammaBefore = Array.from((await initial.getLayer('Conv_1_bn').weights[0]!.read().data()) as Float32Array);
     initial.dispose();
-    const result = await runTrain(tmp.params('bn', config, dataset), testContext());
+    const result = await runTrain(tmp.params(`bn-${runtime}`, config, dataset), testContext());
     expect(result.history).toHaveLength(1);
-    const { model } = await loadCheckpoint(tf as unknown as Tf, `${tmp.dir}/bn`, 'last');
+    expect(result.stepRuntime).toBe(steps);
+    const { model } = await loadCheckpoint(tf as unknown as Tf, `${tmp.dir}/bn-${runtime}`, 'last');
     try {
       expect(await movingStats(model, 'block_16_project_BN')).toEqual(frozenBefore);
       expect(await movingStats(model, 'Conv_1_bn')).toEqual(trainableBefore);
@@ -50,14 +55,15 @@ describe('training semantics', () => {
   }, 120_000);
 
   it('the same seed gives the same metrics on the cpu backend', async () => {
-    const a = await runTrain(tmp.params('seed-a', smallConfig({ epochs: 2 }), dataset), testContext());
-    const b = await runTrain(tmp.params('seed-b', smallConfig({ epochs: 2 }), dataset), testContext());
+    const a = await runTrain(tmp.params(`seed-a-${runtime}`, smallConfig({ epochs: 2 }), dataset), testContext());
+    const b = await runTrain(tmp.params(`seed-b-${runtime}`, smallConfig({ epochs: 2 }), dataset), testContext());
+    expect(b.stepRuntime).toBe(steps);
     expect(b.history.map((h) => [h.loss, h.acc, h.valLoss])).toEqual(a.history.map((h) => [h.loss, h.acc, h.valLoss]));
   }, 120_000);
 
   it('cached and uncached runs give the same losses for the same seed', async () => {
-    const cached = await runTrain(tmp.params('cached', smallConfig(), dataset), testContext());
-    const live = await runTrain(tmp.params('live', smallConfig({ useCache: false }), dataset), testContext());
+    const cached = await runTrain(tmp.params(`cached-${runtime}`, smallConfig(), dataset), testContext());
+    const live = await runTrain(tmp.params(`live-${runtime}`, smallConfig({ useCache: false }), dataset), testContext());
     expect(live.cache).toEqual({ hits: 0, misses: 0, bytes: 0 });
     live.history.forEach((h, i) => {
       expect(h.loss).toBeCloseTo(cached.history[i]!.loss, 4);
@@ -67,12 +73,14 @@ describe('training semantics', () => {
 
   it('stops with a clear message when the loss is not a number', async () => {
     const config = smallConfig({ epochs: 4, optimizer: { name: 'sgd', learningRate: 1e4 }, head: { pooling: 'avg', layers: [{ units: 64, activation: 'linear' }, { units: 64, activation: 'linear' }] } });
-    await expect(runTrain(tmp.params('nan', config, dataset), testContext())).rejects.toMatchObject({
+    await expect(runTrain(tmp.params(`nan-${runtime}`, config, dataset), testContext())).rejects.toMatchObject({
       code: 'bad-request',
       message: expect.stringMatching(/loss became (NaN|Infinity).*Lower the learning rate/),
     });
   }, 120_000);
+});
 
+describe('training semantics', () => {
   it('trains every layer from scratch (weights none) on a tiny input, straight from the images', async () => {
     const config = smallConfig({ base: { arch: 'mobilenet_v2', weights: 'none', inputSize: 32 }, freeze: { kind: 'all' }, epochs: 2, optimizer: { name: 'adam', learningRate: 0.001 } });
     const events: unknown[] = [];
