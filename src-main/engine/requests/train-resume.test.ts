@@ -65,9 +65,9 @@ describe('cache', () => {
     expect(await store.read('b'.repeat(64), 0)).toBeNull();
     expect(await store.read(a, 1)).toBeNull();
     expect(store.stats).toEqual({ hits: 1, misses: 2, bytes: 32 });
-    // A truncated entry (a disk that filled up mid-write by another tool) is a miss, not garbage, for the next run that opens the cache.
-    const file = path.join(tmp.dir, 'keys', key, 'aa', `${a}-0.f32`);
-    fs.writeFileSync(file, Buffer.alloc(8));
+    // A truncated pack (a disk that filled up mid-write by another tool) is a miss, not garbage, for the next run that opens the cache.
+    const packs = path.join(tmp.dir, 'keys', key, 'packs');
+    for (const file of fs.readdirSync(packs)) fs.truncateSync(path.join(packs, file), 8);
     expect(await new ActivationStore(path.join(tmp.dir, 'keys'), key, 4).read(a, 0)).toBeNull();
   });
 

@@ -93,7 +93,7 @@ export async function fillActivationStore(
   // A batch's outputs are stored while the next batch runs (the prefix runs off the main thread).
   let storing: { ok: { item: PrefixItem }[]; outputs: Float32Array[]; count: number } | null = null;
   const storeBatch = async (pending: NonNullable<typeof storing>) => {
-    for (const [i, l] of pending.ok.entries()) await store.write(l.item.contentHash, l.item.variant, concatRow(pending.outputs, sizes, i));
+    await store.writeMany(pending.ok.map((l, i) => ({ contentHash: l.item.contentHash, variant: l.item.variant, values: concatRow(pending.outputs, sizes, i) })));
     done += pending.count;
     const seconds = Math.max((performance.now() - started) / 1000, 1e-3);
     hooks.onProgress?.({ done, total, computed: done - (total - missing.length), perSecond: (done - (total - missing.length)) / seconds });
