@@ -18,7 +18,7 @@ import { createOptimizer, disposeOptimizer } from '../training/optimizers';
 import { planStages, totalEpochs } from '../training/run-stages';
 import { prepareStage, type PreparedStage } from '../training/stage-setup';
 import { buildTrainingBase, inputSizeOf, scalingOf } from '../training/training-base';
-import { buildTrainingModel } from '../training/training-model';
+import { buildTrainingModel, trains } from '../training/training-model';
 import { startRunFrom } from '../training/start-from';
 import { installTrainingKernels } from '../training/wasm-gradients';
 import type { EngineContext } from '../worker/engine-context';
@@ -100,6 +100,8 @@ async function train(params: EngineTrainParams, ctx: EngineContext<'train'>): Pr
   let evaluations: SplitEvaluation[] | null = null;
   // The checkpoint being written in the background, if any.
   let saving: Promise<void> = Promise.resolve();
+  // The checkpoint evaluated at the end: the best one (this process's or an earlier one's), else the last.
+  const chosenCheckpoint = (): 'best' | 'last' => (bestCheckpoint || hasCheckpoint(params.runDir, 'best') ? 'best' : 'last');
 
   try {
     for (let s = resume?.stageIndex ?? 0; s < stages.length; s++) {
@@ -164,7 +166,7 @@ async function train(params: EngineTrainParams, ctx: EngineContext<'train'>): Pr
             onEpoch: async (record, best, state) => {
               history.push(record);
               ctx.emit({ type: 'epoch', stage: stage.stage, record, epochs: epochsInAll, best });
-              const saved = { epoch: state.epoch, stage: stage.stage, loop: { stageIndex: s, loop: state, history: [...history] } satisfies ResumeState };
+              const saved = { epoch: state.epoch, stage: stage.stage, loop: { stageIndex: s, loop: state, history } satisfies ResumeState };
               // Read out now, written while the next epoch trains (one write at a time, in order).
               await saving;
               const snapshot = await snapshotCheckpoint(tf, model, optimizer, saved);
@@ -202,10 +204,10 @@ async function train(params: EngineTrainParams, ctx: EngineContext<'train'>): Pr
         }
       }
     }
-    const which = bestCheckpoint || hasCheckpoint(params.runDir, 'best') ? 'best' : 'last';
     if (lastStage) {
+      const which = chosenCheckpoint();
       const { prepared, stepper } = lastStage;
-      const training = new Set(prepared.cut.suffix.layers.filter((l) => l.trainable && l.trainableWeights.length > 0).map((l) => l.name));
+      const training = new Set(prepared.cut.suffix.layers.filter(trains).map((l) => l.name));
       if (await adoptCheckpointWeights(tf, model, params.runDir, which, training)) {
         ctx.emit({ type: 'phase', phase: 'evaluating', stage: null, message: `Evaluating the ${which} checkpoint on the cached activations…` });
         evaluations = await evaluateFromCache(
@@ -226,7 +228,7 @@ async function train(params: EngineTrainParams, ctx: EngineContext<'train'>): Pr
   }
 
   if (!evaluations) {
-    const which = bestCheckpoint || hasCheckpoint(params.runDir, 'best') ? 'best' : 'last';
+    const which = chosenCheckpoint();
     ctx.emit({ type: 'phase', phase: 'evaluating', stage: null, message: `Evaluating the ${which} checkpoint…` });
     evaluations = await evaluateSplits(params, ctx, which);
   }

@@ -45,10 +45,10 @@ export interface ActivationEntry {
   values: Float32Array;
 }
 
-/** Where an entry is: its pack file and its position there. */
+/** Where an entry is: its pack file and the byte offset of its values there. */
 interface EntryPlace {
   pack: string;
-  index: number;
+  offset: number;
 }
 
 /** A pack file's suffix; anything else in `packs/` (a temporary file of a killed writer) is ignored. */
@@ -143,7 +143,7 @@ export class ActivationStore {
       throw error;
     }
     const places = this.places();
-    names.forEach((name, index) => places.set(name, { pack, index }));
+    names.forEach((name, i) => places.set(name, { pack, offset: dataOffset + i * this.floats * 4 }));
     this.stats.bytes += entries.length * this.floats * 4;
     entries.forEach((e, i) => this.keep(names[i]!, e.values));
   }
@@ -155,7 +155,7 @@ export class ActivationStore {
     this.memoBytes += values.byteLength;
   }
 
-  /** Reads an entry from its pack; false when the pack is gone or damaged. */
+  /** Reads an entry from its pack (checked whole when indexed); false when the pack is gone or cut short since. */
   private readPlace(place: EntryPlace, target: Float32Array): boolean {
     let fd: number;
     try {
@@ -165,10 +165,8 @@ export class ActivationStore {
       return false;
     }
     try {
-      const header = readHeader(fd, fs.fstatSync(fd).size, this.floats);
-      if (!header) return false;
       const view = new Uint8Array(target.buffer, target.byteOffset, this.floats * 4);
-      return fs.readSync(fd, view, 0, view.byteLength, header.dataOffset + place.index * this.floats * 4) === view.byteLength;
+      return fs.readSync(fd, view, 0, view.byteLength, place.offset) === view.byteLength;
     } finally {
       fs.closeSync(fd);
     }
@@ -195,7 +193,7 @@ export class ActivationStore {
       }
       try {
         const header = readHeader(fd, fs.fstatSync(fd).size, this.floats);
-        header?.names.forEach((name, i) => index.set(name, { pack, index: i }));
+        header?.names.forEach((name, i) => index.set(name, { pack, offset: header.dataOffset + i * this.floats * 4 }));
       } finally {
         fs.closeSync(fd);
       }

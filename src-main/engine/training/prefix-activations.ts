@@ -90,14 +90,6 @@ export async function fillActivationStore(
     );
   hooks.onProgress?.({ done, total, computed: 0, perSecond: 0 });
   const sizes = forward.outputShapes.map((shape) => shape.reduce((a, b) => a * b, 1));
-  // A batch's outputs are stored while the next batch runs (the prefix runs off the main thread).
-  let storing: { ok: { item: PrefixItem }[]; outputs: Float32Array[]; count: number } | null = null;
-  const storeBatch = async (pending: NonNullable<typeof storing>) => {
-    await store.writeMany(pending.ok.map((l, i) => ({ contentHash: l.item.contentHash, variant: l.item.variant, values: concatRow(pending.outputs, sizes, i) })));
-    done += pending.count;
-    const seconds = Math.max((performance.now() - started) / 1000, 1e-3);
-    hooks.onProgress?.({ done, total, computed: done - (total - missing.length), perSecond: (done - (total - missing.length)) / seconds });
-  };
   let next = missing.length > 0 ? load(missing.slice(0, batchSize)) : null;
   for (let start = 0; next; start += batchSize) {
     const loaded = await next;
@@ -106,18 +98,16 @@ export async function fillActivationStore(
     await hooks.checkpoint();
     const ok = loaded.filter((l): l is { item: PrefixItem; input: Float32Array } => 'input' in l);
     for (const l of loaded) if ('reason' in l) unreadable.push({ path: l.item.path, reason: l.reason ?? 'could not be read' });
-    let running: Promise<Float32Array[]> = Promise.resolve([]);
     if (ok.length > 0) {
       const batch = new Float32Array(ok.length * perImage);
       ok.forEach((l, i) => batch.set(l.input, i * perImage));
-      running = forward.run(batch, ok.length);
-      // Handled here so a failure while the previous batch is stored is not unhandled; awaited below.
-      running.catch(() => undefined);
+      const outputs = await forward.run(batch, ok.length);
+      await store.writeMany(ok.map((l, i) => ({ contentHash: l.item.contentHash, variant: l.item.variant, values: concatRow(outputs, sizes, i) })));
     }
-    if (storing) await storeBatch(storing);
-    storing = { ok, outputs: await running, count: loaded.length };
+    done += loaded.length;
+    const seconds = Math.max((performance.now() - started) / 1000, 1e-3);
+    hooks.onProgress?.({ done, total, computed: done - (total - missing.length), perSecond: (done - (total - missing.length)) / seconds });
   }
-  if (storing) await storeBatch(storing);
   return unreadable;
 }
 

@@ -9,7 +9,7 @@ import { applyWasmLayerGradients } from './wasm-layer-gradients';
 type Layer = LayersModel['layers'][number];
 
 /** Layers whose output in training differs from inference by chance: never part of a cached prefix. */
-const STOCHASTIC = new Set(['Dropout', 'SpatialDropout1D', 'SpatialDropout2D', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout']);
+export const STOCHASTIC = new Set(['Dropout', 'SpatialDropout1D', 'SpatialDropout2D', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout']);
 
 /**
  * Grafts a classification head onto a trunk built without its top and without pooling: pooling
@@ -89,7 +89,7 @@ export interface FreezeCut {
 }
 
 /** True when a layer has weights that train (the model's `trainable` flags as they are now). */
-function trains(layer: Layer): boolean {
+export function trains(layer: Layer): boolean {
   return layer.trainable && layer.trainableWeights.length > 0;
 }
 

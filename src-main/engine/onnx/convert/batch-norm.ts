@@ -1,5 +1,6 @@
 import { configOf, graphAxis, onlyInput, outputShape, unsupported, type ConvertContext, type FoldableConv, type LayerConverter } from './context';
 import { attr, type GraphBuilder } from './graph-builder';
+import type { WeightRole } from '../../models/weights/weight-roles';
 import type { Layer } from './layer-graph';
 import { layerWeights, requireWeight, type WeightArray } from './weights';
 
@@ -25,16 +26,16 @@ export const convertBatchNormalization: LayerConverter = (call, inputs, ctx) => 
   if (typeof axis !== 'number' || graphAxis(layer, axis, rank) !== (rank === 4 ? 1 : rank - 1) || rank < 2) {
     throw unsupported(layer, `only the channel axis is supported, got axis ${JSON.stringify(config.axis)} on rank ${rank}`);
   }
-  const params = bnParams(layer, config);
+  const weights = layerWeights(layer);
+  const params = bnParams(layer, config, weights);
   const shape = outputShape(call);
   if (input.conv && ctx.soleConsumer(input.conv.call) === call) {
     if (input.conv.weight && !ctx.feeds(layer)) fold(input.conv, params, ctx.builder, layer.name);
-    else foldByNodes(input.conv, layer, params, ctx);
+    else foldByNodes(input.conv, layer, params, weights, ctx);
     return { name: input.name, shape };
   }
   const b = ctx.builder;
   // A missing gamma or beta (scale/center off) is a constant 1 or 0, never fed.
-  const weights = layerWeights(layer);
   const scaleOrShift = (role: 'gamma' | 'beta', values: Float32Array) =>
     weights.has(role) ? ctx.weight(layer, role, { shape: [values.length], data: values }, 'keras').name : b.addFloats(`${layer.name}_${role}`, [values.length], values).name;
   const names = [
@@ -47,8 +48,7 @@ export const convertBatchNormalization: LayerConverter = (call, inputs, ctx) => 
   return { name: node.outputs[0]!, shape };
 };
 
-function bnParams(layer: Layer, config: Record<string, unknown>): BnParams {
-  const weights = layerWeights(layer);
+function bnParams(layer: Layer, config: Record<string, unknown>, weights: Map<WeightRole, WeightArray>): BnParams {
   const mean = requireWeight(layer, weights, 'moving_mean').data;
   const variance = requireWeight(layer, weights, 'moving_variance').data;
   const channels = mean.length;
@@ -67,10 +67,9 @@ function bnParams(layer: Layer, config: Record<string, unknown>): BnParams {
  * weight tensors before the convolution, so no pass over the activations is left and the
  * gradients reach W, b, gamma and beta through them.
  */
-function foldByNodes(conv: FoldableConv, layer: Layer, bn: BnParams, ctx: ConvertContext): void {
+function foldByNodes(conv: FoldableConv, layer: Layer, bn: BnParams, weights: Map<WeightRole, WeightArray>, ctx: ConvertContext): void {
   const b = ctx.builder;
   const channels = bn.mean.length;
-  const weights = layerWeights(layer);
   const name = layer.name;
   b.insertBefore(conv.node, () => {
     const inv = Float32Array.from(bn.variance, (v) => 1 / Math.sqrt(v + bn.epsilon));

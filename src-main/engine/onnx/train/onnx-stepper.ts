@@ -58,6 +58,9 @@ export async function createOnnxStepper(tf: Tf, runtime: OnnxRuntime, suffix: La
   };
   const logitsOf = (results: InferenceSession.ReturnType, name = graphs.logitsName): Float32Array => results[name]!.data as Float32Array;
 
+  const evaluateLogits = async (inputs: Float32Array[], n: number): Promise<Float32Array> =>
+    logitsOf(await evaluate.run({ [graphs.inputName]: inputOf(inputs, n), ...weightFeeds() }), graphs.evaluateLogitsName);
+
   return {
     runtime: 'onnx',
     async train(inputs, labels, stepNumber) {
@@ -94,15 +97,11 @@ export async function createOnnxStepper(tf: Tf, runtime: OnnxRuntime, suffix: La
       return { loss, hits };
     },
     async score(inputs, labels) {
-      const n = labels.length;
-      const results = await evaluate.run({ [graphs.inputName]: inputOf(inputs, n), ...weightFeeds() });
-      const logits = logitsOf(results, graphs.evaluateLogitsName);
+      const logits = await evaluateLogits(inputs, labels.length);
       const perSample = crossEntropyFromLogits(logits, graphs.units, smoothedTargets(labels, graphs.units, 0));
       return { lossSum: perSample.reduce((a, b) => a + b, 0), hits: hitsFromLogits(logits, graphs.units, labels) };
     },
-    async logits(inputs, n) {
-      return logitsOf(await evaluate.run({ [graphs.inputName]: inputOf(inputs, n), ...weightFeeds() }), graphs.evaluateLogitsName);
-    },
+    logits: evaluateLogits,
     async dispose() {
       await Promise.all([step.release(), evaluate.release()]);
     },

@@ -3,13 +3,11 @@ import { GraftError } from '../../../api/errors';
 import type { RuntimeChoice } from '../../../api/types/inference';
 import type { Tf } from '../../backend';
 import { tfjsStepper, type StepOptions, type SuffixStepper } from '../../training/fit-loop';
-import type { FreezeCut } from '../../training/training-model';
+import { STOCHASTIC, type FreezeCut } from '../../training/training-model';
 import { onnxRuntimeOnce, type OnnxRuntimeStatus } from '../ort-loader';
 import { machineThreads } from '../ort-session';
 import { createOnnxStepper } from './onnx-stepper';
 
-/** Layers that are random in training in a way the ONNX step graph does not draw (it draws Dropout masks only). */
-const UNDRAWN_NOISE = new Set(['SpatialDropout1D', 'SpatialDropout2D', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout']);
 
 /** What picking a stepper needs besides the cut and the optimizer. */
 export interface SelectStepperOptions extends Pick<StepOptions, 'classWeights' | 'labelSmoothing' | 'output'> {
@@ -55,6 +53,7 @@ export async function selectStepper(tf: Tf, cut: FreezeCut, optimizer: Optimizer
 function cannotTrainOnOnnx(cut: FreezeCut): string | null {
   if (!cut.fromLogits) return 'the model does not end in a softmax or sigmoid Dense layer';
   if (cut.batchStatistics) return 'a trainable BatchNormalization uses batch statistics';
-  const noise = cut.suffix.layers.find((l) => UNDRAWN_NOISE.has(l.getClassName()));
+  // The step graph draws Dropout masks only; other layers random in training stay on tfjs.
+  const noise = cut.suffix.layers.find((l) => STOCHASTIC.has(l.getClassName()) && l.getClassName() !== 'Dropout');
   return noise ? `layer "${noise.name}" (${noise.getClassName()}) draws noise in training` : null;
 }

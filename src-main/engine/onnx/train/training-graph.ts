@@ -3,6 +3,7 @@ import { buildOnnxGraph, type MaskInput } from '../convert/convert-model';
 import { attr, type ValueInfo } from '../convert/graph-builder';
 import type { Layer } from '../convert/layer-graph';
 import type { WeightInput } from '../convert/weight-feed';
+import { trains } from '../../training/training-model';
 import { appendBackward, untrainable } from './backward';
 import { inferShapes, type Shape } from './graph-shapes';
 
@@ -30,11 +31,6 @@ export interface TrainingGraphs {
   gradNames: string[];
   /** The evaluation graph's logits output (its inputs have the step graph's names). */
   evaluateLogitsName: string;
-}
-
-/** True when a layer's weights train (and so are fed to the graph). */
-export function trains(layer: Layer): boolean {
-  return layer.trainable && layer.trainableWeights.length > 0;
 }
 
 /**
