@@ -176,8 +176,9 @@ describe.each(ARCHS)('$arch cut at its freeze cut', ({ arch, size, lastBlocks, l
       const trainingLoss = () =>
         tf.tidy(() => tf.losses.softmaxCrossEntropy(tf.oneHot(tf.tensor1d(LABELS, 'int32'), 3), cut.suffix.apply(tensorsOf(cut, inputs, LABELS.length), { training: true }) as Tensor).dataSync()[0]!);
       const before = trainingLoss();
-      // The second stage's rate (1e-3 × 0.1): small enough that each step goes downhill.
-      const optimizer = tf.train.adam(1e-4);
+      // Plain gradient descent at a small rate goes downhill whatever the random trunk; Adam's first
+      // steps move every weight by about the rate, which on VGG16's wide layers sometimes overshoots.
+      const optimizer = tf.train.sgd(1e-3);
       for (let step = 0; step < 4; step++) expect(Number.isFinite(trainStep(tf, cut.suffix, optimizer, inputs, LABELS, STEP).loss)).toBe(true);
       optimizer.dispose();
       expect(trainingLoss()).toBeLessThan(before);
