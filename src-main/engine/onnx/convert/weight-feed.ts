@@ -1,6 +1,7 @@
 import type { WeightRole } from '../../models/weights/weight-roles';
-import { attr, type GraphBuilder, type Initializer } from './graph-builder';
+import type { GraphBuilder, Initializer } from './graph-builder';
 import type { Layer } from './layer-graph';
+import { addTranspose } from './transpose-nodes';
 import { convKernel, denseAsConvKernel, depthwiseKernel, type WeightArray } from './weights';
 
 /** The ONNX layout a Keras weight takes in the graph. */
@@ -36,7 +37,7 @@ function toLayout(weight: WeightArray, layout: WeightLayout): WeightArray {
   }
 }
 
-/** The same layout change as graph nodes: a Transpose, then a Reshape where the ranks differ. */
+/** The same layout change as graph nodes: a transpose, then the ONNX shape where it differs. */
 function layoutNodes(layout: WeightLayout, shape: readonly number[]): { perm: number[] | null; reshape: number[] | null } {
   switch (layout) {
     case 'keras':
@@ -72,7 +73,7 @@ export function fedWeight(builder: GraphBuilder, inputs: WeightInput[], layer: L
   inputs.push({ name, layer, role, shape: [...weight.shape] });
   const { perm, reshape } = layoutNodes(layout, weight.shape);
   let value = name;
-  if (perm) value = builder.addNode('Transpose', [value], `${name}_onnx`, [attr.ints('perm', perm)]).outputs[0]!;
+  if (perm) value = addTranspose(builder, value, weight.shape, perm, `${name}_onnx`);
   if (reshape) value = builder.addNode('Reshape', [value, builder.addInt64s(`${name}_shape`, reshape).name], `${name}_onnx`).outputs[0]!;
   return { name: value, constant: null };
 }

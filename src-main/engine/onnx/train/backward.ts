@@ -1,5 +1,6 @@
 import { GraftError } from '../../../api/errors';
 import { attr, type Attribute, type GraphBuilder, type NodeRecord } from '../convert/graph-builder';
+import { addTranspose } from '../convert/transpose-nodes';
 import { floatAttr, intAttr, intsAttr, type Shape } from './graph-shapes';
 
 /** The largest int64, as ONNX Slice takes for "to the end". */
@@ -35,8 +36,9 @@ class Emit {
     return this.b.addScalar(base, value).name;
   }
 
-  transpose(x: string, perm: number[], base: string): string {
-    return this.op('Transpose', [x], base, [attr.ints('perm', perm)]);
+  /** Transpose(x, perm), on fewer axes where `x`'s shape (given, or inferred) allows. */
+  transpose(x: string, perm: number[], base: string, shape: Shape | undefined = this.shapes.get(x)): string {
+    return shape ? addTranspose(this.b, x, shape, perm, base) : this.op('Transpose', [x], base, [attr.ints('perm', perm)]);
   }
 
   slice(x: string, starts: number[], ends: number[], axes: number[], base: string): string {
@@ -65,7 +67,7 @@ const RULES: Record<string, Rule> = {
   Transpose: (node, gy, wanted, e) => {
     const perm = intsAttr(node, 'perm', []);
     const inverse = perm.map((_, i) => perm.indexOf(i));
-    return [wanted[0] ? e.transpose(gy, inverse, `${node.name}_grad`) : null];
+    return [wanted[0] ? e.transpose(gy, inverse, `${node.name}_grad`, e.shapes.get(node.outputs[0]!)) : null];
   },
   Reshape: (node, gy, wanted, e) => [wanted[0] ? e.op('Reshape', [gy, e.op('Shape', [node.inputs[0]!], `${node.name}_inshape`)], `${node.name}_grad`) : null],
   Flatten: (node, gy, wanted, e) => RULES.Reshape!(node, gy, wanted, e),
@@ -218,7 +220,7 @@ function convGrads(node: NodeRecord, gy: string, wanted: boolean[], e: Emit): (s
       grads[0] = e.op('Conv', [gy, e.transpose(w, [1, 0, 2, 3], `${n}_wt`)], `${n}_grad_x`, [attr.ints('kernel_shape', [1, 1])]);
     } else if (sh === 1 && sw === 1) {
       let flipped = e.op('Slice', [w, e.ints(`${n}_fs`, [-1, -1]), e.ints(`${n}_fe`, [-TO_END, -TO_END]), e.ints(`${n}_fa`, [2, 3]), e.ints(`${n}_fst`, [-1, -1])], `${n}_wflip`);
-      if (!depthwise) flipped = e.transpose(flipped, [1, 0, 2, 3], `${n}_wflip_t`);
+      if (!depthwise) flipped = e.transpose(flipped, [1, 0, 2, 3], `${n}_wflip_t`, e.shape(w));
       const back = [(kh - 1) * dh - t, (kw - 1) * dw - l, (kh - 1) * dh - b, (kw - 1) * dw - r];
       if (back.some((p) => p < 0)) throw untrainable(`"${node.name}" pads more than its kernel reaches`);
       grads[0] = e.op('Conv', [gy, flipped], `${n}_grad_x`, [attr.ints('kernel_shape', [kh, kw]), attr.ints('dilations', [dh, dw]), attr.ints('pads', back), attr.int('group', group)]);
@@ -236,7 +238,7 @@ function convGrads(node: NodeRecord, gy: string, wanted: boolean[], e: Emit): (s
   }
 
   if (wanted[1]) {
-    const gyT = e.transpose(gy, [1, 0, 2, 3], `${n}_gy_t`);
+    const gyT = e.transpose(gy, [1, 0, 2, 3], `${n}_gy_t`, e.shape(node.outputs[0]!));
     if (pointwise) {
       const g2 = e.op('Reshape', [gyT, e.ints(`${n}_gy_2d`, [co, -1])], `${n}_gy_mat`);
       const x2 = e.op('Reshape', [e.transpose(x, [0, 2, 3, 1], `${n}_x_nhwc`), e.ints(`${n}_x_2d`, [-1, ci])], `${n}_x_mat`);
@@ -251,7 +253,7 @@ function convGrads(node: NodeRecord, gy: string, wanted: boolean[], e: Emit): (s
         attr.int('group', depthwise ? ci : 1),
       ]);
       const cropped = e.slice(correlation, [0, 0], [kh, kw], [2, 3], `${n}_gw_crop`);
-      grads[1] = depthwise ? e.op('Reshape', [cropped, e.ints(`${n}_gw_shape`, [ci, 1, kh, kw])], `${n}_grad_w`) : e.transpose(cropped, [1, 0, 2, 3], `${n}_grad_w`);
+      grads[1] = depthwise ? e.op('Reshape', [cropped, e.ints(`${n}_gw_shape`, [ci, 1, kh, kw])], `${n}_grad_w`) : e.transpose(cropped, [1, 0, 2, 3], `${n}_grad_w`, [ci, co, kh, kw]);
     }
   }
 
