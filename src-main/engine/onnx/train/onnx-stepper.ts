@@ -57,6 +57,11 @@ export async function createOnnxStepper(tf: Tf, runtime: OnnxRuntime, suffix: La
     return tensor(inputs[0]!, [n, ...graphs.inputShape]);
   };
   const logitsOf = (results: InferenceSession.ReturnType, name = graphs.logitsName): Float32Array => results[name]!.data as Float32Array;
+  // ONNX Runtime writes the gradients into the same buffers every step (their shapes do not
+  // depend on the batch): a step allocates no gradient memory, so the collector has less to do.
+  const gradients = graphs.weights.map((w) => tensor(new Float32Array(w.shape.reduce((a, b) => a * b, 1)), w.shape));
+  const fetches: Record<string, OrtTensor | null> = { [graphs.logitsName]: null };
+  graphs.gradNames.forEach((name, i) => (fetches[name] = gradients[i]!));
 
   const evaluateLogits = async (inputs: Float32Array[], n: number): Promise<Float32Array> =>
     logitsOf(await evaluate.run({ [graphs.inputName]: inputOf(inputs, n), ...weightFeeds() }), graphs.evaluateLogitsName);
@@ -74,7 +79,7 @@ export async function createOnnxStepper(tf: Tf, runtime: OnnxRuntime, suffix: La
         ...weightFeeds(),
         ...dropoutMasks(graphs, n, deriveSeed(options.seed, 'dropout', stepNumber), tensor),
       };
-      const results = await step.run(feeds);
+      const results = await step.run(feeds, fetches);
       const logits = logitsOf(results);
       const perSample = crossEntropyFromLogits(logits, graphs.units, targets);
       let loss = 0;
@@ -83,15 +88,15 @@ export async function createOnnxStepper(tf: Tf, runtime: OnnxRuntime, suffix: La
       const hits = hitsFromLogits(logits, graphs.units, labels);
       if (Number.isFinite(loss)) {
         // In the suffix's order (string keys keep insertion order).
-        const gradients: NamedTensorMap = {};
+        const named: NamedTensorMap = {};
         for (const i of order) {
           const name = (variables[i]!.read() as TfVariable).name;
-          gradients[name] = tf.tensor(results[graphs.gradNames[i]!]!.data as Float32Array, graphs.weights[i]!.shape, 'float32');
+          named[name] = tf.tensor(gradients[i]!.data as Float32Array, graphs.weights[i]!.shape, 'float32');
         }
         try {
-          optimizer.applyGradients(gradients);
+          optimizer.applyGradients(named);
         } finally {
-          tf.dispose(Object.values(gradients));
+          tf.dispose(Object.values(named));
         }
       }
       return { loss, hits };
