@@ -16,6 +16,7 @@ export default defineConfig({
           index: resolve(__dirname, 'src-main/electron/main.ts'),
           cli: resolve(__dirname, 'src-main/cli/main.ts'),
           engine: resolve(__dirname, 'src-main/engine/worker/engine-main.ts'),
+          'ort-thread': resolve(__dirname, 'src-main/engine/onnx/ort-thread/ort-thread-main.ts'),
         },
       },
     },

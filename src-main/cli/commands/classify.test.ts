@@ -36,7 +36,7 @@ describe('graft classify', () => {
     expect(await runCli(argv.slice(0, -1), [command], human)).toBe(0);
     expect(human.stdout.join('\n')).toMatch(new RegExp(`${path.basename(image!)}\\n +\\d+\\.\\d% +\\S+ \\(n\\d{8}\\)`));
     expect(human.stdout.join('\n')).toContain(`${broken}: not an image`);
-    expect(human.stdout.join('\n')).toContain('Runtime: ONNX Runtime (onnxruntime-node 1.30.0, cpu, 1 thread)');
+    expect(human.stdout.join('\n')).toContain('Runtime: ONNX Runtime (onnxruntime-node 1.30.0, cpu, 1 thread, off the main thread)');
     const forced = capture();
     expect(await runCli([...argv.slice(0, -1), '--runtime', 'tfjs'], [command], forced)).toBe(0);
     expect(forced.stdout.join('\n')).toContain('Runtime: TensorFlow.js (wasm backend)');

@@ -43,7 +43,7 @@ describe('graft embed', () => {
     expect(report.source).toEqual({ kind: 'folder', dir: folder, images: 6 });
     expect(report.failed).toEqual([{ path: broken, reason: expect.stringMatching(/not an image/) }]);
     expect(['wasm', 'cpu', 'tensorflow']).toContain(report.backend);
-    expect(report).toMatchObject({ runtime: 'onnx', runtimeDetails: 'onnxruntime-node 1.30.0, cpu, 1 thread', fallbackReason: null });
+    expect(report).toMatchObject({ runtime: 'onnx', runtimeDetails: 'onnxruntime-node 1.30.0, cpu, 1 thread, off the main thread', fallbackReason: null });
     expect(csvLines(report.indexOut)).toEqual(['row,path', ...[...top, ...nested].map((p, i) => `${i},${p}`)]);
     expect(fs.statSync(out).size).toBe(128 + 5 * 1280 * 4);
     expect(io.stderr).toEqual([]); // --json: no progress lines
@@ -80,7 +80,7 @@ describe('graft embed', () => {
     expect(tfjs.stdout.join('\n')).toMatch(/\nRuntime: TensorFlow\.js \(wasm backend\)$/);
     const onnx = capture();
     expect(await runCli([...argv, '--runtime', 'onnx', '--threads', '2', '--out', path.join(dir, 'onnx.npy'), '--json'], [command], onnx)).toBe(0);
-    expect(JSON.parse(onnx.stdout.join(''))).toMatchObject({ rows: 2, runtime: 'onnx', runtimeDetails: 'onnxruntime-node 1.30.0, cpu, 2 threads' });
+    expect(JSON.parse(onnx.stdout.join(''))).toMatchObject({ rows: 2, runtime: 'onnx', runtimeDetails: 'onnxruntime-node 1.30.0, cpu, 2 threads, off the main thread' });
   });
 
   it('stops on Ctrl+C and leaves no output files', async () => {

@@ -58,7 +58,7 @@ describe('prepareModel', () => {
     const tfjs = await prepareModel(tf, { ...base, weights: 'bundled', runtime: 'tfjs' });
     try {
       expect(onnx.forward.runtime).toBe('onnx');
-      expect(onnx.forward.description).toMatch(/^onnxruntime-node 1\.30\.0, cpu, 1 thread$/);
+      expect(onnx.forward.description).toMatch(/^onnxruntime-node 1\.30\.0, cpu, 1 thread, off the main thread$/);
       const batch = twoImages(64, onnx.scaling);
       const [a] = await onnx.forward.run(batch, 2);
       const [b] = await tfjs.forward.run(batch, 2);

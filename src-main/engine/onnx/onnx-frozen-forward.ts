@@ -6,7 +6,8 @@ import { layerGraph } from './convert/layer-graph';
 import { cachedGraph, type GraphCacheKey } from './graph-cache';
 import { modelFingerprint } from './model-fingerprint';
 import { onnxRuntimeOnce, type OnnxRuntime } from './ort-loader';
-import { DEFAULT_THREADS, openOrtSession, type OrtSessionOptions } from './ort-session';
+import { DEFAULT_THREADS, openOrtSession, type OrtSession, type OrtSessionOptions } from './ort-session';
+import { ortThread } from './ort-thread/ort-thread';
 
 /** Options of the ONNX Runtime forward. */
 export interface OnnxFrozenForwardOptions extends FrozenForwardOptions, Omit<OrtSessionOptions, 'optimizedModelFilePath'> {
@@ -21,6 +22,12 @@ export interface OnnxFrozenForwardOptions extends FrozenForwardOptions, Omit<Ort
   key?: Omit<GraphCacheKey, 'cut'>;
   /** Passed to ONNX Runtime, for tests that inspect the optimised graph. */
   optimizedModelFilePath?: string;
+  /**
+   * Where the session runs: on the engine's ONNX Runtime thread ('own': the calling thread stays
+   * free to decode the next images and answer messages while a pass runs), or on the calling
+   * thread ('caller', the default; also what 'own' falls back to when the thread cannot start).
+   */
+  thread?: 'own' | 'caller';
 }
 
 /** What the ONNX forward also reports beyond the seam: where its graph came from. */
@@ -65,19 +72,16 @@ export async function createOnnxFrozenForward(model: LayersModel, options: OnnxF
   }
 
   const threads = options.threads ?? DEFAULT_THREADS;
-  const session = await openOrtSession(runtime, source, {
-    threads,
-    provider,
-    allowSpinning: options.allowSpinning,
-    optimizedModelFilePath: options.optimizedModelFilePath,
-  });
+  const sessionOptions: OrtSessionOptions = { threads, provider, allowSpinning: options.allowSpinning, optimizedModelFilePath: options.optimizedModelFilePath };
+  const opened = options.thread === 'own' ? await openOnOwnThread(runtime, source, sessionOptions) : { session: await openOrtSession(runtime, source, sessionOptions), own: false };
+  const { session } = opened;
   if (session.outputNames.length !== outputShapes.length) {
     await session.dispose();
     throw new Error(`The ONNX graph has ${session.outputNames.length} outputs; ${outputShapes.length} were asked for.`);
   }
   return {
     runtime: 'onnx',
-    description: `onnxruntime-node ${runtime.version}, ${provider}, ${threads} thread${threads === 1 ? '' : 's'}`,
+    description: `onnxruntime-node ${runtime.version}, ${provider}, ${threads} thread${threads === 1 ? '' : 's'}${opened.own ? ', off the main thread' : ''}`,
     inputShape,
     outputLayers: graph.outputs.map((o) => o.name),
     outputShapes,
@@ -91,6 +95,15 @@ export async function createOnnxFrozenForward(model: LayersModel, options: OnnxF
       void session.dispose();
     },
   };
+}
+
+/** Opens the session on the engine's ONNX Runtime thread, or on this one when that thread cannot start or open it. */
+async function openOnOwnThread(runtime: OnnxRuntime, source: string | Uint8Array, options: OrtSessionOptions): Promise<{ session: OrtSession; own: boolean }> {
+  try {
+    return { session: await ortThread().open(source, options), own: true };
+  } catch {
+    return { session: await openOrtSession(runtime, source, options), own: false };
+  }
 }
 
 async function requireRuntime(): Promise<OnnxRuntime> {

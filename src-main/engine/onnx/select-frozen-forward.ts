@@ -32,7 +32,9 @@ export async function createFrozenForward(tf: Tf, model: LayersModel, options: S
     return { forward: createTfjsFrozenForward(tf, model, rest), fallbackReason: status.error };
   }
   try {
-    return { forward: await createOnnxFrozenForward(model, { ...rest, onnxRuntime: status.runtime }), fallbackReason: null };
+    // The real runtime runs off this thread; an injected one (tests) stays on it.
+    const thread = rest.thread ?? (loadOnnx === onnxRuntimeOnce ? 'own' : 'caller');
+    return { forward: await createOnnxFrozenForward(model, { ...rest, thread, onnxRuntime: status.runtime }), fallbackReason: null };
   } catch (error) {
     const unsupportedLayer = error instanceof GraftError && error.details.reason === 'onnx-unsupported-layer';
     if (choice === 'onnx' || !unsupportedLayer) throw error;

@@ -43,7 +43,7 @@ describe('embed and classify choose their runtime', () => {
     const list = [images[0]!, corrupt, ...images.slice(1)];
     const viaOnnx = await embed({ ...embedParams('onnx'), images: list }, testContext(tf as unknown as Tf));
     const viaTfjs = await embed({ ...embedParams('tfjs'), images: list, runtime: 'tfjs' }, testContext(tf as unknown as Tf));
-    expect(viaOnnx).toMatchObject({ rows: 5, dims: 1280, runtime: 'onnx', runtimeDetails: 'onnxruntime-node 1.30.0, cpu, 1 thread', fallbackReason: null });
+    expect(viaOnnx).toMatchObject({ rows: 5, dims: 1280, runtime: 'onnx', runtimeDetails: 'onnxruntime-node 1.30.0, cpu, 1 thread, off the main thread', fallbackReason: null });
     expect(viaTfjs).toMatchObject({ rows: 5, dims: 1280, runtime: 'tfjs', runtimeDetails: 'tfjs cpu', fallbackReason: null });
     expect(viaOnnx.failed).toEqual([{ path: corrupt, reason: expect.stringMatching(/not an image/) }]);
     const a = readNpy(viaOnnx.out);
