@@ -51,9 +51,14 @@ async function handle(request: OrtThreadRequest): Promise<{ reply: OrtThreadRepl
   }
 }
 
+// One request at a time, in the order sent: a session is never closed while a run of it waits
+// for its turn (onnxruntime-node starts a run on the next turn of this thread's event loop).
+let queue: Promise<void> = Promise.resolve();
 port.on('message', (request: OrtThreadRequest) => {
-  handle(request).then(
-    ({ reply, transfer }) => port.postMessage(reply, transfer),
-    (error: unknown) => port.postMessage({ id: request.id, ok: false, error: asThreadError(error) } satisfies OrtThreadReply),
+  queue = queue.then(() =>
+    handle(request).then(
+      ({ reply, transfer }) => port.postMessage(reply, transfer),
+      (error: unknown) => port.postMessage({ id: request.id, ok: false, error: asThreadError(error) } satisfies OrtThreadReply),
+    ),
   );
 });

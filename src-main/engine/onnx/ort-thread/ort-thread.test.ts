@@ -79,3 +79,22 @@ describe('OrtThread', () => {
     await again.dispose();
   });
 });
+
+describe('OrtThread ordering', () => {
+  it('closes a session only after the runs sent before the close', async () => {
+    const local = new OrtThread();
+    try {
+      const session = await local.open(slowGraph(300, 6), { threads: 1 });
+      const x = new Float32Array(300 * 300).fill(0.01);
+      const runs = [session.run(x, [300, 300]), session.run(x, [300, 300])];
+      const closed = session.dispose();
+      const outputs = await Promise.all(runs);
+      await closed;
+      // (c·J)^7 for the all-ones n×n matrix J is c^7·n^6·J.
+      const expected = 0.01 ** 7 * 300 ** 6;
+      for (const [y] of outputs) expect(Math.abs(y![0]! / expected - 1)).toBeLessThan(1e-4);
+    } finally {
+      await local.terminate();
+    }
+  });
+});
