@@ -6,6 +6,9 @@ export type OrtThreadRequest =
   | { op: 'run'; id: number; session: number; input: Float32Array; dims: number[] }
   | { op: 'close'; id: number; session: number };
 
+/** A request before it is numbered: each kind of request without its `id`. */
+export type OrtThreadCall = OrtThreadRequest extends infer R ? (R extends OrtThreadRequest ? Omit<R, 'id'> : never) : never;
+
 /** What an opened session looks like from outside. */
 export interface OpenedSession {
   session: number;

@@ -5,7 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { GraftError, type ErrorCode } from '../../../api/errors';
 import type { OrtSession, OrtSessionOptions } from '../ort-session';
-import type { OpenedSession, OrtThreadReply, OrtThreadRequest, ThreadError } from './ort-thread-protocol';
+import type { OpenedSession, OrtThreadCall, OrtThreadReply, OrtThreadRequest, ThreadError } from './ort-thread-protocol';
 
 /** The built entry's file name (electron.vite.config.ts names it). */
 const BUILT_ENTRY = 'ort-thread.js';
@@ -85,7 +85,7 @@ export class OrtThread {
     return worker;
   }
 
-  private call<T>(request: Omit<OrtThreadRequest, 'id'>, transfer: ArrayBuffer[] = []): Promise<T> {
+  private call<T>(request: OrtThreadCall, transfer: ArrayBuffer[] = []): Promise<T> {
     const worker = this.ensure();
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
