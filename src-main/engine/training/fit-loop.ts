@@ -72,6 +72,12 @@ export interface SuffixStepper {
   score(inputs: Float32Array[], labels: number[]): Promise<{ lossSum: number; hits: number }>;
   /** The logits of a batch of n rows in inference mode ([n, units]; the suffix must end in logits, `fromLogits`). */
   logits(inputs: Float32Array[], n: number): Promise<Float32Array>;
+  /**
+   * Writes what the stepper keeps itself (weights and optimizer state it updated outside tfjs)
+   * into the tfjs model and optimizer. The loop calls it before each epoch's hook (checkpoints
+   * read the model) and when the stage ends; steppers that update tfjs directly have none.
+   */
+  sync?(): void;
 }
 
 /** The tfjs stepper: `trainStep` and an inference-mode pass of the suffix itself. */
@@ -216,6 +222,7 @@ export async function fitSuffix(tf: Tf, suffix: LayersModel, optimizer: Optimize
       stop = decision.stop;
     }
     state.epoch += 1;
+    stepper.sync?.();
     await hooks.onEpoch(record, improved, { ...state, early: { ...state.early } });
     if (stop) {
       stoppedEarly = true;

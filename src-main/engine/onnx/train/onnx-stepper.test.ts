@@ -138,3 +138,86 @@ describe('createOnnxStepper', () => {
     expect(worstUpdateGap(r).gap).toBeLessThan(1e-3);
   });
 });
+
+describe('Adam inside the step graph', () => {
+  /** Largest |a − b| over every weight of two models. */
+  function weightGap(a: LayersModel, b: LayersModel): number {
+    const wa = weightsOf(a);
+    const wb = weightsOf(b);
+    let gap = 0;
+    wa.forEach((w, i) => w.forEach((v, k) => (gap = Math.max(gap, Math.abs(v - wb[i]![k]!)))));
+    return gap;
+  }
+
+  it('leaves the weights and optimizer state tfjs\'s Adam leaves with the same gradients, and goes on from them', async () => {
+    const [onTfjs, inGraph] = twin(() => coverageModel(3));
+    const cutA = cutOf(tf, onTfjs, { batchNormInference: 'all' });
+    const cutB = cutOf(tf, inGraph, { batchNormInference: 'all' });
+    const adamA = tf.train.adam(0.01, 0.9, 0.999, 1e-7);
+    const adamB = tf.train.adam(0.01, 0.9, 0.999, 1e-7);
+    const options = { classWeights: [1, 2, 0.5], labelSmoothing: 0.1, output: 'softmax' as const, seed: 1, threads: 1 };
+    const a = await createOnnxStepper(tf, runtime, cutA.suffix, adamA, { ...options, update: 'tfjs' });
+    const b = await createOnnxStepper(tf, runtime, cutB.suffix, adamB, options);
+    expect([a.update, b.update]).toEqual(['tfjs', 'graph']);
+    const shape = cutA.suffix.inputs[0]!.shape.slice(1) as number[];
+    const size = shape.reduce((x, y) => x * y, 1);
+    const labels = [0, 2, 1, 2];
+    const rates = [0.01, 0.004, 0.02, 0.01];
+    const step = async (k: number) => {
+      const x = randomFloats(labels.length * size, 20 + k);
+      adamA.learningRate = rates[k]!;
+      adamB.learningRate = rates[k]!;
+      const [la, lb] = [await a.train([x], labels, k), await b.train([x], labels, k)];
+      expect(Math.abs(la.loss - lb.loss)).toBeLessThan(1e-5);
+    };
+    for (let k = 0; k < 3; k++) await step(k);
+    // The tfjs model has not moved yet: the graph's weights reach it at sync.
+    expect(weightGap(onTfjs, inGraph)).toBeGreaterThan(1e-3);
+    b.sync!();
+    expect(weightGap(onTfjs, inGraph)).toBeLessThan(1e-6);
+    const [stateA, stateB] = [await adamA.getWeights(), await adamB.getWeights()];
+    // The same slots under the same names (tfjs numbers the variables of later models: "kernel_3").
+    const plain = (name: string) => name.replace(/_\d+\/([mv])$/, '/$1');
+    expect(stateB.map((w) => plain(w.name))).toEqual(stateA.map((w) => plain(w.name)));
+    expect(stateB.map((w) => w.name).slice(1, 3)).toEqual(cutB.suffix.trainableWeights.slice(0, 2).map((v) => `${v.read().name}/m`));
+    stateA.forEach((w, i) => {
+      const [va, vb] = [w.tensor.dataSync(), stateB[i]!.tensor.dataSync()];
+      const scale = Math.max(1e-12, ...Array.from(va, Math.abs));
+      va.forEach((v, k) => expect(Math.abs(v - vb[k]!) / scale, `${w.name}[${k}]`).toBeLessThan(1e-5));
+    });
+    // Evaluation reads the same weights, and a fourth step continues from the written-back state.
+    const x = randomFloats(labels.length * size, 40);
+    expect(Math.abs((await a.score([x], labels)).lossSum - (await b.score([x], labels)).lossSum)).toBeLessThan(1e-4);
+    await step(3);
+    b.sync!();
+    expect(weightGap(onTfjs, inGraph)).toBeLessThan(1e-6);
+    expect(adamB.iterations).toBe(4);
+    await Promise.all([a.dispose(), b.dispose()]);
+    for (const o of [adamA, adamB]) o.dispose();
+    cutA.dispose();
+    cutB.dispose();
+    onTfjs.dispose();
+    inGraph.dispose();
+  });
+
+  it('uses weights set on the model after a sync (a checkpoint adopted for evaluation)', async () => {
+    const [model, other] = twin(() => coverageModel(3));
+    const cut = cutOf(tf, model, { batchNormInference: 'all' });
+    const adam = tf.train.adam(0.05);
+    const stepper = await createOnnxStepper(tf, runtime, cut.suffix, adam, { classWeights: [], labelSmoothing: 0, output: 'softmax', seed: 1, threads: 1 });
+    const size = (cut.suffix.inputs[0]!.shape.slice(1) as number[]).reduce((x, y) => x * y, 1);
+    const x = randomFloats(3 * size, 7);
+    const before = await stepper.score([x], [0, 1, 2]);
+    await stepper.train([x], [0, 1, 2], 0);
+    stepper.sync!();
+    expect((await stepper.score([x], [0, 1, 2])).lossSum).not.toBeCloseTo(before.lossSum, 6);
+    // Put the untrained weights back on the model: evaluation follows the model.
+    model.setWeights(other.getWeights());
+    expect((await stepper.score([x], [0, 1, 2])).lossSum).toBeCloseTo(before.lossSum, 6);
+    await stepper.dispose();
+    adam.dispose();
+    cut.dispose();
+    model.dispose();
+    other.dispose();
+  });
+});

@@ -4,6 +4,7 @@ import { attr, type ValueInfo } from '../convert/graph-builder';
 import type { Layer } from '../convert/layer-graph';
 import type { WeightInput } from '../convert/weight-feed';
 import { trains } from '../../training/training-model';
+import { appendAdamUpdate, type AdamGraph, type AdamHyper } from './adam-update';
 import { appendBackward, untrainable } from './backward';
 import { inferShapes, type Shape } from './graph-shapes';
 
@@ -31,6 +32,11 @@ export interface TrainingGraphs {
   gradNames: string[];
   /** The evaluation graph's logits output (its inputs have the step graph's names). */
   evaluateLogitsName: string;
+  /**
+   * When asked for: the step graph followed by Adam's update — the step's inputs plus the moments
+   * and Adam's scalars in, the logits and the updated weights and moments out (no gradients).
+   */
+  adam: { step: Uint8Array; graph: AdamGraph } | null;
 }
 
 /**
@@ -42,7 +48,7 @@ export interface TrainingGraphs {
  * Throws `untrainable` (reason `onnx-untrainable`) or the converter's unsupported-layer error
  * when some part has no ONNX form or gradient here.
  */
-export function buildTrainingGraphs(model: LayersModel, output: OutputKind): TrainingGraphs {
+export function buildTrainingGraphs(model: LayersModel, output: OutputKind, options: { adam?: AdamHyper } = {}): TrainingGraphs {
   if (model.inputs.length !== 1) throw untrainable(`the trainable part has ${model.inputs.length} inputs`);
   const logitsLayer = model.outputs[0]!.sourceLayer as Layer;
   if (logitsLayer.getClassName() !== 'Dense') throw untrainable('the model does not end in a Dense layer');
@@ -82,6 +88,12 @@ export function buildTrainingGraphs(model: LayersModel, output: OutputKind): Tra
   ];
   const stepOutputs = [float(logits.name, ['N', units]), ...open.weightInputs.map((w, i) => float(gradNames[i]!, w.shape))];
   const step = builder.toBytes(stepInputs, stepOutputs, `${model.name}_step`, 'Graft training step: forward, loss gradient, backward.');
+  let adam: TrainingGraphs['adam'] = null;
+  if (options.adam) {
+    const graph = appendAdamUpdate(builder, open.weightInputs.map((w, i) => ({ name: w.name, shape: w.shape, grad: gradNames[i]! })), options.adam);
+    const bytes = builder.toBytes([...stepInputs, ...graph.inputs], [stepOutputs[0]!, ...graph.outputs], `${model.name}_adam_step`, 'Graft training step with Adam: forward, loss gradient, backward, update.');
+    adam = { step: bytes, graph };
+  }
 
   const evaluation = buildOnnxGraph(model, { training: { feeds: trains, logitsLayer: logitsLayer.name, dropout: 'identity' } });
   const sameInputs = evaluation.inputName === inputName && evaluation.weightInputs.every((w, i) => w.name === open.weightInputs[i]?.name);
@@ -105,6 +117,7 @@ export function buildTrainingGraphs(model: LayersModel, output: OutputKind): Tra
     logitsName: logits.name,
     gradNames,
     evaluateLogitsName: evaluation.outputs[0]!.name,
+    adam,
   };
 }
 
