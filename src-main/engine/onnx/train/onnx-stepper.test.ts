@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs';
+import type { LayersModel, SymbolicTensor, Variable } from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildModel } from '../../models/build-model';
 import { tfjsStepper, type StepOptions } from '../../training/fit-loop';
+import { setLearningRate } from '../../training/optimizers';
 import { cutOf } from '../../training/training-model';
 import type { OnnxRuntime } from '../ort-loader';
 import { requireOnnxRuntime } from '../test-support/ort-runtime';
@@ -165,8 +166,8 @@ describe('Adam inside the step graph', () => {
     const rates = [0.01, 0.004, 0.02, 0.01];
     const step = async (k: number) => {
       const x = randomFloats(labels.length * size, 20 + k);
-      adamA.learningRate = rates[k]!;
-      adamB.learningRate = rates[k]!;
+      setLearningRate(adamA, rates[k]!);
+      setLearningRate(adamB, rates[k]!);
       const [la, lb] = [await a.train([x], labels, k), await b.train([x], labels, k)];
       expect(Math.abs(la.loss - lb.loss)).toBeLessThan(1e-5);
     };
@@ -179,7 +180,7 @@ describe('Adam inside the step graph', () => {
     // The same slots under the same names (tfjs numbers the variables of later models: "kernel_3").
     const plain = (name: string) => name.replace(/_\d+\/([mv])$/, '/$1');
     expect(stateB.map((w) => plain(w.name))).toEqual(stateA.map((w) => plain(w.name)));
-    expect(stateB.map((w) => w.name).slice(1, 3)).toEqual(cutB.suffix.trainableWeights.slice(0, 2).map((v) => `${v.read().name}/m`));
+    expect(stateB.map((w) => w.name).slice(1, 3)).toEqual(cutB.suffix.trainableWeights.slice(0, 2).map((v) => `${(v.read() as Variable).name}/m`));
     stateA.forEach((w, i) => {
       const [va, vb] = [w.tensor.dataSync(), stateB[i]!.tensor.dataSync()];
       const scale = Math.max(1e-12, ...Array.from(va, Math.abs));
