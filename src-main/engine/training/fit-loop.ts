@@ -75,7 +75,8 @@ export interface SuffixStepper {
   /**
    * Writes what the stepper keeps itself (weights and optimizer state it updated outside tfjs)
    * into the tfjs model and optimizer. The loop calls it before each epoch's hook (checkpoints
-   * read the model) and when the stage ends; steppers that update tfjs directly have none.
+   * read the model), so the model is current when a stage ends; steppers that update tfjs
+   * directly have none.
    */
   sync?(): void;
 }

@@ -85,14 +85,14 @@ export class OrtThread {
     return worker;
   }
 
-  private call<T>(request: OrtThreadCall, transfer: ArrayBuffer[] = []): Promise<T> {
+  private call<T>(request: OrtThreadCall): Promise<T> {
     const worker = this.ensure();
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
       // While a call is out the thread must keep the process alive, or its reply could be lost.
       worker.ref();
-      worker.postMessage({ ...request, id } as OrtThreadRequest, transfer);
+      worker.postMessage({ ...request, id } as OrtThreadRequest);
     }).finally(() => {
       if (this.pending.size === 0) this.worker?.unref();
     });

@@ -77,6 +77,8 @@ export function adamInGraph(tf: Tf, graphs: TrainingGraphs, adam: AdamGraph, var
   const initial = readAdamState(optimizer, slotVariables);
   // The optimizer's slot j is the suffix's weight j, which is the graph's weight order[j].
   const inGraphOrder = (perSlot: Float32Array[]) => graphs.weights.map((_, i) => perSlot[order.indexOf(i)]!);
+  // Copies: on the cpu backend dataSync returns the variable's own array, and ONNX Runtime later
+  // writes a step's outputs into these buffers.
   const fromTfjs = () => variables.map((v) => Float32Array.from(v.read().dataSync() as Float32Array));
   let state: AdamBuffers = { weights: fromTfjs(), moments1: inGraphOrder(initial.moments1), moments2: inGraphOrder(initial.moments2) };
   let next: AdamBuffers = { weights: shapes.map((s) => new Float32Array(sizeOf(s))), moments1: shapes.map((s) => new Float32Array(sizeOf(s))), moments2: shapes.map((s) => new Float32Array(sizeOf(s))) };

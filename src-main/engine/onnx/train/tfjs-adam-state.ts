@@ -70,13 +70,10 @@ export function writeAdamState(tf: Tf, optimizer: Optimizer, variables: readonly
   const put = (slots: TfjsAdam['accumulatedFirstMoment'], i: number, values: Float32Array, suffix: string) => {
     const value = tf.tensor(values.slice(), variables[i]!.shape, 'float32');
     const existing = slots[i];
-    if (existing) {
-      existing.variable.assign(value);
-      value.dispose();
-    } else {
-      slots[i] = { originalName: `${variables[i]!.name}/${suffix}`, variable: value.variable(false) };
-      value.dispose();
-    }
+    if (existing) existing.variable.assign(value);
+    else slots[i] = { originalName: `${variables[i]!.name}/${suffix}`, variable: value.variable(false) };
+    // The variable holds its own reference to the data.
+    value.dispose();
   };
   variables.forEach((_, i) => {
     put(adam.accumulatedFirstMoment, i, state.moments1[i]!, 'm');
